@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11:
+#   make reproduce   reproduce the section, checking each published output
+#   make test        the whole suite: unit, doctests, book, notebooks, lint
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LINT_DIRS := d2l_conv tests $(wildcard benchmarks)
+
+.PHONY: reproduce test lint venv clean
+
+reproduce: $(STAMP)
+	$(BIN)/python -m d2l_conv
+
+test: $(STAMP)
+	$(MAKE) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check --no-cache --line-length 79 \
+	    --select E,W,F,I,B --target-version py311 $(LINT_DIRS)
+
+venv: $(STAMP)
+
+$(STAMP): setup.cfg setup.py
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not \
+	found; install Python 3.11 (MXNet 1.9.1 needs numpy<1.24, which has no \
+	wheels for 3.12+), or run make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,44 @@
+"""d2l_conv: "Convolutions for Images" (D2L section 6.2, MXNet), runnable.
+
+Use it as the book's helper::
+
+    import d2l_conv as d2l
+    d2l.corr2d(X, K)
+
+Importing the package calls ``mxnet.npx.set_np()``, as the book's ``d2l``
+package does, so MXNet's NumPy-compatible arrays (``mxnet.np``) are in
+force. It imports nothing heavy beyond MXNet: matplotlib and scipy are
+imported only inside the functions that need them.
+
+MXNet 1.9.1 needs ``numpy<1.24``; with a newer NumPy the import raises an
+`ImportError` that says so.
+"""
+
+from ._compat import check_numpy
+
+check_numpy()
+
+from mxnet import npx  # noqa: E402 (after the NumPy check)
+
+npx.set_np()
+
+from .conv_layer import Conv2D  # noqa: E402
+from .convolution import conv2d_true, flip_kernel  # noqa: E402
+from .cross_correlation import corr2d  # noqa: E402
+from .edge_detection import (  # noqa: E402
+    detect_edges,
+    detect_edges_transposed,
+    edge_image,
+    edge_kernel,
+)
+from .learning import learn_kernel  # noqa: E402
+from .published import PUBLISHED  # noqa: E402
+from .vectorized import corr2d_vectorized  # noqa: E402
+
+__version__ = '0.1.0'
+
+__all__ = [
+    'Conv2D', 'PUBLISHED', 'conv2d_true', 'corr2d', 'corr2d_vectorized',
+    'detect_edges', 'detect_edges_transposed', 'edge_image', 'edge_kernel',
+    'flip_kernel', 'learn_kernel',
+]

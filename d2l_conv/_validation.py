@@ -1,0 +1,123 @@
+"""Input checks shared by every 2-D cross-correlation in the package.
+
+They run before the book's code, so a bad input gets a `TypeError` or
+`ValueError` that names the function, never an MXNet traceback, an
+`IndexError` or a silently empty result.
+"""
+
+import numpy as onp
+from mxnet import np
+
+
+def as_2d_array(func, name, value):
+    """Return `value` as a non-empty 2-D numeric ``mxnet.np.ndarray``.
+
+    ``mxnet.np.ndarray`` inputs are returned unchanged (so autograd
+    still tracks them). NumPy arrays and nested lists or tuples are
+    converted with ``mxnet.np.array``: lists become float32, as the
+    book's own ``np.array`` calls do, and NumPy arrays keep their dtype.
+
+    Parameters
+    ----------
+    func : str
+        Name of the public function, used in error messages.
+    name : str
+        Name of the argument, used in error messages.
+    value : array_like
+        The argument to check.
+
+    Returns
+    -------
+    mxnet.np.ndarray
+        The checked array.
+
+    Raises
+    ------
+    TypeError
+        If `value` is None, a string, or not numeric.
+    ValueError
+        If `value` is not 2-D or has no elements.
+
+    Examples
+    --------
+    >>> as_2d_array('corr2d', 'X', [[1, 2], [3, 4]])
+    array([[1., 2.],
+           [3., 4.]])
+    >>> as_2d_array('corr2d', 'X', [1, 2])
+    Traceback (most recent call last):
+    ...
+    ValueError: corr2d: X must be a 2-D array, got shape (2,)
+    """
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f'{func}: {name} must be a 2-D numeric array, '
+                        f'got {type(value).__name__}')
+    if isinstance(value, np.ndarray):
+        dtype = onp.dtype(value.dtype)
+        array = value
+    else:
+        if hasattr(value, 'as_np_ndarray'):  # legacy `mxnet.nd.NDArray`
+            value = value.asnumpy()
+        try:
+            host = onp.asarray(value)
+        except (TypeError, ValueError) as err:  # e.g. ragged lists
+            raise TypeError(f'{func}: {name} must be a 2-D numeric array, '
+                            f'got {type(value).__name__} ({err})') from None
+        dtype = host.dtype
+        array = None
+    if dtype.kind not in 'iuf':
+        raise TypeError(f'{func}: {name} must be numeric (integer or '
+                        f'float), got dtype {dtype}')
+    shape = tuple(value.shape) if array is not None else host.shape
+    if len(shape) != 2:
+        raise ValueError(f'{func}: {name} must be a 2-D array, '
+                         f'got shape {shape}')
+    if 0 in shape:
+        raise ValueError(f'{func}: {name} must not be empty, '
+                         f'got shape {shape}')
+    if array is None:
+        if isinstance(value, onp.ndarray):
+            array = np.array(host, dtype=host.dtype)
+        else:
+            array = np.array(host, dtype='float32')
+    return array
+
+
+def check_corr2d_args(func, X, K):
+    """Check the input `X` and kernel `K` of a valid 2-D cross-correlation.
+
+    Parameters
+    ----------
+    func : str
+        Name of the public function, used in error messages.
+    X, K : array_like
+        Input and kernel; see `as_2d_array` for what is accepted.
+
+    Returns
+    -------
+    X, K : mxnet.np.ndarray
+        The checked arrays.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As `as_2d_array`; `ValueError` also if `K` is larger than `X`
+        in either dimension (scipy would silently swap them).
+
+    Examples
+    --------
+    >>> X, K = check_corr2d_args('corr2d', [[1, 2, 3]], [[1, -1]])
+    >>> X.shape, K.shape
+    ((1, 3), (1, 2))
+    >>> check_corr2d_args('corr2d', [[1, 2]], [[1], [-1]])
+    Traceback (most recent call last):
+    ...
+    ValueError: corr2d: kernel K of shape (2, 1) does not fit in input X \
+of shape (1, 2); each side of K must be at most that of X
+    """
+    X = as_2d_array(func, 'X', X)
+    K = as_2d_array(func, 'K', K)
+    if K.shape[0] > X.shape[0] or K.shape[1] > X.shape[1]:
+        raise ValueError(
+            f'{func}: kernel K of shape {K.shape} does not fit in input X '
+            f'of shape {X.shape}; each side of K must be at most that of X')
+    return X, K

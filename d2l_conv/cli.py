@@ -1,0 +1,94 @@
+"""The command line: ``python -m d2l_conv`` (also ``d2l-conv``)."""
+
+import argparse
+import sys
+
+DESCRIPTION = """\
+Reproduce section 6.2 of Dive into Deep Learning (MXNet edition),
+"Convolutions for Images": run the section top to bottom and, for each
+published output, show the reproduced one beside the book's with a
+verdict. Exits 0 only if every output matches the book at the precision
+it prints."""
+
+
+def build_parser():
+    """Return the argument parser of ``python -m d2l_conv``."""
+    parser = argparse.ArgumentParser(
+        prog='python -m d2l_conv', description=DESCRIPTION)
+    parser.add_argument(
+        '--markdown', action='store_true',
+        help='print the comparison as a Markdown table (for the README)')
+    return parser
+
+
+def _text_report(results, out):
+    for result in results:
+        record = result.record
+        mark = '✓' if result.match else '✗'
+        print(f'{mark} {record.section}: {record.code}', file=out)
+        left = ['reproduced'] + result.reproduced.splitlines()
+        right = ['published'] + record.text.splitlines()
+        width = max(len(line) for line in left) + 4
+        for i in range(max(len(left), len(right))):
+            a = left[i] if i < len(left) else ''
+            b = right[i] if i < len(right) else ''
+            print(f'    {a:<{width}}{b}'.rstrip(), file=out)
+        print(file=out)
+
+
+def _cell(text):
+    return '<br>'.join(f'`{line.strip()}`' for line in text.splitlines())
+
+
+def _markdown_report(results, out):
+    print('| output | section | reproduced | published | match |', file=out)
+    print('|---|---|---|---|:-:|', file=out)
+    for result in results:
+        record = result.record
+        mark = '✓' if result.match else '✗'
+        print(f'| `{record.code}` | {record.section} | '
+              f'{_cell(result.reproduced)} | {_cell(record.text)} | '
+              f'{mark} |', file=out)
+    print(file=out)
+
+
+def main(argv=None, out=None):
+    """Run the command line; return its exit code.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments; defaults to ``sys.argv[1:]``.
+    out : file-like, optional
+        Where to write; defaults to ``sys.stdout``.
+
+    Returns
+    -------
+    int
+        0 if every published output matches, 1 otherwise.
+
+    Examples
+    --------
+    >>> import io
+    >>> buffer = io.StringIO()
+    >>> main([], out=buffer)
+    0
+    >>> buffer.getvalue().splitlines()[-1]
+    '6/6 outputs match the book'
+    """
+    args = build_parser().parse_args(argv)
+    out = sys.stdout if out is None else out
+    from .reproduce import reproduce
+    results = reproduce()
+    if args.markdown:
+        _markdown_report(results, out)
+    else:
+        _text_report(results, out)
+    matched = sum(result.match for result in results)
+    print(f'{matched}/{len(results)} outputs match the book', file=out)
+    return 0 if matched == len(results) else 1
+
+
+def run():
+    """Entry point of the ``d2l-conv`` script."""
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""6.2.5 Cross-correlation and Convolution: a true 2-D convolution."""
+
+from ._validation import as_2d_array, check_corr2d_args
+from .cross_correlation import corr2d
+
+
+def flip_kernel(K):
+    """Return `K` flipped along both axes (rotated by 180 degrees).
+
+    Parameters
+    ----------
+    K : mxnet.np.ndarray or array_like
+        A 2-D kernel.
+
+    Returns
+    -------
+    mxnet.np.ndarray
+        ``K[::-1, ::-1]``.
+
+    Examples
+    --------
+    >>> from mxnet import np
+    >>> flip_kernel(np.array([[0, 1], [2, 3]]))
+    array([[3., 2.],
+           [1., 0.]])
+    """
+    K = as_2d_array('flip_kernel', 'K', K)
+    return K[::-1, ::-1]
+
+
+def conv2d_true(X, K):
+    """Compute a true 2-D convolution (valid): `corr2d` with `K` flipped.
+
+    Section 6.2.5, "Cross-correlation and Convolution". A convolution
+    indexes the kernel backwards, ``Y[i, j] = sum_{a, b} X[i + a, j + b]
+    K[h - 1 - a, w - 1 - b]``, so it equals cross-correlation with the
+    kernel flipped along both axes. Learned kernels make the two
+    equivalent: a layer that learns `K` under one learns the flipped `K`
+    under the other, which is why deep learning calls cross-correlation
+    "convolution".
+
+    Parameters
+    ----------
+    X, K : mxnet.np.ndarray or array_like
+        2-D input and kernel, checked as in `corr2d`.
+
+    Returns
+    -------
+    mxnet.np.ndarray
+        ``corr2d(X, flip_kernel(K))``, of shape ``(H - h + 1, W - w + 1)``;
+        equal to ``scipy.signal.convolve2d(X, K, mode='valid')``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As `corr2d`, naming ``conv2d_true``.
+
+    Examples
+    --------
+    >>> from mxnet import np
+    >>> X = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+    >>> K = np.array([[0, 1], [2, 3]])
+    >>> conv2d_true(X, K)
+    array([[ 5., 11.],
+           [23., 29.]])
+
+    Convolving with the flipped kernel gives back the cross-correlation:
+
+    >>> conv2d_true(X, flip_kernel(K))
+    array([[19., 25.],
+           [37., 43.]])
+    """
+    X, K = check_corr2d_args('conv2d_true', X, K)
+    return corr2d(X, flip_kernel(K))

@@ -1,0 +1,154 @@
+"""The section's published outputs, recorded once, as data.
+
+Every output block printed in section 6.2 of *Dive into Deep Learning*
+(MXNet edition), "Convolutions for Images", copied from the book with the
+code that prints it and the subsection it appears in. The command line,
+the tests and the notebooks all compare against this one record, at the
+precision the book prints (see `printed_form`).
+"""
+
+from collections import namedtuple
+
+#: One published output: a short `key`, the `section` it appears in, the
+#: book's `code` that printed it and the `text` the book shows.
+Published = namedtuple('Published', ['key', 'section', 'code', 'text'])
+
+PUBLISHED = (
+    Published(
+        key='corr2d',
+        section='6.2.1 The Cross-Correlation Operator',
+        code='corr2d(X, K)',
+        text="""\
+array([[19., 25.],
+       [37., 43.]])"""),
+    Published(
+        key='edge_image',
+        section='6.2.3 Object Edge Detection in Images',
+        code='X',
+        text="""\
+array([[1., 1., 0., 0., 0., 0., 1., 1.],
+       [1., 1., 0., 0., 0., 0., 1., 1.],
+       [1., 1., 0., 0., 0., 0., 1., 1.],
+       [1., 1., 0., 0., 0., 0., 1., 1.],
+       [1., 1., 0., 0., 0., 0., 1., 1.],
+       [1., 1., 0., 0., 0., 0., 1., 1.]])"""),
+    Published(
+        key='edges',
+        section='6.2.3 Object Edge Detection in Images',
+        code='Y = corr2d(X, K)',
+        text="""\
+array([[ 0., 1., 0., 0., 0., -1., 0.],
+       [ 0., 1., 0., 0., 0., -1., 0.],
+       [ 0., 1., 0., 0., 0., -1., 0.],
+       [ 0., 1., 0., 0., 0., -1., 0.],
+       [ 0., 1., 0., 0., 0., -1., 0.],
+       [ 0., 1., 0., 0., 0., -1., 0.]])"""),
+    Published(
+        key='edges_transposed',
+        section='6.2.3 Object Edge Detection in Images',
+        code='corr2d(X.T, K)',
+        text="""\
+array([[0., 0., 0., 0., 0.],
+       [0., 0., 0., 0., 0.],
+       [0., 0., 0., 0., 0.],
+       [0., 0., 0., 0., 0.],
+       [0., 0., 0., 0., 0.],
+       [0., 0., 0., 0., 0.],
+       [0., 0., 0., 0., 0.],
+       [0., 0., 0., 0., 0.]])"""),
+    Published(
+        key='losses',
+        section='6.2.4 Learning a Kernel',
+        code="print('batch %d, loss %.3f' % (i + 1, l.sum()))",
+        text="""\
+batch 2, loss 4.949
+batch 4, loss 0.831
+batch 6, loss 0.140
+batch 8, loss 0.024
+batch 10, loss 0.004"""),
+    Published(
+        key='learned_kernel',
+        section='6.2.4 Learning a Kernel',
+        code='conv2d.weight.data().reshape(1, 2)',
+        text='array([[ 0.9895   , -0.9873705]])'),
+)
+
+#: The records by key.
+BY_KEY = {record.key: record for record in PUBLISHED}
+
+
+def printed_form(text):
+    """Return `text` with every run of whitespace collapsed to one space.
+
+    The book's HTML reflows array output, so two printed forms are equal
+    when they agree after this normalisation.
+
+    Parameters
+    ----------
+    text : str
+        A printed output, such as ``repr`` of an array.
+
+    Returns
+    -------
+    str
+        The normalised text.
+
+    Examples
+    --------
+    >>> printed_form('array([[ 0.9895   , -0.9873705]])')
+    'array([[ 0.9895 , -0.9873705]])'
+    """
+    return ' '.join(text.split())
+
+
+def loss_lines(losses):
+    """Format losses as the book prints them: every second iteration.
+
+    Parameters
+    ----------
+    losses : sequence of float
+        The loss of every iteration, as `learn_kernel` returns them.
+
+    Returns
+    -------
+    str
+        One ``batch %d, loss %.3f`` line for each even-numbered batch.
+
+    Examples
+    --------
+    >>> print(loss_lines([9.0, 4.9492, 2.0, 0.8311]))
+    batch 2, loss 4.949
+    batch 4, loss 0.831
+    """
+    return '\n'.join('batch %d, loss %.3f' % (i + 1, loss)
+                     for i, loss in enumerate(losses) if (i + 1) % 2 == 0)
+
+
+def matches(key, reproduced):
+    """Tell whether a reproduced output prints as the book's `key` output.
+
+    Parameters
+    ----------
+    key : str
+        The key of a record in `PUBLISHED`.
+    reproduced : str
+        The reproduced printed output.
+
+    Returns
+    -------
+    bool
+        Whether the two printed forms are equal.
+
+    Raises
+    ------
+    KeyError
+        If `key` names no record.
+
+    Examples
+    --------
+    >>> matches('corr2d', 'array([[19., 25.], [37., 43.]])')
+    True
+    >>> matches('corr2d', 'array([[19., 25.], [37., 44.]])')
+    False
+    """
+    return printed_form(BY_KEY[key].text) == printed_form(reproduced)

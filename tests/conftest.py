@@ -1,0 +1,155 @@
+"""Shared test helpers: one oracle for every 2-D cross-correlation.
+
+`check_corr2d` compares an implementation with trusted references, in the
+manner of tinygrad's ``helper_test_op``: forward values against
+``scipy.signal.correlate2d(mode='valid')`` and, when asked, gradients with
+respect to both input and kernel against Gluon's built-in ``nn.Conv2D``.
+scipy is a test-only dependency.
+"""
+
+import numpy as onp
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+
+import d2l_conv  # noqa: F401  (calls npx.set_np() before any test)
+
+settings.register_profile('d2l', deadline=None, max_examples=25,
+                          derandomize=True, print_blob=True)
+settings.load_profile('d2l')
+
+
+@st.composite
+def corr2d_shapes(draw, max_side=7):
+    """Draw ``((H, W), (h, w))`` with the kernel fitting in the input.
+
+    Explicitly covers 1 x N and N x 1 kernels and a kernel the size of
+    the input, which uniform draws reach only rarely.
+    """
+    H = draw(st.integers(1, max_side))
+    W = draw(st.integers(1, max_side))
+    kind = draw(st.sampled_from(['any', 'row', 'column', 'full']))
+    h = {'row': 1, 'full': H}.get(kind) or draw(st.integers(1, H))
+    w = {'column': 1, 'full': W}.get(kind) or draw(st.integers(1, W))
+    return (H, W), (h, w)
+
+
+def random_pair(shapes, seed):
+    """Return float32 NumPy arrays ``X``, ``K`` of the given shapes."""
+    rng = onp.random.default_rng(seed)
+    (H, W), (h, w) = shapes
+    X = rng.standard_normal((H, W)).astype('float32')
+    K = rng.standard_normal((h, w)).astype('float32')
+    return X, K
+
+
+def gluon_conv2d_grads(X, K, dY):
+    """Return ``(dX, dK)`` of ``sum(dY * Y)`` through Gluon's ``nn.Conv2D``.
+
+    ``Y`` is the built-in layer's output with weight `K` and zero bias.
+    """
+    from mxnet import autograd, init, np
+    from mxnet.gluon import nn
+    h, w = K.shape
+    layer = nn.Conv2D(1, kernel_size=(h, w), in_channels=1)
+    layer.initialize(init.Zero())
+    layer.weight.set_data(np.array(K.reshape(1, 1, h, w)))
+    x = np.array(X.reshape(1, 1, *X.shape))  # (batch, channel, H, W)
+    x.attach_grad()
+    with autograd.record():
+        Y = layer(x)
+    Y.backward(np.array(dY.reshape(Y.shape)))
+    return (x.grad.asnumpy().reshape(X.shape),
+            layer.weight.grad().asnumpy().reshape(K.shape))
+
+
+def check_corr2d(fn, X, K, *, grad=False, atol=1e-4, rtol=1e-4):
+    """Assert that ``fn(X, K)`` equals the oracles.
+
+    Parameters
+    ----------
+    fn : callable
+        A 2-D cross-correlation taking ``mxnet.np`` arrays.
+    X, K : numpy.ndarray
+        float32 input and kernel.
+    grad : bool
+        Also compare the gradients of ``sum(dY * fn(X, K))`` with respect
+        to `X` and `K`, for a random `dY`, with Gluon's ``nn.Conv2D``.
+    atol, rtol : float
+        Tolerances for ``numpy.testing.assert_allclose``.
+    """
+    from mxnet import autograd, np
+    from scipy.signal import correlate2d
+    expected = correlate2d(X.astype('float64'), K.astype('float64'),
+                           mode='valid')
+    x, k = np.array(X), np.array(K)
+    Y = fn(x, k)
+    assert isinstance(Y, np.ndarray), type(Y)
+    assert Y.shape == expected.shape
+    onp.testing.assert_allclose(Y.asnumpy(), expected, atol=atol, rtol=rtol)
+    if not grad:
+        return
+    dY = onp.random.default_rng(0).standard_normal(
+        expected.shape).astype('float32')
+    x.attach_grad()
+    k.attach_grad()
+    with autograd.record():
+        Y = fn(x, k)
+    Y.backward(np.array(dY))
+    dX, dK = gluon_conv2d_grads(X, K, dY)
+    onp.testing.assert_allclose(x.grad.asnumpy(), dX, atol=atol, rtol=rtol)
+    onp.testing.assert_allclose(k.grad.asnumpy(), dK, atol=atol, rtol=rtol)
+
+
+#: Bad inputs every `corr2d`-like function must refuse, as
+#: ``(X, K, exception, message pattern)``; `{name}` is the function's name.
+BAD_INPUTS = [
+    pytest.param([[1, 2], [3, 4]], [[1, 2, 3]], ValueError,
+                 r'{name}: kernel K of shape \(1, 3\) does not fit in input'
+                 r' X of shape \(2, 2\)', id='kernel-wider'),
+    pytest.param([[1, 2], [3, 4]], [[1], [2], [3]], ValueError,
+                 r'{name}: kernel K of shape \(3, 1\) does not fit',
+                 id='kernel-taller'),
+    pytest.param([1, 2, 3], [[1]], ValueError,
+                 r'{name}: X must be a 2-D array, got shape \(3,\)',
+                 id='X-1d'),
+    pytest.param([[1, 2], [3, 4]], [1], ValueError,
+                 r'{name}: K must be a 2-D array, got shape \(1,\)',
+                 id='K-1d'),
+    pytest.param(onp.zeros((2, 3, 4)), [[1]], ValueError,
+                 r'{name}: X must be a 2-D array, got shape \(2, 3, 4\)',
+                 id='X-3d'),
+    pytest.param([[1, 2], [3, 4]], onp.ones((1, 1, 1)), ValueError,
+                 r'{name}: K must be a 2-D array, got shape \(1, 1, 1\)',
+                 id='K-3d'),
+    pytest.param(onp.zeros((0, 3)), [[1]], ValueError,
+                 r'{name}: X must not be empty, got shape \(0, 3\)',
+                 id='X-empty'),
+    pytest.param([[1, 2]], onp.zeros((1, 0)), ValueError,
+                 r'{name}: K must not be empty, got shape \(1, 0\)',
+                 id='K-empty'),
+    pytest.param([], [[1]], ValueError,
+                 r'{name}: X must be a 2-D array, got shape \(0,\)',
+                 id='X-empty-list'),
+    pytest.param('abc', [[1]], TypeError,
+                 r'{name}: X must be a 2-D numeric array, got str',
+                 id='X-str'),
+    pytest.param([[1, 2]], 'k', TypeError,
+                 r'{name}: K must be a 2-D numeric array, got str',
+                 id='K-str'),
+    pytest.param(None, [[1]], TypeError,
+                 r'{name}: X must be a 2-D numeric array, got NoneType',
+                 id='X-None'),
+    pytest.param([[1, 2]], None, TypeError,
+                 r'{name}: K must be a 2-D numeric array, got NoneType',
+                 id='K-None'),
+    pytest.param([['a', 'b']], [[1]], TypeError,
+                 r'{name}: X must be numeric .* got dtype <U1',
+                 id='X-strings'),
+    pytest.param([[True, False]], [[1]], TypeError,
+                 r'{name}: X must be numeric .* got dtype bool',
+                 id='X-bool'),
+    pytest.param([[1, 2], [3]], [[1]], TypeError,
+                 r'{name}: X must be a 2-D numeric array, got list',
+                 id='X-ragged'),
+]
