@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_DIRS := d2l_conv tests $(wildcard benchmarks)
 
-.PHONY: reproduce test lint venv clean
+.PHONY: reproduce test lint venv clean notebooks
 
 reproduce: $(STAMP)
 	$(BIN)/python -m d2l_conv
@@ -32,3 +32,10 @@ $(STAMP): setup.cfg setup.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Re-run the notebooks in place so their stored outputs (which nbval checks
+# and GitHub shows) are current.
+notebooks: $(STAMP)
+	cd notebooks && for nb in *.ipynb; do \
+	    ../$(BIN)/jupyter-execute --inplace --timeout=600 "$$nb" || exit 1; \
+	done
