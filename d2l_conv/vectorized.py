@@ -1,6 +1,15 @@
 """A differentiable `corr2d`: the same sum, built without in-place writes."""
 
+import numpy as onp
+
 from ._validation import check_corr2d_args
+
+
+def _as_float(A):
+    """Return `A`, cast to float32 if its dtype is not floating."""
+    if onp.dtype(A.dtype).kind == 'f':
+        return A
+    return A.astype('float32')
 
 
 def corr2d_vectorized(X, K):
@@ -22,8 +31,10 @@ def corr2d_vectorized(X, K):
     Returns
     -------
     Y : mxnet.np.ndarray
-        The output, of shape ``(H - h + 1, W - w + 1)``, with the dtype
-        MXNet gives ``X * K``.
+        The output, of shape ``(H - h + 1, W - w + 1)``. It is float32,
+        as `corr2d`'s, unless `X` or `K` is float64 (then float64):
+        integer inputs are cast to float32 first, so they cannot wrap
+        around as integer products would.
 
     Raises
     ------
@@ -56,6 +67,7 @@ def corr2d_vectorized(X, K):
            [20., 24.]])
     """
     X, K = check_corr2d_args('corr2d_vectorized', X, K)
+    X, K = _as_float(X), _as_float(K)
     h, w = K.shape
     oh, ow = X.shape[0] - h + 1, X.shape[1] - w + 1
     Y = None
