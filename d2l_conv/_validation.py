@@ -5,6 +5,8 @@ They run before the book's code, so a bad input gets a `TypeError` or
 `IndexError` or a silently empty result.
 """
 
+import warnings
+
 import numpy as onp
 from mxnet import np
 
@@ -58,10 +60,14 @@ def as_2d_array(func, name, value):
         if hasattr(value, 'as_np_ndarray'):  # legacy `mxnet.nd.NDArray`
             value = value.asnumpy()
         try:
-            host = onp.asarray(value)
-        except (TypeError, ValueError) as err:  # e.g. ragged lists
+            with warnings.catch_warnings():
+                # numpy<1.24 only warns about ragged lists; refuse them
+                warnings.simplefilter('error', onp.VisibleDeprecationWarning)
+                host = onp.asarray(value)
+        except (TypeError, ValueError, onp.VisibleDeprecationWarning):
             raise TypeError(f'{func}: {name} must be a 2-D numeric array, '
-                            f'got {type(value).__name__} ({err})') from None
+                            f'got {type(value).__name__} with rows of '
+                            'different lengths') from None
         dtype = host.dtype
         array = None
     if dtype.kind not in 'iuf':

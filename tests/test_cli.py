@@ -1,0 +1,80 @@
+"""`python -m d2l_conv`: the reproduction report and its exit code."""
+
+import io
+import subprocess
+import sys
+
+import pytest
+
+from d2l_conv import cli
+from d2l_conv.published import PUBLISHED
+
+
+def run(argv):
+    out = io.StringIO()
+    code = cli.main(argv, out=out)
+    return code, out.getvalue()
+
+
+def test_all_outputs_match_and_exit_zero():
+    code, text = run([])
+    assert code == 0
+    assert text.splitlines()[-1] == '6/6 outputs match the book'
+    assert text.count('✓') == 6 and '✗' not in text
+    for record in PUBLISHED:
+        assert record.code in text
+        assert record.section in text
+
+
+def test_shows_reproduced_beside_published():
+    code, text = run([])
+    assert 'reproduced' in text and 'published' in text
+    # The learned kernel, reproduced and published, on one line.
+    assert any(line.count('0.9895') == 2 for line in text.splitlines())
+
+
+def test_a_mismatch_is_marked_and_exits_one(monkeypatch):
+    from d2l_conv import reproduce as reproduce_module
+    real_run_section = reproduce_module.run_section
+
+    def one_wrong():
+        printed = real_run_section()
+        printed['corr2d'] = 'array([[19., 25.], [37., 44.]])'
+        return printed
+
+    monkeypatch.setattr(reproduce_module, 'run_section', one_wrong)
+    code, text = run([])
+    assert code == 1
+    assert text.splitlines()[-1] == '5/6 outputs match the book'
+    assert text.count('✗') == 1
+    assert '44.' in text
+
+
+def test_markdown_table():
+    code, text = run(['--markdown'])
+    assert code == 0
+    lines = text.splitlines()
+    assert lines[0].startswith('| output | section | reproduced |')
+    rows = [line for line in lines if line.startswith('| `')]
+    assert len(rows) == len(PUBLISHED)
+    assert all(row.endswith('✓ |') for row in rows)
+
+
+def test_help_says_what_it_does(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(['--help'])
+    assert exit_info.value.code == 0
+    assert 'Reproduce section 6.2' in capsys.readouterr().out
+
+
+def test_unknown_option_exits_two(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(['--no-such-option'])
+    assert exit_info.value.code == 2
+
+
+def test_python_dash_m_runs_in_a_fresh_process():
+    done = subprocess.run([sys.executable, '-m', 'd2l_conv'],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == '6/6 outputs match the book'

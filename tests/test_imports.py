@@ -1,0 +1,91 @@
+"""What `import d2l_conv` costs and guarantees."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+
+def python(code):
+    return subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_import_adds_nothing_heavy_beyond_mxnet():
+    done = python('''
+        import sys
+        import mxnet
+        before = set(sys.modules)
+        import d2l_conv
+        added = sorted(set(sys.modules) - before)
+        print('\\n'.join(added))
+        ''')
+    assert done.returncode == 0, done.stderr
+    added = done.stdout.split()
+    outside = [name for name in added
+               if not name.startswith('d2l_conv') and name not in
+               sys.stdlib_module_names and
+               name.split('.')[0] not in sys.stdlib_module_names]
+    assert outside == []
+    for heavy in ('matplotlib', 'pandas'):
+        assert not any(name.split('.')[0] == heavy for name in added)
+
+
+@pytest.mark.parametrize('heavy', ['matplotlib', 'pandas'])
+def test_import_does_not_load(heavy):
+    done = python(f'''
+        import sys
+        import d2l_conv
+        print({heavy!r} in sys.modules)
+        ''')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == 'False'
+
+
+def test_import_turns_on_numpy_semantics():
+    done = python('''
+        import d2l_conv
+        from mxnet import np, npx
+        print(npx.is_np_array(), type(d2l_conv.corr2d([[1.]], [[2.]])))
+        ''')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[0] == 'True'
+    assert 'mxnet.numpy.ndarray' in done.stdout
+
+
+def test_works_as_the_books_d2l_helper():
+    from mxnet import np
+
+    import d2l_conv as d2l
+    X = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+    K = np.array([[0, 1], [2, 3]])
+    assert d2l.corr2d(X, K).tolist() == [[19, 25], [37, 43]]
+
+
+def test_too_new_numpy_gets_an_import_error_naming_the_pin():
+    # Pretend numpy is 1.26 before importing; mxnet itself must not run.
+    done = python('''
+        import numpy
+        numpy.__version__ = '1.26.4'
+        try:
+            import d2l_conv
+        except ImportError as err:
+            print(type(err).__name__, err)
+        ''')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith('ImportError d2l_conv needs numpy<1.24')
+    assert 'np.bool' in done.stdout
+    assert 'AttributeError' not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize('version, too_new', [
+    ('1.23.5', False), ('1.16.0', False), ('1.24.0', True),
+    ('1.26.4', True), ('2.0.0rc1', True), ('1.25.dev0', True)])
+def test_check_numpy(version, too_new):
+    from d2l_conv._compat import check_numpy
+    if too_new:
+        with pytest.raises(ImportError, match='numpy<1.24'):
+            check_numpy(version)
+    else:
+        check_numpy(version)
