@@ -3,6 +3,8 @@
 import argparse
 import sys
 
+from .published import printed_form
+
 DESCRIPTION = """\
 Reproduce section 6.2 of Dive into Deep Learning (MXNet edition),
 "Convolutions for Images": run the section top to bottom and, for each
@@ -37,6 +39,9 @@ def _text_report(results, out):
 
 
 def _cell(text):
+    # Arrays in the form they are compared in; printed lines one by one.
+    if text.startswith('array'):
+        return f'`{printed_form(text)}`'
     return '<br>'.join(f'`{line.strip()}`' for line in text.splitlines())
 
 
