@@ -78,3 +78,13 @@ def test_python_dash_m_runs_in_a_fresh_process():
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == '6/6 outputs match the book'
+
+
+def test_readme_table_is_the_commands_output():
+    import pathlib
+    readme = (pathlib.Path(__file__).resolve().parent.parent /
+              'README.md').read_text(encoding='utf-8')
+    start, end = '<!-- reproduce:start -->\n', '<!-- reproduce:end -->'
+    table = readme[readme.index(start) + len(start):readme.index(end)]
+    code, text = run(['--markdown'])
+    assert table == text
