@@ -22,6 +22,7 @@ from mxnet import npx  # noqa: E402 (after the NumPy check)
 
 npx.set_np()
 
+from . import exercises  # noqa: E402
 from .conv_layer import Conv2D  # noqa: E402
 from .convolution import conv2d_true, flip_kernel  # noqa: E402
 from .cross_correlation import corr2d  # noqa: E402
@@ -40,5 +41,5 @@ __version__ = '0.1.0'
 __all__ = [
     'Conv2D', 'PUBLISHED', 'conv2d_true', 'corr2d', 'corr2d_vectorized',
     'detect_edges', 'detect_edges_transposed', 'edge_image', 'edge_kernel',
-    'flip_kernel', 'learn_kernel',
+    'exercises', 'flip_kernel', 'learn_kernel',
 ]

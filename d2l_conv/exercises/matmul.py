@@ -1,0 +1,239 @@
+"""Exercise 3: cross-correlation as a matrix multiplication, both ways.
+
+For an ``H x W`` input `X` and an ``h x w`` kernel `K`, with output
+``oh x ow`` (``oh = H - h + 1``, ``ow = W - w + 1``), output pixel
+``(i, j)`` reads input pixel ``(i + a, j + b)`` with weight
+``K[a, b]``. Either the input or the kernel becomes the matrix:
+
+- im2col: each row of an ``(oh * ow, h * w)`` matrix is one window of
+  `X`; times ``K`` flattened, it gives ``Y`` flattened.
+- Toeplitz: an ``(oh * ow, H * W)`` matrix holds ``K``'s entries on
+  shifted diagonals; times ``X`` flattened, it gives ``Y`` flattened.
+
+No kernel flip is involved: flipping gives convolution, not this.
+"""
+
+import numbers
+
+import numpy as onp
+from mxnet import np
+
+from .._validation import as_2d_array, check_corr2d_args
+
+
+def _as_float(*arrays):
+    """Cast `arrays` to one float dtype: float64 if any is, else float32.
+
+    `corr2d` returns float32 whatever it is given; integer products
+    could wrap around, and ``np.dot`` wants one dtype.
+    """
+    wide = any(onp.dtype(A.dtype) == onp.float64 for A in arrays)
+    dtype = 'float64' if wide else 'float32'
+    return [A if onp.dtype(A.dtype) == dtype else A.astype(dtype)
+            for A in arrays]
+
+
+def _window_index(X_shape, K_shape):
+    """Return ``idx``, (oh * ow, h * w): flat input positions per window."""
+    (H, W), (h, w) = X_shape, K_shape
+    i, j = onp.indices((H - h + 1, W - w + 1))  # output positions
+    a, b = onp.indices((h, w))  # kernel offsets
+    rows = i.reshape(-1, 1) + a.reshape(1, -1)
+    cols = j.reshape(-1, 1) + b.reshape(1, -1)
+    return rows * W + cols
+
+
+def corr2d_im2col(X, K):
+    """Compute 2-D cross-correlation as windows of `X` times `K` (im2col).
+
+    From section 6.2's exercises: "How do you represent a
+    cross-correlation operation as a matrix multiplication by changing
+    the input and kernel arrays?" Here the input changes: it is
+    unfolded into an ``(oh * ow, h * w)`` matrix whose rows are its
+    windows, and the kernel is flattened to a vector of length
+    ``h * w``. It uses no in-place writes, so autograd can
+    differentiate it.
+
+    Parameters
+    ----------
+    X, K : mxnet.np.ndarray or array_like
+        2-D input and kernel, checked as in `corr2d`.
+
+    Returns
+    -------
+    Y : mxnet.np.ndarray
+        ``corr2d(X, K)``, of shape ``(H - h + 1, W - w + 1)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As `corr2d`, naming ``corr2d_im2col``.
+
+    Examples
+    --------
+    >>> from mxnet import np
+    >>> X = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+    >>> K = np.array([[0, 1], [2, 3]])
+    >>> np.take(X.reshape(-1), np.array(_window_index(X.shape, K.shape)))
+    array([[0., 1., 3., 4.],
+           [1., 2., 4., 5.],
+           [3., 4., 6., 7.],
+           [4., 5., 7., 8.]])
+    >>> corr2d_im2col(X, K)
+    array([[19., 25.],
+           [37., 43.]])
+    """
+    X, K = _as_float(*check_corr2d_args('corr2d_im2col', X, K))
+    oh, ow = X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1
+    idx = np.array(_window_index(X.shape, K.shape), dtype='int64')
+    windows = np.take(X.reshape(-1), idx)  # (oh * ow, h * w)
+    return np.dot(windows, K.reshape(-1)).reshape(oh, ow)
+
+
+def _check_shape(func, shape, K):
+    """Return `shape` as a pair of ints that `K` fits in, or raise."""
+    if (not isinstance(shape, tuple) or len(shape) != 2
+            or not all(isinstance(s, numbers.Integral)
+                       and not isinstance(s, bool) for s in shape)):
+        raise TypeError(f'{func}: shape must be a pair of ints (H, W), '
+                        f'got {shape!r}')
+    if K.shape[0] > shape[0] or K.shape[1] > shape[1]:
+        raise ValueError(
+            f'{func}: kernel K of shape {K.shape} does not fit in input X '
+            f'of shape {shape}; each side of K must be at most that of X')
+    return int(shape[0]), int(shape[1])
+
+
+def toeplitz_matrix(K, shape):
+    """Return the doubly block Toeplitz matrix of `K` for inputs of `shape`.
+
+    From section 6.2's exercises: "How do you represent a
+    cross-correlation operation as a matrix multiplication by changing
+    the input and kernel arrays?" Here the kernel changes. The matrix
+    ``T`` has shape ``(oh * ow, H * W)`` and
+    ``T[i * ow + j, (i + a) * W + (j + b)] = K[a, b]``; that is,
+    ``T = sum_{a, b} K[a, b] kron(eye(oh, H, a), eye(ow, W, b))``: an
+    ``oh x H`` grid of ``ow x W`` blocks, block ``(i, i + a)`` being
+    the Toeplitz matrix of row ``K[a]``. ``T @ X.reshape(-1)`` is
+    ``corr2d(X, K).reshape(-1)``, and ``T.T`` maps an output gradient
+    back to the input gradient (`corr2d_input_grad`). It is built
+    without in-place writes, so it is differentiable in `K`.
+
+    Parameters
+    ----------
+    K : mxnet.np.ndarray or array_like
+        The 2-D kernel.
+    shape : tuple of int
+        ``(H, W)``, the shape of the input; `K` must fit in it.
+
+    Returns
+    -------
+    T : mxnet.np.ndarray
+        The matrix, of shape ``(oh * ow, H * W)``: float64 if `K` is,
+        float32 otherwise.
+
+    Raises
+    ------
+    TypeError
+        If `K` is not a numeric array or `shape` not a pair of ints.
+    ValueError
+        If `K` is not 2-D, is empty or does not fit in `shape`.
+
+    Examples
+    --------
+    >>> toeplitz_matrix([[1, -1]], (2, 3))
+    array([[ 1., -1.,  0.,  0.,  0.,  0.],
+           [ 0.,  1., -1.,  0.,  0.,  0.],
+           [ 0.,  0.,  0.,  1., -1.,  0.],
+           [ 0.,  0.,  0.,  0.,  1., -1.]])
+    """
+    K, = _as_float(as_2d_array('toeplitz_matrix', 'K', K))
+    H, W = _check_shape('toeplitz_matrix', shape, K)
+    (h, w), dtype = K.shape, onp.dtype(K.dtype)
+    oh, ow = H - h + 1, W - w + 1
+    shifts = onp.stack([onp.kron(onp.eye(oh, H, a), onp.eye(ow, W, b))
+                        for a in range(h) for b in range(w)])
+    # (h * w,) . (h * w, oh * ow, H * W) -> (oh * ow, H * W)
+    return np.tensordot(K.reshape(-1), np.array(shifts, dtype=dtype),
+                        axes=1)
+
+
+def corr2d_toeplitz(X, K):
+    """Compute 2-D cross-correlation as a Toeplitz matrix times `X`.
+
+    From section 6.2's exercises: "How do you represent a
+    cross-correlation operation as a matrix multiplication by changing
+    the input and kernel arrays?" ``toeplitz_matrix(K, X.shape)``
+    times `X` flattened, reshaped to the output's shape.
+
+    Parameters
+    ----------
+    X, K : mxnet.np.ndarray or array_like
+        2-D input and kernel, checked as in `corr2d`.
+
+    Returns
+    -------
+    Y : mxnet.np.ndarray
+        ``corr2d(X, K)``, of shape ``(H - h + 1, W - w + 1)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As `corr2d`, naming ``corr2d_toeplitz``.
+
+    Examples
+    --------
+    >>> from mxnet import np
+    >>> X = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+    >>> K = np.array([[0, 1], [2, 3]])
+    >>> corr2d_toeplitz(X, K)
+    array([[19., 25.],
+           [37., 43.]])
+    """
+    X, K = _as_float(*check_corr2d_args('corr2d_toeplitz', X, K))
+    oh, ow = X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1
+    T = toeplitz_matrix(K, X.shape)  # (oh * ow, H * W)
+    return np.dot(T, X.reshape(-1)).reshape(oh, ow)
+
+
+def corr2d_input_grad(dY, K):
+    """Return the input gradient of `corr2d` by the transposed matrix.
+
+    From section 6.2's exercises: "How do you represent a
+    cross-correlation operation as a matrix multiplication by changing
+    the input and kernel arrays?" If ``y = T x``, with ``T`` the
+    `toeplitz_matrix` of `K`, then the gradient of ``sum(dY * Y)`` with
+    respect to ``x`` is ``T.T dY``: the transposed matrix maps an output
+    gradient back to the input. (This is the "transposed convolution".)
+
+    Parameters
+    ----------
+    dY : mxnet.np.ndarray or array_like
+        The 2-D output gradient, of shape ``(oh, ow)``.
+    K : mxnet.np.ndarray or array_like
+        The 2-D kernel.
+
+    Returns
+    -------
+    dX : mxnet.np.ndarray
+        The input gradient, of shape ``(oh + h - 1, ow + w - 1)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If `dY` or `K` is not a non-empty 2-D numeric array.
+
+    Examples
+    --------
+    Each output pixel spreads its gradient back over its window:
+
+    >>> corr2d_input_grad([[1, 0], [0, 0]], [[1, 2], [3, 4]])
+    array([[1., 2., 0.],
+           [3., 4., 0.],
+           [0., 0., 0.]])
+    """
+    dY, K = _as_float(as_2d_array('corr2d_input_grad', 'dY', dY),
+                      as_2d_array('corr2d_input_grad', 'K', K))
+    shape = (dY.shape[0] + K.shape[0] - 1, dY.shape[1] + K.shape[1] - 1)
+    T = toeplitz_matrix(K, shape)  # (oh * ow, H * W)
+    return np.dot(T.T, dY.reshape(-1)).reshape(shape)
