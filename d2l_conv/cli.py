@@ -17,9 +17,15 @@ def build_parser():
     """Return the argument parser of ``python -m d2l_conv``."""
     parser = argparse.ArgumentParser(
         prog='python -m d2l_conv', description=DESCRIPTION)
-    parser.add_argument(
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
         '--markdown', action='store_true',
         help='print the comparison as a Markdown table (for the README)')
+    group.add_argument(
+        '--figures', metavar='DIR',
+        help="write the section's four figures as PNG and SVG into DIR "
+             '(created if needed) and exit, without the reproduction '
+             'check')
     return parser
 
 
@@ -57,6 +63,21 @@ def _markdown_report(results, out):
     print(file=out)
 
 
+def _write_figures(prog, directory, out):
+    # matplotlib is imported only here, when figures are asked for
+    from .figures import save_figures
+    try:
+        paths = save_figures(directory)
+    except (ValueError, OSError) as err:
+        print(f'{prog}: error: cannot write figures: {err}', file=sys.stderr)
+        return 2
+    print(f'wrote {len(paths) // 2} figures as PNG and SVG to {directory}:',
+          file=out)
+    for path in paths:
+        print(f'  {path}', file=out)
+    return 0
+
+
 def main(argv=None, out=None):
     """Run the command line; return its exit code.
 
@@ -70,7 +91,9 @@ def main(argv=None, out=None):
     Returns
     -------
     int
-        0 if every published output matches, 1 otherwise.
+        0 if every published output matches, 1 otherwise. With
+        ``--figures DIR``: 0 once the figures are written, 2 (after one
+        error line on stderr) if DIR is a file or cannot be written.
 
     Examples
     --------
@@ -81,8 +104,11 @@ def main(argv=None, out=None):
     >>> buffer.getvalue().splitlines()[-1]
     '6/6 outputs match the book'
     """
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     out = sys.stdout if out is None else out
+    if args.figures is not None:
+        return _write_figures(parser.prog, args.figures, out)
     from .reproduce import reproduce
     results = reproduce()
     if args.markdown:

@@ -472,7 +472,7 @@ def save_figures(directory, *, dpi=100):
     TypeError
         If `directory` is not a path.
     ValueError
-        If `directory` exists and is not a directory.
+        If `directory` is empty, or exists and is not a directory.
     OSError
         If `directory` cannot be created or written to; its message
         names this function.
@@ -491,6 +491,8 @@ def save_figures(directory, *, dpi=100):
     if not isinstance(directory, (str, os.PathLike)):
         raise TypeError(f'{func}: directory must be a path, '
                         f'got {type(directory).__name__}')
+    if not os.fspath(directory):
+        raise ValueError(f'{func}: directory must not be empty')
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise ValueError(f'{func}: {str(directory)!r} exists and is not a '
