@@ -88,7 +88,7 @@ def diagonal_edges(X=None, K=None):
         The 2-D image; defaults to `diagonal_image()`.
     K : array_like, optional
         The 2-D kernel; defaults to the section's ``[[1, -1]]``. Both
-        `K` and ``K.T`` must fit in `X`.
+        `K` and ``K.T`` must fit in `X`. None means the default.
 
     Returns
     -------
@@ -99,8 +99,8 @@ def diagonal_edges(X=None, K=None):
     Raises
     ------
     TypeError, ValueError
-        As `corr2d`, naming ``diagonal_edges``, for `X` with `K` or
-        with ``K.T``.
+        As `corr2d`, naming ``diagonal_edges``; `ValueError` also if
+        ``K.T`` does not fit in `X`.
 
     Examples
     --------
@@ -123,5 +123,8 @@ def diagonal_edges(X=None, K=None):
     X = diagonal_image() if X is None else X
     K = edge_kernel() if K is None else K
     X, K = check_corr2d_args('diagonal_edges', X, K)
-    check_corr2d_args('diagonal_edges', X, K.T)
+    if K.shape[1] > X.shape[0] or K.shape[0] > X.shape[1]:
+        raise ValueError(
+            f'diagonal_edges: transposed kernel K.T of shape {K.T.shape} '
+            f'does not fit in input X of shape {X.shape}')
     return DiagonalEdges(corr2d(X, K), corr2d(X.T, K), corr2d(X, K.T))
