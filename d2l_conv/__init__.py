@@ -32,6 +32,7 @@ from .edge_detection import (  # noqa: E402
     edge_image,
     edge_kernel,
 )
+from .fast import corr2d_fast  # noqa: E402
 from .learning import learn_kernel  # noqa: E402
 from .published import PUBLISHED  # noqa: E402
 from .vectorized import corr2d_vectorized  # noqa: E402
@@ -39,7 +40,8 @@ from .vectorized import corr2d_vectorized  # noqa: E402
 __version__ = '0.1.0'
 
 __all__ = [
-    'Conv2D', 'PUBLISHED', 'conv2d_true', 'corr2d', 'corr2d_vectorized',
+    'Conv2D', 'PUBLISHED', 'conv2d_true', 'corr2d', 'corr2d_fast',
+    'corr2d_vectorized',
     'detect_edges', 'detect_edges_transposed', 'edge_image', 'edge_kernel',
     'exercises', 'flip_kernel', 'learn_kernel',
 ]
