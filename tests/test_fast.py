@@ -1,0 +1,154 @@
+"""`corr2d_fast` against the oracles: scipy forward, ``nn.Conv2D`` grads.
+
+Speed is not tested here; `benchmarks/bench_corr2d.py` measures it.
+"""
+
+import numpy as onp
+import pytest
+from conftest import BAD_INPUTS, check_corr2d, corr2d_shapes, random_pair
+from hypothesis import given
+from hypothesis import strategies as st
+from mxnet import autograd, np
+
+from d2l_conv import corr2d, corr2d_fast, fast
+
+
+@given(shapes=corr2d_shapes(), seed=st.integers(0, 2**16))
+def test_matches_oracles(shapes, seed):
+    check_corr2d(corr2d_fast, *random_pair(shapes, seed), grad=True)
+
+
+@pytest.mark.parametrize('shapes', [
+    ((1, 1), (1, 1)),
+    ((1, 9), (1, 4)),
+    ((9, 1), (4, 1)),
+    ((1, 9), (1, 9)),
+    ((9, 1), (9, 1)),
+    ((6, 8), (6, 8)),
+    ((6, 8), (1, 1)),
+    ((5, 7), (5, 1)),
+    ((5, 7), (1, 7)),
+], ids=str)
+def test_edge_shapes(shapes):
+    check_corr2d(corr2d_fast, *random_pair(shapes, 0), grad=True)
+
+
+@pytest.mark.parametrize('X, K, error, pattern', BAD_INPUTS)
+def test_bad_inputs(X, K, error, pattern):
+    with pytest.raises(error, match=pattern.format(name='corr2d_fast')):
+        corr2d_fast(X, K)
+
+
+def test_book_example_matches_corr2d():
+    X = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+    K = np.array([[0, 1], [2, 3]])
+    Y = corr2d_fast(X, K)
+    assert Y.dtype == onp.float32
+    onp.testing.assert_array_equal(Y.asnumpy(), corr2d(X, K).asnumpy())
+
+
+@pytest.mark.parametrize('shapes', [
+    ((600, 500), (3, 3)),  # 600 * 500 > fast.BLOCK: several default blocks
+    ((301, 257), (5, 2)),
+], ids=str)
+def test_larger_than_a_block(shapes):
+    """The default block and thread split, on heights that do not divide."""
+    X, K = random_pair(shapes, 1)
+    assert X.size > fast.BLOCK or X.shape[0] % 2
+    check_corr2d(corr2d_fast, X, K, atol=1e-3)
+
+
+@given(shapes=corr2d_shapes(max_side=40), seed=st.integers(0, 2**16),
+       rows=st.integers(1, 9), threads=st.integers(1, 3))
+def test_block_and_thread_seams(shapes, seed, rows, threads):
+    """Any rows per block and any thread count give the same output."""
+    from scipy.signal import correlate2d
+    X, K = random_pair(shapes, seed)
+    Y = fast.correlate_valid(X, K, block=rows * X.shape[1],
+                             threads=threads)
+    onp.testing.assert_allclose(Y, correlate2d(X, K, mode='valid'),
+                                atol=1e-4, rtol=1e-4)
+    assert Y.flags.c_contiguous
+
+
+def test_threads_are_bitwise_equal_to_one_thread():
+    X, K = random_pair(((257, 130), (3, 4)), 2)
+    one = fast.correlate_valid(X, K, block=1000, threads=1)
+    two = fast.correlate_valid(X, K, block=1000, threads=2)
+    onp.testing.assert_array_equal(one, two)
+
+
+def test_small_blocks_through_corr2d_fast(monkeypatch):
+    """`corr2d_fast` itself across many blocks on two threads."""
+    monkeypatch.setattr(fast, 'BLOCK', 50)
+    monkeypatch.setattr(fast, 'MIN_PARALLEL', 0)
+    monkeypatch.setattr(fast, '_threads', lambda: 2)
+    check_corr2d(corr2d_fast, *random_pair(((47, 23), (4, 3)), 3))
+
+
+@pytest.mark.parametrize('X_dtype, K_dtype, expected', [
+    ('float32', 'float32', 'float32'),
+    ('float64', 'float32', 'float64'),
+    ('float32', 'float64', 'float64'),
+    ('float16', 'float16', 'float32'),
+    ('int32', 'int32', 'float32'),
+    ('uint8', 'int8', 'float32'),
+    ('int64', 'float64', 'float64'),
+])
+def test_dtypes(X_dtype, K_dtype, expected):
+    from scipy.signal import correlate2d
+    rng = onp.random.default_rng(4)
+    X = rng.integers(0, 100, (9, 11)).astype(X_dtype)
+    K = rng.integers(-3, 4, (3, 2)).astype(K_dtype)
+    want = correlate2d(X.astype('float64'), K.astype('float64'), 'valid')
+    Y = corr2d_fast(np.array(X, dtype=X_dtype), np.array(K, dtype=K_dtype))
+    assert isinstance(Y, np.ndarray)
+    assert Y.dtype == onp.dtype(expected)
+    onp.testing.assert_array_equal(Y.asnumpy(), want)  # small integers
+    with autograd.record():  # the autograd path gives the same dtype
+        Z = corr2d_fast(np.array(X, dtype=X_dtype),
+                        np.array(K, dtype=K_dtype))
+    assert Z.dtype == onp.dtype(expected)
+    onp.testing.assert_array_equal(Z.asnumpy(), want)
+
+
+def test_float64_keeps_its_precision():
+    from scipy.signal import correlate2d
+    X, K = (a.astype('float64') for a in random_pair(((30, 20), (3, 3)), 5))
+    Y = corr2d_fast(np.array(X, dtype='float64'), np.array(K, dtype='float64'))
+    onp.testing.assert_allclose(Y.asnumpy(), correlate2d(X, K, 'valid'),
+                                rtol=1e-12, atol=1e-12)
+
+
+def test_float64_gradients():
+    from scipy.signal import correlate2d
+    X, K = (a.astype('float64') for a in random_pair(((8, 7), (3, 2)), 6))
+    x, k = np.array(X, dtype='float64'), np.array(K, dtype='float64')
+    x.attach_grad()
+    k.attach_grad()
+    with autograd.record():
+        Y = corr2d_fast(x, k)
+    Y.backward()  # dY = 1: dK[a, b] sums the window it multiplies
+    onp.testing.assert_allclose(
+        k.grad.asnumpy(), correlate2d(X, onp.ones(Y.shape), 'valid'))
+    onp.testing.assert_allclose(
+        x.grad.asnumpy(), correlate2d(onp.ones(Y.shape), K[::-1, ::-1]))
+
+
+def test_accepts_lists_and_numpy_and_keeps_inputs():
+    X = onp.arange(12, dtype='float32').reshape(3, 4)
+    x = np.array(X)
+    Y = corr2d_fast(x, [[1, -1]])
+    onp.testing.assert_array_equal(Y.asnumpy(), -onp.ones((3, 3)))
+    onp.testing.assert_array_equal(corr2d_fast(X, [[1, -1]]).asnumpy(),
+                                   Y.asnumpy())
+    onp.testing.assert_array_equal(x.asnumpy(), X)
+
+
+def test_fast_and_autograd_paths_agree():
+    X, K = random_pair(((64, 50), (5, 3)), 7)
+    fast_Y = corr2d_fast(np.array(X), np.array(K))
+    with autograd.record():
+        graph_Y = corr2d_fast(np.array(X), np.array(K))
+    onp.testing.assert_allclose(fast_Y.asnumpy(), graph_Y.asnumpy(),
+                                atol=1e-5, rtol=1e-5)
