@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_DIRS := d2l_conv tests $(wildcard benchmarks)
 
-.PHONY: reproduce test lint venv clean notebooks
+.PHONY: reproduce test lint venv clean notebooks figures
 
 reproduce: $(STAMP)
 	$(BIN)/python -m d2l_conv
@@ -39,3 +39,11 @@ notebooks: $(STAMP)
 	cd notebooks && for nb in *.ipynb; do \
 	    ../$(BIN)/jupyter-execute --inplace --timeout=600 "$$nb" || exit 1; \
 	done
+
+# Draw the section's four figures (PNG and SVG) into figures-out/, which git
+# ignores, and copy the two the README shows into docs/figures/.
+figures: $(STAMP)
+	$(BIN)/python -m d2l_conv --figures figures-out
+	mkdir -p docs/figures
+	cp figures-out/cross_correlation.png figures-out/edge_detection.png \
+	    docs/figures/
