@@ -9,14 +9,13 @@ book's block and swaps in `corr2d_vectorized`, which builds its output
 from new arrays only.
 """
 
-import numbers
-
 from mxnet import autograd, init
 from mxnet.base import MXNetError
 
 from ..conv_layer import Conv2D
 from ..edge_detection import detect_edges, edge_image
 from ..vectorized import corr2d_vectorized
+from ._checks import check_pair
 
 
 def _reason(error):
@@ -109,12 +108,8 @@ class TrainableConv2D(Conv2D):
     """
 
     def __init__(self, kernel_size, **kwargs):
-        if (not isinstance(kernel_size, tuple) or len(kernel_size) != 2
-                or not all(isinstance(s, numbers.Integral)
-                           and not isinstance(s, bool)
-                           for s in kernel_size)):
-            raise TypeError(f'TrainableConv2D: kernel_size must be a '
-                            f'pair of ints (h, w), got {kernel_size!r}')
+        kernel_size = check_pair('TrainableConv2D', 'kernel_size',
+                                 kernel_size, '(h, w)')
         if min(kernel_size) < 1:
             raise ValueError(f'TrainableConv2D: kernel_size must be '
                              f'positive, got {kernel_size}')

@@ -7,7 +7,6 @@ Transposition moves through a cross-correlation: for any `X` and `K`,
 So transposing `X` is the same as transposing `K` and then the output.
 """
 
-import numbers
 from collections import namedtuple
 
 from mxnet import np
@@ -15,6 +14,7 @@ from mxnet import np
 from .._validation import check_corr2d_args
 from ..cross_correlation import corr2d
 from ..edge_detection import edge_kernel
+from ._checks import check_int
 
 #: The three answers of exercise 1: ``corr2d(X, K)``,
 #: ``corr2d(X.T, K)`` and ``corr2d(X, K.T)``.
@@ -53,11 +53,7 @@ def diagonal_image(n=6):
            [1., 1., 1., 0.],
            [1., 1., 1., 1.]])
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f'diagonal_image: n must be an int, '
-                        f'got {type(n).__name__}')
-    if n < 2:
-        raise ValueError(f'diagonal_image: n must be at least 2, got {n}')
+    n = check_int('diagonal_image', 'n', n, 2)
     return np.tril(np.ones((n, n)))
 
 

@@ -15,12 +15,11 @@ From section 6.2's exercises: "What is the kernel for an integral?"
   running sum itself needs a recurrence, ``S[j] = S[j - 1] + X[j]``.
 """
 
-import numbers
-
 from mxnet import np
 
 from .._validation import as_2d_array
 from ..cross_correlation import corr2d
+from ._checks import check_int
 
 #: Simpson's rule over two steps (section 6.2, exercise 4): ``corr2d`` of
 #: samples with spacing ``dx`` and ``dx * SIMPSON`` is the integral from
@@ -61,13 +60,8 @@ def box_kernel(h, w):
     array([[ 8., 12.],
            [20., 24.]])
     """
-    for name, side in (('h', h), ('w', w)):
-        if isinstance(side, bool) or not isinstance(side, numbers.Integral):
-            raise TypeError(f'box_kernel: {name} must be an int, '
-                            f'got {type(side).__name__}')
-        if side < 1:
-            raise ValueError(f'box_kernel: {name} must be at least 1, '
-                             f'got {side}')
+    h = check_int('box_kernel', 'h', h, 1)
+    w = check_int('box_kernel', 'w', w, 1)
     return np.ones((h, w))
 
 

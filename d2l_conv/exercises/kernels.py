@@ -27,18 +27,11 @@ array([[ 0.,  1.,  0.],
 """
 
 import math
-import numbers
 
 import numpy as onp
 from mxnet import np
 
-
-def _check_degree(func, d):
-    """Raise unless `d` is a non-negative int (and not a bool)."""
-    if isinstance(d, bool) or not isinstance(d, numbers.Integral):
-        raise TypeError(f'{func}: d must be an int, got {type(d).__name__}')
-    if d < 0:
-        raise ValueError(f'{func}: d must be non-negative, got {d}')
+from ._checks import check_int
 
 
 def derivative_kernel(d):
@@ -75,7 +68,7 @@ def derivative_kernel(d):
     >>> derivative_kernel(3)
     array([[-1.,  3., -3.,  1.]])
     """
-    _check_degree('derivative_kernel', d)
+    d = check_int('derivative_kernel', 'd', d, 0)
     taps = [(-1) ** (d - k) * math.comb(d, k) for k in range(d + 1)]
     return np.array([taps], dtype='float32')
 
@@ -133,13 +126,8 @@ def moment_system(d, taps):
     >>> int(rank(V)), int(rank(onp.column_stack([V, b])))
     (2, 3)
     """
-    _check_degree('moment_system', d)
-    if isinstance(taps, bool) or not isinstance(taps, numbers.Integral):
-        raise TypeError(f'moment_system: taps must be an int, '
-                        f'got {type(taps).__name__}')
-    if taps < 1:
-        raise ValueError(f'moment_system: taps must be at least 1, '
-                         f'got {taps}')
+    d = check_int('moment_system', 'd', d, 0)
+    taps = check_int('moment_system', 'taps', taps, 1)
     V = onp.vander(onp.arange(taps, dtype='float64'), d + 1,
                    increasing=True).T  # (d + 1, taps)
     b = onp.zeros(d + 1)
@@ -187,5 +175,5 @@ def min_kernel_size(d):
     >>> [min_kernel_size(d) for d in range(5)]
     [1, 2, 3, 4, 5]
     """
-    _check_degree('min_kernel_size', d)
+    d = check_int('min_kernel_size', 'd', d, 0)
     return d + 1

@@ -13,12 +13,11 @@ For an ``H x W`` input `X` and an ``h x w`` kernel `K`, with output
 No kernel flip is involved: flipping gives convolution, not this.
 """
 
-import numbers
-
 import numpy as onp
 from mxnet import np
 
 from .._validation import as_2d_array, check_corr2d_args
+from ._checks import check_pair
 
 
 def _as_float(*arrays):
@@ -92,16 +91,12 @@ def corr2d_im2col(X, K):
 
 def _check_shape(func, shape, K):
     """Return `shape` as a pair of ints that `K` fits in, or raise."""
-    if (not isinstance(shape, tuple) or len(shape) != 2
-            or not all(isinstance(s, numbers.Integral)
-                       and not isinstance(s, bool) for s in shape)):
-        raise TypeError(f'{func}: shape must be a pair of ints (H, W), '
-                        f'got {shape!r}')
+    shape = check_pair(func, 'shape', shape, '(H, W)')
     if K.shape[0] > shape[0] or K.shape[1] > shape[1]:
         raise ValueError(
             f'{func}: kernel K of shape {K.shape} does not fit in input X '
             f'of shape {shape}; each side of K must be at most that of X')
-    return int(shape[0]), int(shape[1])
+    return shape
 
 
 def toeplitz_matrix(K, shape):
