@@ -14,6 +14,12 @@ This is the only module that imports matplotlib, and ``import d2l_conv``
 does not import it. Without a display, and unless a backend was chosen
 already (``MPLBACKEND``, Jupyter's inline backend, ``matplotlib.use``),
 the non-interactive Agg backend is selected.
+
+In Jupyter, end a plotting cell with ``;`` (the figure is shown once, not
+also as the cell's value) and run ``%matplotlib inline`` in an earlier
+cell: with IPython 9 and matplotlib 3.7 the inline backend otherwise
+hooks in only after the first cell that draws, whose figure then shows
+under the next cell.
 """
 
 import math
