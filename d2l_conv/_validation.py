@@ -14,10 +14,12 @@ from mxnet import np
 def as_2d_array(func, name, value):
     """Return `value` as a non-empty 2-D numeric ``mxnet.np.ndarray``.
 
-    ``mxnet.np.ndarray`` inputs are returned unchanged (so autograd
-    still tracks them). NumPy arrays and nested lists or tuples are
-    converted with ``mxnet.np.array``: lists become float32, as the
-    book's own ``np.array`` calls do, and NumPy arrays keep their dtype.
+    Floating-point ``mxnet.np.ndarray`` inputs are returned unchanged (so
+    autograd still tracks them). NumPy arrays and nested lists or tuples
+    are converted with ``mxnet.np.array``: lists become float32, as the
+    book's own ``np.array`` calls do, and floating NumPy arrays keep their
+    dtype. Integer inputs of any kind become float32, the dtype of the
+    book's output, so window sums cannot wrap around.
 
     Parameters
     ----------
@@ -81,10 +83,14 @@ def as_2d_array(func, name, value):
         raise ValueError(f'{func}: {name} must not be empty, '
                          f'got shape {shape}')
     if array is None:
-        if isinstance(value, onp.ndarray):
+        if isinstance(value, onp.ndarray) and dtype.kind == 'f':
             array = np.array(host, dtype=host.dtype)
         else:
             array = np.array(host, dtype='float32')
+    elif dtype.kind in 'iu':
+        # Integer windows would be summed in their own dtype and could wrap
+        # around (int8: 100 + 100 == -56); the book's output is float32.
+        array = array.astype('float32')
     return array
 
 

@@ -18,7 +18,8 @@ def corr2d(X, K):
     ----------
     X : mxnet.np.ndarray or array_like
         The 2-D input. NumPy arrays and nested lists are accepted and
-        converted with ``mxnet.np.array`` (lists become float32).
+        converted with ``mxnet.np.array`` (lists and integer arrays become
+        float32; floating NumPy arrays keep their dtype).
     K : mxnet.np.ndarray or array_like
         The 2-D kernel, no larger than `X` along either axis.
 

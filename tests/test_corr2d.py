@@ -61,3 +61,19 @@ def test_cannot_be_differentiated_because_it_writes_in_place():
     with pytest.raises(Exception, match='Inplace operations'):
         with autograd.record():
             corr2d(X, K)
+
+
+@pytest.mark.parametrize('dtype', ['int8', 'uint8', 'int32', 'int64'])
+def test_integer_inputs_do_not_wrap_around(dtype):
+    X = onp.full((2, 3), 100, dtype=dtype)
+    K = onp.ones((2, 2), dtype=dtype)
+    for x, k in ((X, K),
+                 (np.array(X, dtype=dtype), np.array(K, dtype=dtype))):
+        Y = corr2d(x, k)
+        assert Y.dtype == onp.float32
+        onp.testing.assert_array_equal(Y.asnumpy(), onp.full((1, 2), 400.))
+
+
+def test_output_is_float32_like_the_books_np_zeros():
+    Y = corr2d(onp.ones((3, 3)), onp.ones((2, 2)))  # float64 in
+    assert Y.dtype == onp.float32
