@@ -4,13 +4,15 @@ The book's loop (section 6.2.1) makes one Python-level call per output
 element. `corr2d_fast` makes ``2 * h * w - 1`` NumPy calls per block of
 about a quarter million output elements, in float32, and lets one thread
 per core take the next block (NumPy releases the GIL inside each call).
+MXNet's memory is read and returned through DLPack, without copies.
 
 The trick that keeps every call one-dimensional and contiguous: write the
 output with the row stride of the input. With ``X`` flattened to ``x``
 (row length ``W``), output element ``n = i * W + j`` is
 ``sum_{a, b} K[a, b] * x[n + a * W + b]``, so each tap is one shifted
 slice of ``x``. The ``w - 1`` columns ``j >= W - w + 1`` are junk that
-wraps into the next row; they are cropped away as each block finishes.
+wraps into the next row; each block is computed in a scratch buffer that
+stays in cache, and only its valid columns are copied out.
 """
 
 import os
@@ -20,17 +22,17 @@ from mxnet import autograd, np, npx
 
 from ._validation import check_corr2d_args
 
-#: Output elements per block (1 MiB of float32). Smaller blocks would fit
-#: the 512 KiB L2 of each core, but then NumPy's ~1 us per call outweighs
-#: the arithmetic; `benchmarks/bench_corr2d.py` sweeps the block size and
-#: the README shows the measured curve.
+#: Output elements per block (1 MiB of float32). Measured on 2048 x 2048
+#: (`benchmarks/bench_corr2d.py` sweeps it; the README shows the curve):
+#: blocks that fit the 512 KiB L2 lose more to NumPy's ~1 us per call than
+#: they gain, and blocks of 4 MiB and more spill the shared L3.
 BLOCK = 1 << 18
 
-#: Below this many (padded) output elements one thread does it all: the
-#: hand-off to a second thread costs more than it saves.
-MIN_PARALLEL = 1 << 15
+#: Below this many (padded) output elements one thread does it all:
+#: measured, a second thread loses at 384 x 384 and wins from 512 x 512.
+MIN_PARALLEL = 200_000
 
-_POOL = None  # the worker threads, created on first use
+_POOL = [0, None]  # [threads, executor], created on first use
 
 
 def _threads():
@@ -43,11 +45,10 @@ def _threads():
 
 def _pool(workers):
     """Return a thread pool with `workers` threads, created once."""
-    global _POOL
-    if _POOL is None or _POOL._max_workers < workers:
+    if _POOL[0] < workers:
         from concurrent.futures import ThreadPoolExecutor
-        _POOL = ThreadPoolExecutor(workers, thread_name_prefix='corr2d')
-    return _POOL
+        _POOL[:] = workers, ThreadPoolExecutor(workers, 'corr2d')
+    return _POOL[1]
 
 
 def result_dtype(X, K):
@@ -69,15 +70,18 @@ def result_dtype(X, K):
     return onp.dtype(onp.float32)
 
 
-def _block_taps(x, K, y, start, stop, tmp, W):
-    """Fill ``y[start:stop]`` with the sum of ``K[a, b] * x[n + a*W + b]``.
+def _block_taps(x, K, y, start, stop, tmp, W, offset=0):
+    """Fill ``y[n]``, ``start <= n < stop``, with taps of `x` at `offset`.
 
-    `x` and `y` are 1-D (the flattened input and the output padded to row
-    length `W`); `tmp` is scratch of at least ``stop - start`` elements.
+    ``y[n] = sum_{a, b} K[a, b] * x[offset + n + a * W + b]``: `x` is the
+    flattened input, `y` the output padded to row length `W`, `tmp`
+    scratch of at least ``stop - start`` elements.
     """
     h, w = K.shape
     y = y[start:stop]
     tmp = tmp[:stop - start]
+    start += offset
+    stop += offset
     onp.multiply(x[start:stop], K[0, 0], out=y)
     for a in range(h):
         for b in range(w):
@@ -125,18 +129,23 @@ def correlate_valid(X, K, block=BLOCK, threads=None):
     # thread so that every core gets work.
     rows = max(1, min(block // W, -(-oh // threads)))
     x = X.reshape(-1)
-    # Padded output, (oh, W); its last w - 1 elements would read past `x`.
-    padded = onp.empty(oh * W, X.dtype)
-    Y = onp.empty((oh, ow), X.dtype) if w > 1 else padded.reshape(oh, W)
+    Y = onp.empty((oh, ow), X.dtype)
     blocks = iter(range(0, oh, rows))  # shared: each thread takes the next
 
     def work():
-        tmp = onp.empty(rows * W, X.dtype)
+        # Scratch for one block, padded to row length W, reused so that
+        # it stays in cache; its last w - 1 elements are never computed
+        # (they would read past `x`) and never kept.
+        padded = onp.empty(rows * W, X.dtype)
+        tmp = onp.empty_like(padded)
         for i in blocks:
             stop = min(i + rows, oh)
-            _block_taps(x, K, padded, i * W, stop * W - (w - 1), tmp, W)
-            if w > 1:  # crop while the block is still in cache
-                Y[i:stop] = padded[i * W:stop * W].reshape(-1, W)[:, :ow]
+            n = (stop - i) * W
+            if w == 1:  # no junk columns: compute in place
+                _block_taps(x, K, Y.reshape(-1), i * W, stop * W, tmp, W)
+                continue
+            _block_taps(x, K, padded, 0, n - (w - 1), tmp, W, i * W)
+            Y[i:stop] = padded[:n].reshape(-1, W)[:, :ow]
 
     threads = min(threads, -(-oh // rows))
     if threads == 1:
@@ -221,6 +230,42 @@ def corr2d_fast(X, K):
     if autograd.is_recording():
         return _convolution(X.astype(dtype, copy=False),
                             K.astype(dtype, copy=False))
-    Y = correlate_valid(X.asnumpy().astype(dtype, copy=False),
+    Y = correlate_valid(_host_view(X).astype(dtype, copy=False),
                         K.asnumpy().astype(dtype, copy=False))
-    return np.array(Y, dtype=dtype, ctx=X.ctx)
+    return _to_mxnet(Y, X.ctx)
+
+
+class _Capsule:
+    """Hands a DLPack capsule to ``numpy.from_dlpack``."""
+
+    def __init__(self, capsule):
+        self.capsule = capsule
+
+    def __dlpack__(self, stream=None):
+        return self.capsule
+
+    def __dlpack_device__(self):
+        return (1, 0)  # kDLCPU, device 0
+
+
+def _host_view(X):
+    """Return a read-only NumPy view of `X`'s memory, or else a copy.
+
+    The view saves ``X.asnumpy()``'s copy: 2 ms for a 2048 x 2048 image.
+    ``to_dlpack_for_read`` first waits for MXNet's pending writes to `X`.
+    """
+    try:
+        return onp.from_dlpack(_Capsule(X.to_dlpack_for_read()))
+    except (AttributeError, BufferError, RuntimeError, TypeError):
+        return X.asnumpy()
+
+
+def _to_mxnet(Y, ctx):
+    """Return NumPy `Y` as an ``mxnet.np.ndarray`` on `ctx`, not copied.
+
+    ``mxnet.nd.from_numpy`` lends `Y`'s memory to MXNet (and marks `Y`
+    read-only), saving the copy ``mxnet.np.array`` would make.
+    """
+    from mxnet import cpu, nd
+    Y = nd.from_numpy(Y, zero_copy=True, array_cls=np.ndarray)
+    return Y if ctx == cpu() else Y.as_in_context(ctx)

@@ -152,3 +152,24 @@ def test_fast_and_autograd_paths_agree():
         graph_Y = corr2d_fast(np.array(X), np.array(K))
     onp.testing.assert_allclose(fast_Y.asnumpy(), graph_Y.asnumpy(),
                                 atol=1e-5, rtol=1e-5)
+
+
+def test_waits_for_pending_writes_and_output_is_usable():
+    from scipy.signal import correlate2d
+    X, K = random_pair(((70, 90), (3, 3)), 8)
+    x = np.array(X)
+    x += 1  # asynchronous in MXNet: corr2d_fast must see it
+    Y = corr2d_fast(x, np.array(K))
+    want = correlate2d(X + 1, K, 'valid')
+    onp.testing.assert_allclose(Y.asnumpy(), want, atol=1e-4, rtol=1e-4)
+    Y += 1  # the output is an ordinary MXNet array, writable in place
+    onp.testing.assert_allclose((Y * 2).asnumpy(), 2 * (want + 1),
+                                atol=1e-3, rtol=1e-4)
+    onp.testing.assert_array_equal(x.asnumpy(), X + 1)
+
+
+def test_copies_when_dlpack_is_unavailable(monkeypatch):
+    X, K = random_pair(((20, 30), (2, 3)), 9)
+    x = np.array(X)
+    monkeypatch.setattr(type(x), 'to_dlpack_for_read', None, raising=False)
+    check_corr2d(corr2d_fast, X, K)
