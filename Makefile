@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_DIRS := d2l_conv tests $(wildcard benchmarks)
 
-.PHONY: reproduce test lint venv clean notebooks figures
+.PHONY: reproduce test lint venv clean notebooks figures bench
 
 reproduce: $(STAMP)
 	$(BIN)/python -m d2l_conv
@@ -47,3 +47,8 @@ figures: $(STAMP)
 	mkdir -p docs/figures
 	cp figures-out/cross_correlation.png figures-out/edge_detection.png \
 	    docs/figures/
+
+# Time corr2d_fast against its peers; rewrites benchmarks/results.md and
+# the README's bench section from the numbers it measures.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_corr2d.py
