@@ -11,22 +11,18 @@ One function per figure of section 6.2, each returning a new
 4. `plot_learned_kernel`: 6.2.4, the learned kernel beside the true one.
 
 This is the only module that imports matplotlib, and ``import d2l_conv``
-does not import it. Without a display, and unless a backend was chosen
-already (``MPLBACKEND``, Jupyter's inline backend, ``matplotlib.use``),
-the non-interactive Agg backend is selected.
-
-In Jupyter, end a plotting cell with ``;`` (the figure is shown once, not
-also as the cell's value) and run ``%matplotlib inline`` in an earlier
-cell: with IPython 9 and matplotlib 3.7 the inline backend otherwise
-hooks in only after the first cell that draws, whose figure then shows
-under the next cell.
+does not import it. The figures are plain ``matplotlib.figure.Figure``
+objects, not registered with pyplot: drawing and saving them needs no
+display and picks no backend (files are rendered by matplotlib's
+non-interactive Agg and SVG canvases), and nothing global stays open.
+In Jupyter, run ``%matplotlib inline`` once and end a cell with a call:
+the returned figure is shown once, as the cell's value.
 """
 
 import math
 import numbers
 import os
 import re
-import sys
 from pathlib import Path
 
 import numpy as onp
@@ -47,21 +43,10 @@ CMAP = 'RdBu_r'  # diverging: -1 blue, 0 white, 1 red
 CELL = 0.6  # inches per array element in the cross-correlation figure
 
 
-def _pyplot():
-    """Return ``matplotlib.pyplot``, choosing Agg if there is no display.
-
-    A backend already chosen (``MPLBACKEND``, which ipykernel sets to the
-    inline backend, ``%matplotlib``, ``matplotlib.use``) is respected.
-    """
-    import matplotlib
-    headless = (sys.platform.startswith('linux')
-                and not os.environ.get('DISPLAY')
-                and not os.environ.get('WAYLAND_DISPLAY'))
-    if (headless and not os.environ.get('MPLBACKEND')
-            and matplotlib.rcParams._get_backend_or_none() is None):
-        matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    return plt
+def _figure(**kwargs):
+    """Return a new figure that pyplot does not manage (see module doc)."""
+    from matplotlib.figure import Figure
+    return Figure(**kwargs)
 
 
 def _host(func, name, value):
@@ -156,7 +141,6 @@ def plot_cross_correlation(X=None, K=None):
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
     >>> fig = plot_cross_correlation()
     >>> [ax.get_title() for ax in fig.axes]
     ['input X', 'kernel K', 'output Y']
@@ -164,7 +148,6 @@ def plot_cross_correlation(X=None, K=None):
     ['19', '25', '37', '43']
     >>> fig.texts[-1].get_text()
     '0×0 + 1×1 + 3×2 + 4×3 = 19'
-    >>> plt.close(fig)
     """
     func = 'plot_cross_correlation'
     if X is None:
@@ -182,7 +165,7 @@ def plot_cross_correlation(X=None, K=None):
     rows = max(H, Y.shape[0])
     width = W + w + Y.shape[1] + 2 * gap + 2 * margin
     height = rows + top + bottom
-    fig = _pyplot().figure(figsize=(width * CELL, height * CELL))
+    fig = _figure(figsize=(width * CELL, height * CELL))
     window = onp.zeros(X.shape, dtype=bool)
     window[:h, :w] = True
     first = onp.zeros(Y.shape, dtype=bool)
@@ -216,7 +199,7 @@ def _heatmaps(arrays, titles, fmt=_number, label='value', cell=0.3):
     vmax = max(float(abs(A).max()) for A in arrays) or 1.0
     widths = [A.shape[1] for A in arrays]
     height = max(A.shape[0] for A in arrays)
-    fig = _pyplot().figure(
+    fig = _figure(
         figsize=(1.4 + cell * (sum(widths) + len(arrays)),
                  1.2 + cell * height),
         layout='constrained')
@@ -268,7 +251,6 @@ def plot_edge_detection(X=None, K=None):
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
     >>> fig = plot_edge_detection()
     >>> Y = fig.axes[1].images[0].get_array()  # the drawn `Y`
     >>> print(Y.data[:2])
@@ -276,7 +258,6 @@ def plot_edge_detection(X=None, K=None):
      [ 0.  1.  0.  0.  0. -1.  0.]]
     >>> fig.axes[1].images[0].get_clim()
     (-1.0, 1.0)
-    >>> plt.close(fig)
     """
     func = 'plot_edge_detection'
     X = edge_image() if X is None else X
@@ -361,21 +342,19 @@ def plot_learning_curve(losses=None):
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
     >>> fig = plot_learning_curve([8.0, 4.949, 2.0, 0.831])
     >>> ax = fig.axes[0]
     >>> ax.get_yscale(), list(ax.lines[0].get_ydata())
     ('log', [8.0, 4.949, 2.0, 0.831])
     >>> list(ax.lines[1].get_xdata())
     [2, 4, 6, 8, 10]
-    >>> plt.close(fig)
     """
     func = 'plot_learning_curve'
     if losses is None:
         losses = learn_kernel()[1]
     losses = _check_losses(func, losses)
     batches, printed = book_losses()
-    fig = _pyplot().figure(figsize=(5.6, 3.4), layout='constrained')
+    fig = _figure(figsize=(5.6, 3.4), layout='constrained')
     ax = fig.add_subplot()
     ax.plot(range(1, len(losses) + 1), losses, 'o-', markersize=4,
             label='learn_kernel() losses')
@@ -426,13 +405,11 @@ def plot_learned_kernel(kernel=None, K=None):
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
     >>> fig = plot_learned_kernel([[0.9895, -0.9873705]])
     >>> [text.get_text() for text in fig.axes[0].texts]
     ['0.9895', '−0.9874']
     >>> [text.get_text() for text in fig.axes[1].texts]
     ['1', '−1']
-    >>> plt.close(fig)
     """
     func = 'plot_learned_kernel'
     if kernel is None:
@@ -457,8 +434,8 @@ def save_figures(directory, *, dpi=100):
     Draws `plot_cross_correlation`, `plot_edge_detection`,
     `plot_learning_curve` and `plot_learned_kernel` with their defaults
     (running `learn_kernel` once for the last two), saves each as
-    ``<name>.png`` and ``<name>.svg`` (names in `FIGURE_NAMES`) and
-    closes it. The files carry no date or software version, and the SVG
+    ``<name>.png`` and ``<name>.svg`` (names in `FIGURE_NAMES`).
+    The files carry no date or software version, and the SVG
     ids come from a fixed salt, so rerunning rewrites identical files.
 
     Parameters
@@ -512,7 +489,6 @@ def save_figures(directory, *, dpi=100):
         raise PermissionError(f'{func}: directory {str(directory)!r} is '
                               'not writable')
     import matplotlib
-    plt = _pyplot()
     kernel, losses = learn_kernel()
     figures = [plot_cross_correlation(), plot_edge_detection(),
                plot_learning_curve(losses), plot_learned_kernel(kernel)]
@@ -520,16 +496,11 @@ def save_figures(directory, *, dpi=100):
     # Fixed SVG ids; no dates or versions, so files change only with
     # their pictures.
     with matplotlib.rc_context({'svg.hashsalt': 'd2l_conv'}):
-        try:
-            for i, fig in enumerate(figures):
-                name = FIGURE_NAMES[i]
-                for suffix, metadata in [
-                        ('png', {'Software': None}),
-                        ('svg', {'Date': None, 'Creator': None})]:
-                    path = directory / f'{name}.{suffix}'
-                    fig.savefig(path, dpi=dpi, metadata=metadata)
-                    paths.append(path)
-        finally:
-            for fig in figures:
-                plt.close(fig)
+        for name, fig in zip(FIGURE_NAMES, figures):
+            for suffix, metadata in [
+                    ('png', {'Software': None}),
+                    ('svg', {'Date': None, 'Creator': None})]:
+                path = directory / f'{name}.{suffix}'
+                fig.savefig(path, dpi=dpi, metadata=metadata)
+                paths.append(path)
     return paths
