@@ -496,7 +496,7 @@ def save_figures(directory, *, dpi=100):
     # Fixed SVG ids; no dates or versions, so files change only with
     # their pictures.
     with matplotlib.rc_context({'svg.hashsalt': 'd2l_conv'}):
-        for name, fig in zip(FIGURE_NAMES, figures):
+        for name, fig in zip(FIGURE_NAMES, figures, strict=True):
             for suffix, metadata in [
                     ('png', {'Software': None}),
                     ('svg', {'Date': None, 'Creator': None})]:
