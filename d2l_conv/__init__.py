@@ -7,8 +7,8 @@ Use it as the book's helper::
 
 Importing the package calls ``mxnet.npx.set_np()``, as the book's ``d2l``
 package does, so MXNet's NumPy-compatible arrays (``mxnet.np``) are in
-force. It imports nothing heavy beyond MXNet: matplotlib and scipy are
-imported only inside the functions that need them.
+force. It imports nothing heavy beyond MXNet: matplotlib is imported
+only when `d2l_conv.figures` is first used, and scipy never.
 
 MXNet 1.9.1 needs ``numpy<1.24``; with a newer NumPy the import raises an
 `ImportError` that says so.
@@ -45,3 +45,11 @@ __all__ = [
     'detect_edges', 'detect_edges_transposed', 'edge_image', 'edge_kernel',
     'exercises', 'flip_kernel', 'learn_kernel',
 ]
+
+
+def __getattr__(name):
+    """Import `figures` on first use, so matplotlib stays out of import."""
+    if name == 'figures':
+        import importlib
+        return importlib.import_module('.figures', __name__)
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
