@@ -5,6 +5,7 @@ They run before the book's code, so a bad input gets a `TypeError` or
 `IndexError` or a silently empty result.
 """
 
+import numbers
 import warnings
 
 import numpy as onp
@@ -133,3 +134,47 @@ of shape (1, 2); each side of K must be at most that of X
             f'{func}: kernel K of shape {K.shape} does not fit in input X '
             f'of shape {X.shape}; each side of K must be at most that of X')
     return X, K
+
+
+def check_kernel_size(func, kernel_size):
+    """Return `kernel_size` as a tuple ``(h, w)`` of positive ints.
+
+    Parameters
+    ----------
+    func : str
+        Name of the public function or class, used in error messages.
+    kernel_size : tuple or list of int
+        The kernel's height and width.
+
+    Returns
+    -------
+    tuple of int
+        ``(h, w)``.
+
+    Raises
+    ------
+    TypeError
+        If `kernel_size` is not a pair of ints (bools do not count).
+    ValueError
+        If a side is less than 1.
+
+    Examples
+    --------
+    >>> check_kernel_size('Conv2D', [1, 2])
+    (1, 2)
+    >>> check_kernel_size('Conv2D', 3)
+    Traceback (most recent call last):
+    ...
+    TypeError: Conv2D: kernel_size must be a pair of ints (h, w), got 3
+    """
+    if (not isinstance(kernel_size, (tuple, list)) or len(kernel_size) != 2
+            or not all(isinstance(side, numbers.Integral)
+                       and not isinstance(side, bool)
+                       for side in kernel_size)):
+        raise TypeError(f'{func}: kernel_size must be a pair of ints '
+                        f'(h, w), got {kernel_size!r}')
+    h, w = int(kernel_size[0]), int(kernel_size[1])
+    if min(h, w) < 1:
+        raise ValueError(f'{func}: kernel_size must be positive, '
+                         f'got {(h, w)}')
+    return h, w

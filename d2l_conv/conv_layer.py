@@ -2,6 +2,7 @@
 
 from mxnet.gluon import nn
 
+from ._validation import check_kernel_size
 from .cross_correlation import corr2d
 
 
@@ -17,7 +18,9 @@ class Conv2D(nn.Block):
     Parameters
     ----------
     kernel_size : tuple of int
-        ``(h, w)``, the shape of the kernel.
+        ``(h, w)``, the shape of the kernel; checked before the book's
+        body, so a bad one gets a `TypeError` or `ValueError` naming the
+        class instead of an MXNet error at initialisation.
     **kwargs
         Passed to ``mxnet.gluon.nn.Block``.
 
@@ -32,6 +35,7 @@ class Conv2D(nn.Block):
     """
 
     def __init__(self, kernel_size, **kwargs):
+        kernel_size = check_kernel_size(type(self).__name__, kernel_size)
         super(Conv2D, self).__init__(**kwargs)
         self.weight = self.params.get('weight', shape=kernel_size)
         self.bias = self.params.get('bias', shape=(1,))

@@ -15,7 +15,6 @@ from mxnet.base import MXNetError
 from ..conv_layer import Conv2D
 from ..edge_detection import detect_edges, edge_image
 from ..vectorized import corr2d_vectorized
-from ._checks import check_pair
 
 
 def _reason(error):
@@ -108,11 +107,7 @@ class TrainableConv2D(Conv2D):
     """
 
     def __init__(self, kernel_size, **kwargs):
-        kernel_size = check_pair('TrainableConv2D', 'kernel_size',
-                                 kernel_size, '(h, w)')
-        if min(kernel_size) < 1:
-            raise ValueError(f'TrainableConv2D: kernel_size must be '
-                             f'positive, got {kernel_size}')
+        # `Conv2D` checks `kernel_size`, naming this class
         super().__init__(kernel_size, **kwargs)
         # Gluon's nn.Conv2D starts its bias at zero; the book relies on it
         self.bias.init = init.Zero()
