@@ -31,7 +31,7 @@ $(STAMP): setup.cfg setup.py
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info figures-out
 
 # Re-run the notebooks in place so their stored outputs (which nbval checks
 # and GitHub shows) are current.
