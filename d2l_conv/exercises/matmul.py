@@ -23,8 +23,8 @@ from ._checks import check_pair
 def _as_float(*arrays):
     """Cast `arrays` to one float dtype: float64 if any is, else float32.
 
-    `corr2d` returns float32 whatever it is given; integer products
-    could wrap around, and ``np.dot`` wants one dtype.
+    The input checks already turn integers into float32, but a float64
+    array may meet a float32 one, and ``np.dot`` wants one dtype.
     """
     wide = any(onp.dtype(A.dtype) == onp.float64 for A in arrays)
     dtype = 'float64' if wide else 'float32'
