@@ -88,3 +88,13 @@ def test_readme_table_is_the_commands_output():
     table = readme[readme.index(start) + len(start):readme.index(end)]
     code, text = run(['--markdown'])
     assert table == text
+
+
+def test_installed_d2l_conv_script_runs_the_same_command():
+    import pathlib
+    script = pathlib.Path(sys.executable).parent / 'd2l-conv'
+    assert script.exists(), 'the console script is not installed'
+    done = subprocess.run([str(script), '--help'], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert 'Reproduce section 6.2' in done.stdout
