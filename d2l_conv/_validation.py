@@ -129,11 +129,72 @@ of shape (1, 2); each side of K must be at most that of X
     """
     X = as_2d_array(func, 'X', X)
     K = as_2d_array(func, 'K', K)
-    if K.shape[0] > X.shape[0] or K.shape[1] > X.shape[1]:
-        raise ValueError(
-            f'{func}: kernel K of shape {K.shape} does not fit in input X '
-            f'of shape {X.shape}; each side of K must be at most that of X')
+    check_fits(func, K.shape, X.shape)
     return X, K
+
+
+def check_fits(func, K_shape, X_shape):
+    """Raise `ValueError` unless a kernel of `K_shape` fits in `X_shape`.
+
+    Examples
+    --------
+    >>> check_fits('corr2d', (2, 2), (3, 3))
+    >>> check_fits('corr2d', (1, 4), (3, 3))
+    Traceback (most recent call last):
+    ...
+    ValueError: corr2d: kernel K of shape (1, 4) does not fit in input X \
+of shape (3, 3); each side of K must be at most that of X
+    """
+    if K_shape[0] > X_shape[0] or K_shape[1] > X_shape[1]:
+        raise ValueError(
+            f'{func}: kernel K of shape {K_shape} does not fit in input X '
+            f'of shape {X_shape}; each side of K must be at most that of X')
+
+
+def _is_int(value):
+    """Tell whether `value` is an int, not counting bools."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_int(func, name, value, minimum):
+    """Return `value` if it is an int of at least `minimum`, else raise.
+
+    Raises a `TypeError` (not an int, or a bool) or a `ValueError` (too
+    small) whose message names `func` and the argument `name`.
+
+    Examples
+    --------
+    >>> check_int('learn_kernel', 'num_iters', 10, 1)
+    10
+    >>> check_int('learn_kernel', 'num_iters', 0, 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: learn_kernel: num_iters must be at least 1, got 0
+    """
+    if not _is_int(value):
+        raise TypeError(f'{func}: {name} must be an int, '
+                        f'got {type(value).__name__}')
+    if value < minimum:
+        bound = 'non-negative' if minimum == 0 else f'at least {minimum}'
+        raise ValueError(f'{func}: {name} must be {bound}, got {value}')
+    return int(value)
+
+
+def check_pair(func, name, value, sides):
+    """Return `value` if it is a tuple of two ints, else raise `TypeError`.
+
+    `sides` names the two ints in the message, e.g. ``'(h, w)'``.
+
+    Examples
+    --------
+    >>> check_pair('toeplitz_matrix', 'shape', (3, 4), '(H, W)')
+    (3, 4)
+    """
+    if (not isinstance(value, tuple) or len(value) != 2
+            or not all(_is_int(side) for side in value)):
+        raise TypeError(f'{func}: {name} must be a pair of ints {sides}, '
+                        f'got {value!r}')
+    return int(value[0]), int(value[1])
 
 
 def check_kernel_size(func, kernel_size):
@@ -167,13 +228,9 @@ def check_kernel_size(func, kernel_size):
     ...
     TypeError: Conv2D: kernel_size must be a pair of ints (h, w), got 3
     """
-    if (not isinstance(kernel_size, (tuple, list)) or len(kernel_size) != 2
-            or not all(isinstance(side, numbers.Integral)
-                       and not isinstance(side, bool)
-                       for side in kernel_size)):
-        raise TypeError(f'{func}: kernel_size must be a pair of ints '
-                        f'(h, w), got {kernel_size!r}')
-    h, w = int(kernel_size[0]), int(kernel_size[1])
+    if isinstance(kernel_size, list):  # as Gluon's layers accept
+        kernel_size = tuple(kernel_size)
+    h, w = check_pair(func, 'kernel_size', kernel_size, '(h, w)')
     if min(h, w) < 1:
         raise ValueError(f'{func}: kernel_size must be positive, '
                          f'got {(h, w)}')

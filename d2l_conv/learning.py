@@ -6,7 +6,7 @@ import mxnet as mx
 from mxnet import autograd
 from mxnet.gluon import nn
 
-from ._validation import as_2d_array
+from ._validation import as_2d_array, check_int
 from .edge_detection import detect_edges, edge_image
 
 #: MXNet 1.9.1's random state in a fresh process equals ``seed(0)``.
@@ -88,13 +88,7 @@ def learn_kernel(X=None, Y=None, *, layer=None, lr=3e-2, num_iters=10,
                         f'got {type(lr).__name__}')
     if not lr > 0:
         raise ValueError(f'learn_kernel: lr must be positive, got {lr}')
-    if isinstance(num_iters, bool) or not isinstance(num_iters,
-                                                     numbers.Integral):
-        raise TypeError(f'learn_kernel: num_iters must be an int, '
-                        f'got {type(num_iters).__name__}')
-    if num_iters < 1:
-        raise ValueError(f'learn_kernel: num_iters must be at least 1, '
-                         f'got {num_iters}')
+    num_iters = check_int('learn_kernel', 'num_iters', num_iters, 1)
     if layer is None:
         # 1 output channel; channels come in the next section
         layer = nn.Conv2D(1, kernel_size=(h, w))

@@ -11,10 +11,9 @@ from collections import namedtuple
 
 from mxnet import np
 
-from .._validation import check_corr2d_args
+from .._validation import check_corr2d_args, check_int
 from ..cross_correlation import corr2d
 from ..edge_detection import edge_kernel
-from ._checks import check_int
 
 #: The three answers of exercise 1: ``corr2d(X, K)``,
 #: ``corr2d(X.T, K)`` and ``corr2d(X, K.T)``.

@@ -17,9 +17,8 @@ From section 6.2's exercises: "What is the kernel for an integral?"
 
 from mxnet import np
 
-from .._validation import as_2d_array
+from .._validation import as_2d_array, check_int
 from ..cross_correlation import corr2d
-from ._checks import check_int
 
 #: Simpson's rule over two steps (section 6.2, exercise 4): ``corr2d`` of
 #: samples with spacing ``dx`` and ``dx * SIMPSON`` is the integral from

@@ -31,7 +31,7 @@ import math
 import numpy as onp
 from mxnet import np
 
-from ._checks import check_int
+from .._validation import check_int
 
 
 def derivative_kernel(d):

@@ -16,8 +16,12 @@ No kernel flip is involved: flipping gives convolution, not this.
 import numpy as onp
 from mxnet import np
 
-from .._validation import as_2d_array, check_corr2d_args
-from ._checks import check_pair
+from .._validation import (
+    as_2d_array,
+    check_corr2d_args,
+    check_fits,
+    check_pair,
+)
 
 
 def _as_float(*arrays):
@@ -92,10 +96,7 @@ def corr2d_im2col(X, K):
 def _check_shape(func, shape, K):
     """Return `shape` as a pair of ints that `K` fits in, or raise."""
     shape = check_pair(func, 'shape', shape, '(H, W)')
-    if K.shape[0] > shape[0] or K.shape[1] > shape[1]:
-        raise ValueError(
-            f'{func}: kernel K of shape {K.shape} does not fit in input X '
-            f'of shape {shape}; each side of K must be at most that of X')
+    check_fits(func, K.shape, shape)
     return shape
 
 
