@@ -40,6 +40,8 @@ FIGURE_NAMES = ('cross_correlation', 'edge_detection', 'learning_curve',
 
 SHADE = '#9ecae1'  # the first window and first output element, 6.2.1
 CMAP = 'RdBu_r'  # diverging: -1 blue, 0 white, 1 red
+#: How an image of pixel values is drawn: grayscale, 1 white and 0 black.
+PIXELS = {'cmap': 'gray', 'vmin': 0.0, 'vmax': 1.0}
 CELL = 0.6  # inches per array element in the cross-correlation figure
 
 
@@ -189,14 +191,16 @@ def plot_cross_correlation(X=None, K=None):
     return fig
 
 
-def _heatmaps(arrays, titles, fmt=_number, label='value', cell=0.3):
+def _heatmaps(arrays, titles, fmt=_number, label='value', cell=0.3,
+              pixels=0):
     """Draw 2-D arrays side by side on one symmetric diverging scale.
 
-    Each array gets an ``imshow`` with its values written in the cells
-    and one shared colour bar; `cell` is the inches per element.
-    Returns the figure.
+    Each array gets an ``imshow`` with its values written in the cells;
+    the first `pixels` arrays are images of pixel values, drawn in
+    grayscale (`PIXELS`), the rest share the diverging scale and its
+    colour bar. `cell` is the inches per element. Returns the figure.
     """
-    vmax = max(float(abs(A).max()) for A in arrays) or 1.0
+    vmax = max(float(abs(A).max()) for A in arrays[pixels:]) or 1.0
     widths = [A.shape[1] for A in arrays]
     height = max(A.shape[0] for A in arrays)
     fig = _figure(
@@ -207,16 +211,21 @@ def _heatmaps(arrays, titles, fmt=_number, label='value', cell=0.3):
                         gridspec_kw={'width_ratios': widths})[0]
     for n, A in enumerate(arrays):
         ax = axes[n]
-        image = ax.imshow(A, cmap=CMAP, vmin=-vmax, vmax=vmax)
+        if n < pixels:
+            ax.imshow(A, **PIXELS)
+            dark = A < 0.5
+        else:
+            image = ax.imshow(A, cmap=CMAP, vmin=-vmax, vmax=vmax)
+            dark = abs(A) > 0.6 * vmax
         for (i, j), value in onp.ndenumerate(A):
             ax.text(j, i, fmt(value), ha='center', va='center',
-                    fontsize=8,
-                    color='white' if abs(value) > 0.6 * vmax else 'black')
+                    fontsize=8, color='white' if dark[i, j] else 'black')
         ax.set_title(titles[n], fontsize=10)
         ax.set_xticks(range(A.shape[1]))
         ax.set_yticks(range(A.shape[0]))
         ax.tick_params(labelsize=7, length=2)
-    bar = fig.colorbar(image, ax=list(axes), label=label, shrink=0.9)
+    bar = fig.colorbar(image, ax=list(axes[pixels:]), label=label,
+                       shrink=0.9)
     bar.set_ticks([-vmax, 0, vmax])
     return fig
 
@@ -228,7 +237,9 @@ def plot_edge_detection(X=None, K=None):
     ``Y = corr2d(X, K)``, where 1 marks the edge from white to black and
     -1 the edge from black to white, and ``corr2d(X.T, K)``, which
     vanishes because `K` only detects vertical edges. All three share
-    one diverging colour scale, symmetric about 0, and its colour bar.
+    `X`, an image of pixel values, is drawn in grayscale, 1 white and
+    0 black; the two signed outputs share one diverging colour scale,
+    symmetric about 0, and its colour bar.
 
     Parameters
     ----------
@@ -272,7 +283,7 @@ def plot_edge_detection(X=None, K=None):
     titles = ['image X\n1: white, 0: black',
               'Y = corr2d(X, K)\n1: white→black, −1: black→white',
               'corr2d(X.T, K)\nno vertical edges: all 0']
-    return _heatmaps(arrays, titles)
+    return _heatmaps(arrays, titles, pixels=1)
 
 
 def book_losses():

@@ -88,9 +88,21 @@ def test_edge_detection_draws_X_Y_and_the_transposed_output():
     assert BY_KEY['edges'].text.count('-1.') == 6
 
 
+def test_edge_detection_draws_the_image_in_grayscale_1_white_0_black():
+    # The title says "1: white, 0: black"; the picture must agree.
+    fig = figures.plot_edge_detection()
+    image = fig.axes[0].images[0]
+    assert image.get_clim() == (0.0, 1.0)
+    white, black = (onp.array(image.cmap(image.norm(v))[:3])
+                    for v in (1, 0))
+    onp.testing.assert_allclose(white, [1, 1, 1])
+    onp.testing.assert_allclose(black, [0, 0, 0])
+    assert 'white' in fig.axes[0].get_title()
+
+
 def test_edge_detection_shares_one_diverging_scale_and_colour_bar():
     fig = figures.plot_edge_detection()
-    images = [ax.images[0] for ax in fig.axes[:3]]
+    images = [ax.images[0] for ax in fig.axes[1:3]]
     assert {image.get_clim() for image in images} == {(-1.0, 1.0)}
     assert len({image.cmap.name for image in images}) == 1
     cmap, norm = images[0].cmap, images[0].norm
