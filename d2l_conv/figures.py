@@ -236,7 +236,7 @@ def plot_edge_detection(X=None, K=None):
     Section 6.2.3, "Object Edge Detection in Images": the image `X`,
     ``Y = corr2d(X, K)``, where 1 marks the edge from white to black and
     -1 the edge from black to white, and ``corr2d(X.T, K)``, which
-    vanishes because `K` only detects vertical edges. All three share
+    vanishes because `K` only detects vertical edges.
     `X`, an image of pixel values, is drawn in grayscale, 1 white and
     0 black; the two signed outputs share one diverging colour scale,
     symmetric about 0, and its colour bar.
