@@ -1,48 +1,97 @@
-# Two commands do all the set-up on a fresh machine with Python 3.11:
+# Two commands do all the set-up on a fresh machine:
 #   make reproduce   reproduce the section, checking each published output
 #   make test        the whole suite: unit, doctests, book, notebooks, lint
-PYTHON ?= python3.11
+# Both install into .venv, with Python 3.11, exactly the versions pinned
+# (with hashes) in requirements.lock, using uv, which make installs itself.
+LOCK := requirements.lock
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-LINT_DIRS := d2l_conv tests $(wildcard benchmarks)
+UV_DIR := .uv
+UV := $(UV_DIR)/bin/uv
+# A Python 3.11 to build .venv with; tools/find-python.sh looks for one
+# (PATH, pyenv, uv's managed Pythons) when it is not given.
+PYTHON ?=
+LINT_DIRS := d2l_conv tests $(wildcard benchmarks tools e2e)
+# make lab's options, e.g. make lab LAB_ARGS='--headless --port 8888'
+LAB_ARGS ?=
 
-.PHONY: reproduce test lint venv clean notebooks figures bench
+.PHONY: reproduce test lint lab e2e lock venv clean notebooks figures bench
 
-reproduce: $(STAMP)
+reproduce: $(VENV)/.base
 	$(BIN)/python -m d2l_conv
 
-test: $(STAMP)
-	$(MAKE) lint
+test: $(VENV)/.test
+	@$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(VENV)/.test
 	$(BIN)/ruff check --no-cache --line-length 79 \
 	    --select E,W,F,I,B --target-version py311 $(LINT_DIRS)
 
-venv: $(STAMP)
+# JupyterLab on notebooks/, its kernel this environment (see README).
+lab: $(VENV)/.lab
+	$(BIN)/python tools/lab.py $(LAB_ARGS)
 
-$(STAMP): setup.cfg setup.py
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not \
-	found; install Python 3.11 (MXNet 1.9.1 needs numpy<1.24, which has no \
-	wheels for 3.12+), or run make PYTHON=/path/to/python3.11" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+# The learner's path in a real browser: every notebook run in JupyterLab,
+# driven by headless Chromium; screenshots in e2e-out/.
+e2e: $(VENV)/.e2e
+	$(BIN)/python e2e/run.py --out e2e-out
+
+venv: $(VENV)/.base
+
+# Re-resolve every pin (all extras, every platform) from setup.cfg.
+lock: $(UV)
+	$(UV) pip compile --quiet setup.cfg --all-extras --universal \
+	    --generate-hashes --python-version 3.11 \
+	    --custom-compile-command 'make lock' --output-file $(LOCK)
+	python3 tools/lockfile.py stamp $(LOCK)
+
+$(UV): tools/uv-requirements.txt tools/bootstrap-uv.sh
+	@sh tools/bootstrap-uv.sh $(UV_DIR)
+	@touch $@
+
+# The lean set: what make reproduce needs. Refuses a stale lock, builds the
+# venv with a Python 3.11 found where uv looks, installs from the lock with
+# its hashes checked, then checks the venv equals the lock.
+$(VENV)/.base: setup.cfg setup.py $(LOCK) $(UV)
+	@python=$$(sh tools/find-python.sh $(UV) "$(PYTHON)") || exit 1; \
+	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \
+	$(BIN)/python -c '' 2>/dev/null || \
+	    $(UV) venv --quiet --clear --python "$$python" $(VENV) || exit 1
+	$(call install,.)
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.base
+	$(call install,.[test])
+	@touch $@
+
+$(VENV)/.lab: $(VENV)/.base
+	$(call install,.[lab])
+	@touch $@
+
+$(VENV)/.e2e: $(VENV)/.base
+	$(call install,.[e2e])
+	@touch $@
+
+define install
+	$(UV) pip install --quiet --python $(BIN)/python --verify-hashes \
+	    --constraint $(LOCK) --editable '$(1)'
+	@$(BIN)/python tools/lockfile.py verify $(LOCK)
+endef
 
 clean:
-	rm -rf $(VENV) build *.egg-info figures-out
+	rm -rf $(VENV) $(UV_DIR) build *.egg-info figures-out e2e-out
 
 # Re-run the notebooks in place so their stored outputs (which nbval checks
 # and GitHub shows) are current.
-notebooks: $(STAMP)
+notebooks: $(VENV)/.test
 	cd notebooks && for nb in *.ipynb; do \
 	    ../$(BIN)/jupyter-execute --inplace --timeout=600 "$$nb" || exit 1; \
 	done
 
 # Draw the section's four figures (PNG and SVG) into figures-out/, which git
 # ignores, and copy the two the README shows into docs/figures/.
-figures: $(STAMP)
+figures: $(VENV)/.base
 	$(BIN)/python -m d2l_conv --figures figures-out
 	mkdir -p docs/figures
 	cp figures-out/cross_correlation.png figures-out/edge_detection.png \
@@ -50,5 +99,5 @@ figures: $(STAMP)
 
 # Time corr2d_fast against its peers; rewrites benchmarks/results.md and
 # the README's bench section from the numbers it measures.
-bench: $(STAMP)
+bench: $(VENV)/.test
 	$(BIN)/python benchmarks/bench_corr2d.py

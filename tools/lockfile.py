@@ -1,0 +1,161 @@
+"""Keep ``requirements.lock`` honest: fresh against setup.cfg, and obeyed.
+
+The lock is written by ``make lock`` (``uv pip compile setup.cfg
+--all-extras --universal --generate-hashes``). Its header records a digest
+of the requirements it was compiled from, so the Makefile can refuse a lock
+that no longer matches ``setup.cfg``; after each install it checks that
+every package in the environment is one the lock pins, at its version.
+
+Usage (stdlib only, so any Python 3 runs ``stamp`` and ``check``)::
+
+    python tools/lockfile.py stamp LOCK    # record setup.cfg's digest
+    python tools/lockfile.py check LOCK    # exit 1 if LOCK is stale
+    python tools/lockfile.py verify LOCK   # exit 1 unless this Python's
+                                           # environment equals LOCK
+"""
+
+import configparser
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETUP_CFG = ROOT / 'setup.cfg'
+DIGEST_PREFIX = '# setup.cfg requirements digest: '
+#: Installed, but not from the lock: the project itself (editable).
+PROJECT = 'd2l-conv'
+
+
+def _lines(text):
+    """Return the requirement lines of a setup.cfg value, comments dropped."""
+    lines = (line.split('#', 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def requirements_digest(setup_cfg=SETUP_CFG):
+    """Return a digest of what ``setup.cfg`` requires, and nothing else.
+
+    ``python_requires``, ``install_requires`` and every extra count;
+    comments, order of extras and the rest of the file do not, so editing
+    pytest's options does not make the lock stale.
+    """
+    config = configparser.ConfigParser(interpolation=None)
+    config.read(setup_cfg, encoding='utf-8')
+    options = config['options']
+    parts = [
+        'python_requires=' + options.get('python_requires', '').strip(),
+        'install_requires=' + ';'.join(
+            _lines(options.get('install_requires', ''))),
+    ]
+    if config.has_section('options.extras_require'):
+        extras = config['options.extras_require']
+        for name in sorted(extras):
+            parts.append(f'extra {name}=' + ';'.join(_lines(extras[name])))
+    return hashlib.sha256('\n'.join(parts).encode()).hexdigest()
+
+
+def recorded_digest(lock):
+    """Return the digest recorded in `lock`'s header, or None."""
+    for line in Path(lock).read_text(encoding='utf-8').splitlines():
+        if line.startswith(DIGEST_PREFIX):
+            return line[len(DIGEST_PREFIX):].strip()
+        if line and not line.startswith('#'):
+            return None
+    return None
+
+
+def stamp(lock):
+    """Record the current digest in `lock`'s header, atomically."""
+    path = Path(lock)
+    lines = [line for line in path.read_text(encoding='utf-8').splitlines()
+             if not line.startswith(DIGEST_PREFIX)]
+    header = next((i for i, line in enumerate(lines)
+                   if not line.startswith('#')), len(lines))
+    lines.insert(header, DIGEST_PREFIX + requirements_digest())
+    tmp = path.with_name(f'.{path.name}.tmp')
+    tmp.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    tmp.replace(path)
+
+
+def check(lock, setup_cfg=SETUP_CFG):
+    """Return an error message if `lock` is missing or stale, else None."""
+    if not Path(lock).is_file():
+        return f'{lock} is missing; run `make lock` to write it'
+    if recorded_digest(lock) != requirements_digest(setup_cfg):
+        return (f"{lock} is stale: setup.cfg's requirements changed since "
+                'it was locked; run `make lock` and commit the new lock')
+    return None
+
+
+def _normalise(name):
+    return re.sub(r'[-_.]+', '-', name).lower()
+
+
+def locked_versions(lock):
+    """Return ``{name: [(version, marker), ...]}`` pinned by `lock`."""
+    pins = {}
+    pattern = re.compile(r'^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)'
+                         r'\s*(?:;\s*([^\\]*?))?\s*\\?$')
+    for line in Path(lock).read_text(encoding='utf-8').splitlines():
+        match = pattern.match(line)
+        if match:
+            name, version, marker = match.groups()
+            pins.setdefault(_normalise(name), []).append(
+                (version, (marker or '').strip()))
+    return pins
+
+
+def _marker_holds(marker):
+    if not marker:
+        return True
+    try:
+        from packaging.markers import Marker
+    except ImportError:  # cannot tell: accept any of the pinned versions
+        return True
+    return Marker(marker).evaluate()
+
+
+def mismatches(lock):
+    """Return how this environment differs from `lock`, one line each."""
+    from importlib import metadata
+    pins = locked_versions(lock)
+    problems = []
+    for dist in metadata.distributions():
+        name = _normalise(dist.metadata['Name'])
+        if name == PROJECT:
+            continue
+        allowed = [version for version, marker in pins.get(name, [])
+                   if _marker_holds(marker)]
+        if not allowed:
+            problems.append(f'{name}=={dist.version} is installed but not '
+                            'in the lock')
+        elif dist.version not in allowed:
+            problems.append(f'{name}=={dist.version} is installed; the lock '
+                            f'pins {" or ".join(allowed)}')
+    return sorted(problems)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 2 or argv[0] not in ('stamp', 'check', 'verify'):
+        print(__doc__.split('Usage', 1)[1], file=sys.stderr)
+        return 2
+    command, lock = argv
+    if command == 'stamp':
+        stamp(lock)
+        return 0
+    if command == 'check':
+        error = check(lock)
+    else:
+        problems = mismatches(lock)
+        error = (f'the environment of {sys.executable} differs from {lock}: '
+                 + '; '.join(problems)) if problems else None
+    if error:
+        print(f'make: {error}', file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
