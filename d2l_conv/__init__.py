@@ -26,6 +26,14 @@ from . import exercises  # noqa: E402
 from .conv_layer import Conv2D  # noqa: E402
 from .convolution import conv2d_true, flip_kernel  # noqa: E402
 from .cross_correlation import corr2d  # noqa: E402
+from .d2l_names import (  # noqa: E402
+    ones,
+    reduce_sum,
+    reshape,
+    tensor,
+    transpose,
+    zeros,
+)
 from .edge_detection import (  # noqa: E402
     detect_edges,
     detect_edges_transposed,
@@ -44,6 +52,8 @@ __all__ = [
     'corr2d_vectorized',
     'detect_edges', 'detect_edges_transposed', 'edge_image', 'edge_kernel',
     'exercises', 'flip_kernel', 'learn_kernel',
+    # the d2l names the current edition's code for this section calls
+    'ones', 'reduce_sum', 'reshape', 'tensor', 'transpose', 'zeros',
 ]
 
 
