@@ -1,14 +1,19 @@
 """d2l_conv: "Convolutions for Images" (D2L section 6.2, MXNet), runnable.
 
-Use it as the book's helper::
+Use it as the book's helper, in either edition's code::
 
     import d2l_conv as d2l
-    d2l.corr2d(X, K)
+    d2l.corr2d(X, K)                          # the 2019 edition (the seed)
+    d2l.reduce_sum(d2l.tensor([[1.0, 2.0]]))  # d2l.ai 1.0 and later
 
-Importing the package calls ``mxnet.npx.set_np()``, as the book's ``d2l``
-package does, so MXNet's NumPy-compatible arrays (``mxnet.np``) are in
-force. It imports nothing heavy beyond MXNet: matplotlib is imported
-only when `d2l_conv.figures` is first used, and scipy never.
+Importing the package calls ``mxnet.npx.set_np()``. The book's ``d2l``
+package does not: no release from 0.11 to 1.0.3 calls it; the book's
+code calls it itself, after its imports, in both editions. d2l_conv
+calls it because its own functions need MXNet's NumPy semantics (in
+MXNet 1.9.1 even `corr2d` fails without them), so they work whether or
+not that line has run; the book's own call afterwards changes nothing.
+It imports nothing heavy beyond MXNet: matplotlib is imported only when
+`d2l_conv.figures` is first used, and scipy never.
 
 MXNet 1.9.1 needs ``numpy<1.24``; with a newer NumPy the import raises an
 `ImportError` that says so.
