@@ -92,3 +92,21 @@ def test_loss_numbers_reads_both_wordings_and_only_them():
     for wrong in ('step 2, loss 4.949', 'epoch 2, loss 4.95'):
         with pytest.raises(AssertionError):
             loss_numbers(wrong)
+
+
+def test_the_readme_example_of_the_current_edition_runs():
+    import doctest
+    from pathlib import Path
+    text = (Path(__file__).resolve().parent.parent / 'README.md').read_text(
+        encoding='utf-8')
+    use_it = text[text.index('## Use it'):]
+    use_it = use_it[:use_it.index('\n## ', 1)]
+    blocks = re.findall(r'```pycon\n(.*?)```', use_it, flags=re.DOTALL)
+    assert any('d2l.tensor' in block for block in blocks)
+    for block in blocks:
+        test = doctest.DocTestParser().get_doctest(
+            block, {}, 'README: Use it', 'README.md', 0)
+        runner = doctest.DocTestRunner(
+            optionflags=doctest.NORMALIZE_WHITESPACE)
+        runner.run(test)
+        assert runner.summarize(verbose=False).failed == 0
