@@ -28,11 +28,32 @@ def test_import_adds_nothing_heavy_beyond_mxnet():
                sys.stdlib_module_names and
                name.split('.')[0] not in sys.stdlib_module_names]
     assert outside == []
-    for heavy in ('matplotlib', 'pandas'):
+    for heavy in ('matplotlib', 'pandas', 'numba', 'llvmlite', 'scipy'):
         assert not any(name.split('.')[0] == heavy for name in added)
 
 
-@pytest.mark.parametrize('heavy', ['matplotlib', 'pandas'])
+def test_small_corr2d_fast_imports_and_compiles_nothing():
+    """The NumPy engine serves small calls; numba stays out.
+
+    (scipy cannot: MXNet 1.9.1 imports it, when installed, on import.)
+    """
+    done = python('''
+        import sys
+        import threading
+        import d2l_conv
+        Y = d2l_conv.corr2d_fast([[0, 1, 2], [3, 4, 5]], [[1, -1]])
+        print(Y.tolist())
+        print(sorted(m for m in ('numba', 'llvmlite') if m in sys.modules),
+              threading.active_count())
+        ''')
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == '[[-1.0, -1.0], [-1.0, -1.0]]'
+    assert lines[1] == '[] 1'  # no import, no compile thread
+
+
+@pytest.mark.parametrize('heavy', ['matplotlib', 'pandas', 'numba',
+                                   'llvmlite'])
 def test_import_does_not_load(heavy):
     done = python(f'''
         import sys

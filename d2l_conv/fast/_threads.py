@@ -1,0 +1,49 @@
+"""Threads shared by the engines of `corr2d_fast`, safe across ``fork``.
+
+One thread pool for the NumPy engine, one lock that serialises calls into
+numba's parallel kernels (its 'workqueue' threading layer is not
+thread-safe), and a fork handler: a child made by ``os.fork`` (as
+``multiprocessing``'s default 'fork' start method does) inherits the
+parent's pool object but none of its threads, so submitting to it would
+wait forever. The handler drops both in the child, which builds its own.
+"""
+
+import os
+import threading
+
+_POOL = [0, None]  # [threads, executor], created on first use
+
+#: Held around every call into a numba parallel kernel.
+KERNEL_LOCK = threading.Lock()
+
+#: Functions to call in a forked child, after this module's own reset.
+AFTER_FORK = []
+
+
+def cores():
+    """Return how many cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def pool(workers):
+    """Return a thread pool with at least `workers` threads, made once."""
+    if _POOL[0] < workers:
+        from concurrent.futures import ThreadPoolExecutor
+        _POOL[:] = workers, ThreadPoolExecutor(workers, 'corr2d')
+    return _POOL[1]
+
+
+def _after_fork_in_child():
+    """Forget the parent's threads and locks; they do not exist here."""
+    global KERNEL_LOCK
+    _POOL[:] = 0, None
+    KERNEL_LOCK = threading.Lock()
+    for reset in AFTER_FORK:
+        reset()
+
+
+if hasattr(os, 'register_at_fork'):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

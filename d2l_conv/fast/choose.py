@@ -1,0 +1,136 @@
+"""Which engine `corr2d_fast` runs: a cost model, as scipy's
+``choose_conv_method`` has.
+
+Each engine's time is modelled as ``c0 + c1 * work + c2 * traffic``:
+
+* ``'numpy'``: work = padded outputs (``(H - h + 1) * W``) times taps;
+* ``'numba'``: work = outputs times taps; traffic = ``H * W`` plus
+  outputs (read `X`, write `Y`);
+* ``'fft'``: work = ``tiles * n * log2(n)`` for transforms of ``n``
+  points; traffic as for numba.
+
+The constants in `COSTS` were fitted (non-negative least squares) to
+times of each engine called directly, float32, on this project's 2-core
+AMD EPYC machine, by ``python benchmarks/fit_cost.py``, which prints
+them. They compare engines; they do not promise absolute times.
+
+An engine is a candidate only if it can run: the FFT needs scipy, and
+numba's kernel must already be loaded. When numba would save more than
+`START_SAVING` seconds on a call but is not loaded yet, the call starts
+loading it in the background and is served by the next best engine.
+Input that is not all finite never goes to the FFT.
+"""
+
+import importlib.util
+import math
+
+from . import fft_engine, numba_engine, numpy_engine
+
+#: ``(c0 s, c1 s per unit of work, c2 s per element of traffic)``, fitted
+#: by ``python benchmarks/fit_cost.py`` (see the module's docstring).
+COSTS = {
+    'numpy': (2.0e-5, 6.5e-10, 0.0),
+    'numba': (3.0e-5, 4.5e-11, 1.0e-10),
+    'fft': (1.5e-4, 1.5e-9, 2.0e-9),
+}
+
+#: Start compiling numba's kernel only for calls it would speed up by at
+#: least this much (s): a first compile takes seconds of a core and of
+#: the GIL, which a program of small calls would never earn back.
+START_SAVING = 1e-3
+
+_HAS_SCIPY = []  # [bool], filled on first use
+
+
+def fft_available():
+    """Tell whether scipy is installed (without importing it)."""
+    if not _HAS_SCIPY:
+        _HAS_SCIPY.append(importlib.util.find_spec('scipy') is not None)
+    return _HAS_SCIPY[0]
+
+
+def estimate(engine, X_shape, K_shape):
+    """Return the modelled seconds of `engine` on these shapes.
+
+    Examples
+    --------
+    >>> estimate('numba', (1024, 1024), (3, 3)) < estimate(
+    ...     'numpy', (1024, 1024), (3, 3))
+    True
+    """
+    (H, W), (h, w) = X_shape, K_shape
+    oh, ow = H - h + 1, W - w + 1
+    traffic = H * W + oh * ow
+    if engine == 'numpy':
+        work = oh * W * h * w
+    elif engine == 'numba':
+        work = oh * ow * h * w
+    else:
+        sh, sw = _fft_sides(H, W, h, w)
+        tiles = -(-oh // (sh - h + 1)) * -(-ow // (sw - w + 1))
+        work = tiles * sh * sw * math.log2(sh * sw)
+    c0, c1, c2 = COSTS[engine]
+    return c0 + c1 * work + c2 * traffic
+
+
+def _fft_sides(H, W, h, w):
+    """Return the FFT engine's transform sides, without importing scipy."""
+    return (fft_engine._side(H, h, fft_engine.TILE, fast=False),
+            fft_engine._side(W, w, fft_engine.TILE, fast=False))
+
+
+def choose_engine(X_shape, K_shape, dtype, compile=True):
+    """Return the name of the engine with the least modelled time.
+
+    Parameters
+    ----------
+    X_shape, K_shape : tuple of int
+        Shapes of the input and the kernel.
+    dtype : numpy.dtype
+        float32 or float64: numba's kernel is loaded per dtype.
+    compile : bool
+        Start loading numba's kernel in the background if it would pay.
+
+    Returns
+    -------
+    str
+        ``'numpy'``, ``'numba'`` or ``'fft'``.
+
+    Examples
+    --------
+    >>> choose_engine((3, 3), (2, 2), 'float32')
+    'numpy'
+    """
+    times = {'numpy': estimate('numpy', X_shape, K_shape)}
+    if fft_available():
+        times['fft'] = estimate('fft', X_shape, K_shape)
+    if numba_engine.ready(dtype):
+        times['numba'] = estimate('numba', X_shape, K_shape)
+    elif (compile and numba_engine.available()
+          and min(times.values()) - estimate('numba', X_shape, K_shape)
+          > START_SAVING):
+        numba_engine.start(dtype)
+    return min(times, key=times.get)
+
+
+def correlate(X, K):
+    """Valid 2-D cross-correlation by the engine `choose_engine` picks.
+
+    `X` and `K` are NumPy arrays of one dtype, float32 or float64. Input
+    that holds NaN or inf goes to the best direct engine instead of the
+    FFT, so non-finite values stay in the windows that hold them.
+
+    Examples
+    --------
+    >>> import numpy as onp
+    >>> correlate(onp.array([[1., onp.nan, 2., 3.]]), onp.array([[1., 1.]]))
+    array([[nan, nan,  5.]])
+    """
+    engine = choose_engine(X.shape, K.shape, X.dtype)
+    if engine == 'fft':
+        if fft_engine.all_finite(X) and fft_engine.all_finite(K):
+            return fft_engine.correlate_valid(X, K)
+        engine = 'numba' if numba_engine.ready(X.dtype) else 'numpy'
+    if engine == 'numba':
+        return numba_engine.correlate_valid(X, K)
+    return numpy_engine.correlate_valid(X, K)

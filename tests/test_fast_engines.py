@@ -1,0 +1,159 @@
+"""Each engine of `corr2d_fast`, called directly, against scipy.
+
+The engines take NumPy arrays of one dtype (float32 or float64) and return
+the valid cross-correlation; `corr2d_fast` picks one by `fast.choose`.
+Non-finite values must land where scipy's float64 direct sum puts them.
+"""
+
+import numpy as onp
+import pytest
+from conftest import corr2d_shapes, random_pair
+from hypothesis import given
+from hypothesis import strategies as st
+
+from d2l_conv import fast
+from d2l_conv.fast import numpy_engine
+
+pytest.importorskip('scipy')
+pytest.importorskip('numba')
+
+
+def engines():
+    """Return ``{name: correlate_valid}`` for every engine."""
+    from d2l_conv.fast import fft_engine, numba_engine
+    return {'numpy': numpy_engine.correlate_valid,
+            'numba': numba_engine.correlate_valid,
+            'fft': fft_engine.correlate_valid}
+
+
+ENGINES = ['numpy', 'numba', 'fft']
+
+
+def scipy_valid(X, K):
+    from scipy.signal import correlate2d
+    with onp.errstate(invalid='ignore', over='ignore'):
+        return correlate2d(X.astype('float64'), K.astype('float64'),
+                           mode='valid')
+
+
+def check_engine(name, X, K, tol=1e-4):
+    Y = engines()[name](X, K)
+    expected = scipy_valid(X, K)
+    assert Y.shape == expected.shape
+    assert Y.dtype == X.dtype
+    assert Y.flags.c_contiguous
+    scale = tol * (1 + onp.abs(X).sum() * onp.abs(K).max()) \
+        if name == 'fft' else tol
+    onp.testing.assert_allclose(Y, expected, atol=scale, rtol=tol)
+
+
+@pytest.mark.parametrize('name', ENGINES)
+@given(shapes=corr2d_shapes(), seed=st.integers(0, 2**16))
+def test_random_shapes(name, shapes, seed):
+    check_engine(name, *random_pair(shapes, seed))
+
+
+EDGE_SHAPES = [
+    ((1, 1), (1, 1)), ((1, 9), (1, 4)), ((9, 1), (4, 1)), ((1, 9), (1, 9)),
+    ((9, 1), (9, 1)), ((6, 8), (6, 8)), ((6, 8), (1, 1)), ((5, 7), (5, 1)),
+    ((5, 7), (1, 7)), ((40, 33), (7, 1)), ((33, 40), (1, 2)),
+    ((70, 65), (31, 9)), ((64, 64), (63, 63)),
+]
+
+
+@pytest.mark.parametrize('name', ENGINES)
+@pytest.mark.parametrize('shapes', EDGE_SHAPES, ids=str)
+def test_edge_shapes(name, shapes):
+    check_engine(name, *random_pair(shapes, 0))
+
+
+@pytest.mark.parametrize('name', ENGINES)
+def test_non_contiguous_and_odd_strides(name):
+    X, K = random_pair(((61, 90), (5, 6)), 1)
+    check_engine(name, X[::3, 1::2], K[::-1, ::2])
+    check_engine(name, onp.asfortranarray(X), onp.asfortranarray(K))
+
+
+@pytest.mark.parametrize('name', ENGINES)
+def test_float64_stays_float64(name):
+    X, K = (a.astype('float64') for a in random_pair(((30, 41), (4, 3)), 2))
+    Y = engines()[name](X, K)
+    assert Y.dtype == onp.float64
+    onp.testing.assert_allclose(Y, scipy_valid(X, K), rtol=1e-10,
+                                atol=1e-10)
+
+
+def test_fft_tile_seams():
+    """Many small tiles equal one big FFT and the direct sum."""
+    from d2l_conv.fast import fft_engine
+    X, K = random_pair(((97, 131), (9, 14)), 3)
+    for tile in (16, 23, 32, 64):
+        Y = fft_engine.correlate_valid(X, K, tile=tile)
+        onp.testing.assert_allclose(Y, scipy_valid(X, K), atol=1e-4)
+
+
+@given(shapes=corr2d_shapes(max_side=40), seed=st.integers(0, 2**16),
+       threads=st.integers(1, 3))
+def test_numba_thread_seams(shapes, seed, threads):
+    """Any number of kernel threads gives the same output."""
+    from d2l_conv.fast import numba_engine
+    X, K = random_pair(shapes, seed)
+    Y = numba_engine.correlate_valid(X, K, threads=threads)
+    onp.testing.assert_allclose(Y, scipy_valid(X, K), atol=1e-4, rtol=1e-4)
+
+
+#: Values hypothesis draws for the non-finite tests: small integers keep
+#: float32 sums exact, so only NaN and inf placement can differ.
+VALUES = st.sampled_from([0., 1., -2., 3., onp.nan, onp.inf, -onp.inf])
+
+
+@st.composite
+def non_finite_pair(draw, max_side=6):
+    (H, W), (h, w) = draw(corr2d_shapes(max_side))
+    X = onp.array(draw(st.lists(VALUES, min_size=H * W, max_size=H * W)),
+                  'float32').reshape(H, W)
+    K = onp.array(draw(st.lists(VALUES, min_size=h * w, max_size=h * w)),
+                  'float32').reshape(h, w)
+    return X, K
+
+
+def assert_same_non_finite(Y, expected):
+    onp.testing.assert_array_equal(onp.isnan(Y), onp.isnan(expected))
+    onp.testing.assert_array_equal(onp.isposinf(Y), onp.isposinf(expected))
+    onp.testing.assert_array_equal(onp.isneginf(Y), onp.isneginf(expected))
+    finite = onp.isfinite(expected)
+    onp.testing.assert_array_equal(Y[finite], expected[finite])
+
+
+@pytest.mark.parametrize('name', ENGINES)
+@given(pair=non_finite_pair())
+def test_non_finite_like_scipy(name, pair):
+    X, K = pair
+    if name == 'fft' and not (onp.isfinite(X).all()
+                              and onp.isfinite(K).all()):
+        with pytest.raises(ValueError, match='finite'):  # never sent there
+            engines()[name](X, K)
+        return
+    with onp.errstate(invalid='ignore'):
+        assert_same_non_finite(engines()[name](X, K), scipy_valid(X, K))
+
+
+@given(pair=non_finite_pair())
+def test_non_finite_through_corr2d_fast(pair):
+    from d2l_conv import corr2d_fast
+    X, K = pair
+    assert_same_non_finite(corr2d_fast(X, K).asnumpy(), scipy_valid(X, K))
+
+
+def test_one_nan_stays_in_its_windows_on_a_large_kernel():
+    """A case the cost model sends to the FFT when finite."""
+    from d2l_conv import corr2d_fast
+    X, K = random_pair(((300, 300), (41, 41)), 4)
+    assert fast.choose.choose_engine(X.shape, K.shape, X.dtype,
+                                     compile=False) in ('fft', 'numpy')
+    X[150, 150] = onp.nan
+    Y = corr2d_fast(X, K).asnumpy()
+    expected = scipy_valid(X, K)
+    onp.testing.assert_array_equal(onp.isnan(Y), onp.isnan(expected))
+    onp.testing.assert_allclose(Y[~onp.isnan(Y)],
+                                expected[~onp.isnan(expected)], atol=1e-3)
