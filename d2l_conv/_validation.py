@@ -3,6 +3,29 @@
 They run before the book's code, so a bad input gets a `TypeError` or
 `ValueError` that names the function, never an MXNet traceback, an
 `IndexError` or a silently empty result.
+
+The dtype policy, stated here once (each correlation's docstring points
+here). MXNet computes in float32 or float64, so every input becomes one:
+
+- integers of any width, and float16, compute in float32, the book's
+  dtype: integer window sums cannot wrap around (int8: 100 + 100 is
+  -56) and float16 sums cannot overflow at 65504;
+- float32 stays float32 and float64 stays float64; if `X` and `K`
+  differ, both compute in float64, as NumPy would promote them;
+- ``numpy.longdouble`` computes in float64: MXNet has no float128, so
+  its extra precision is rounded away;
+- nested lists and tuples become float32, as ``mxnet.np.array`` makes
+  them (the book's own ``np.array`` calls);
+- bool, complex, object, string, datetime, timedelta and structured
+  dtypes get a `TypeError` naming the function;
+- an integer ``mxnet.np.ndarray`` with a gradient attached
+  (``attach_grad()``) gets a `TypeError`: its gradient would be kept in
+  integers, truncated, so it is refused rather than silently wrong.
+
+`K` is moved to the context of `X`, so results are computed on (and
+returned on) `X`'s context. Non-finite values are not refused: each
+correlation puts NaN and inf where ``scipy.signal.correlate2d`` does,
+or says in its docstring where it cannot.
 """
 
 import numbers
@@ -11,16 +34,48 @@ import warnings
 import numpy as onp
 from mxnet import np
 
+_FLOAT32, _FLOAT64 = onp.dtype('float32'), onp.dtype('float64')
+
+
+def compute_dtype(func, name, dtype):
+    """Return the dtype that input `name` of `dtype` is computed in.
+
+    The module's dtype policy: float32 for integers, float16 and
+    float32; float64 for float64 and ``longdouble``.
+
+    Raises
+    ------
+    TypeError
+        For any other dtype, naming `func` and `name`.
+
+    Examples
+    --------
+    >>> compute_dtype('corr2d', 'X', onp.dtype('uint8'))
+    dtype('float32')
+    >>> compute_dtype('corr2d', 'X', onp.dtype(onp.longdouble))
+    dtype('float64')
+    >>> compute_dtype('corr2d', 'X', onp.dtype('complex64'))
+    Traceback (most recent call last):
+    ...
+    TypeError: corr2d: X must be numeric (integer or float), got dtype \
+complex64
+    """
+    if dtype.kind in 'iu' or (dtype.kind == 'f' and dtype.itemsize <= 4):
+        return _FLOAT32
+    if dtype.kind == 'f':  # float64 and longdouble
+        return _FLOAT64
+    raise TypeError(f'{func}: {name} must be numeric (integer or '
+                    f'float), got dtype {dtype}')
+
 
 def as_2d_array(func, name, value):
-    """Return `value` as a non-empty 2-D numeric ``mxnet.np.ndarray``.
+    """Return `value` as a non-empty 2-D float ``mxnet.np.ndarray``.
 
-    Floating-point ``mxnet.np.ndarray`` inputs are returned unchanged (so
-    autograd still tracks them). NumPy arrays and nested lists or tuples
-    are converted with ``mxnet.np.array``: lists become float32, as the
-    book's own ``np.array`` calls do, and floating NumPy arrays keep their
-    dtype. Integer inputs of any kind become float32, the dtype of the
-    book's output, so window sums cannot wrap around.
+    Its dtype follows the module's dtype policy. An ``mxnet.np.ndarray``
+    already in that dtype is returned unchanged, and one cast to it is
+    cast under autograd, so gradients still reach the original. NumPy
+    arrays and nested lists or tuples are copied with ``mxnet.np.array``
+    onto the current context.
 
     Parameters
     ----------
@@ -34,12 +89,13 @@ def as_2d_array(func, name, value):
     Returns
     -------
     mxnet.np.ndarray
-        The checked array.
+        The checked array, float32 or float64.
 
     Raises
     ------
     TypeError
-        If `value` is None, a string, or not numeric.
+        If `value` is None, a string, ragged, not numeric, or an integer
+        ``mxnet.np.ndarray`` with a gradient attached.
     ValueError
         If `value` is not 2-D or has no elements.
 
@@ -48,6 +104,8 @@ def as_2d_array(func, name, value):
     >>> as_2d_array('corr2d', 'X', [[1, 2], [3, 4]])
     array([[1., 2.],
            [3., 4.]])
+    >>> as_2d_array('corr2d', 'X', onp.ones((1, 2), dtype='float16')).dtype
+    dtype('float32')
     >>> as_2d_array('corr2d', 'X', [1, 2])
     Traceback (most recent call last):
     ...
@@ -57,8 +115,8 @@ def as_2d_array(func, name, value):
         raise TypeError(f'{func}: {name} must be a 2-D numeric array, '
                         f'got {type(value).__name__}')
     if isinstance(value, np.ndarray):
+        host = None
         dtype = onp.dtype(value.dtype)
-        array = value
     else:
         if hasattr(value, 'as_np_ndarray'):  # legacy `mxnet.nd.NDArray`
             value = value.asnumpy()
@@ -72,27 +130,45 @@ def as_2d_array(func, name, value):
                             f'got {type(value).__name__} with rows of '
                             'different lengths') from None
         dtype = host.dtype
-        array = None
-    if dtype.kind not in 'iuf':
-        raise TypeError(f'{func}: {name} must be numeric (integer or '
-                        f'float), got dtype {dtype}')
-    shape = tuple(value.shape) if array is not None else host.shape
+    target = compute_dtype(func, name, dtype)
+    shape = tuple(value.shape) if host is None else host.shape
     if len(shape) != 2:
         raise ValueError(f'{func}: {name} must be a 2-D array, '
                          f'got shape {shape}')
     if 0 in shape:
         raise ValueError(f'{func}: {name} must not be empty, '
                          f'got shape {shape}')
-    if array is None:
-        if isinstance(value, onp.ndarray) and dtype.kind == 'f':
-            array = np.array(host, dtype=host.dtype)
-        else:
-            array = np.array(host, dtype='float32')
-    elif dtype.kind in 'iu':
-        # Integer windows would be summed in their own dtype and could wrap
-        # around (int8: 100 + 100 == -56); the book's output is float32.
-        array = array.astype('float32')
-    return array
+    if host is None:
+        if dtype.kind in 'iu' and value.grad is not None:
+            raise TypeError(
+                f'{func}: {name} is an integer array ({dtype}) with a '
+                'gradient attached; its gradient would be truncated to '
+                f'integers. Cast it to float before attach_grad()')
+        return value if dtype == target else value.astype(target)
+    if isinstance(value, (list, tuple)):
+        target = _FLOAT32  # as `mxnet.np.array` makes lists
+    # native byte order and C order, which MXNet needs
+    return np.array(onp.ascontiguousarray(host, dtype=target), dtype=target)
+
+
+def promote(A, B):
+    """Return `A` and `B` in one dtype, on the context of `A`.
+
+    Both are float32 unless either is float64 (NumPy's promotion); `B`
+    is copied to `A`'s context if it is elsewhere. Casts and copies are
+    recorded by autograd, so gradients reach the originals.
+
+    Examples
+    --------
+    >>> A, B = promote(np.ones(2), np.ones(2, dtype='float64'))
+    >>> A.dtype, B.dtype
+    (dtype('float64'), dtype('float64'))
+    """
+    if B.ctx != A.ctx:
+        B = B.as_in_context(A.ctx)
+    if A.dtype != B.dtype:
+        A, B = A.astype(_FLOAT64), B.astype(_FLOAT64)
+    return A, B
 
 
 def check_corr2d_args(func, X, K):
@@ -108,7 +184,8 @@ def check_corr2d_args(func, X, K):
     Returns
     -------
     X, K : mxnet.np.ndarray
-        The checked arrays.
+        The checked arrays, in one dtype (the module's dtype policy) and
+        both on the context of `X`.
 
     Raises
     ------
@@ -130,7 +207,7 @@ of shape (1, 2); each side of K must be at most that of X
     X = as_2d_array(func, 'X', X)
     K = as_2d_array(func, 'K', K)
     check_fits(func, K.shape, X.shape)
-    return X, K
+    return promote(X, K)
 
 
 def check_fits(func, K_shape, X_shape):

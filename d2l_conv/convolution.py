@@ -15,7 +15,9 @@ def flip_kernel(K):
     Returns
     -------
     mxnet.np.ndarray
-        ``K[::-1, ::-1]``.
+        ``K[::-1, ::-1]``, in the dtype of the package's policy
+        (`d2l_conv._validation`): float32, or float64 for float64 and
+        ``longdouble`` input.
 
     Examples
     --------
@@ -48,7 +50,10 @@ def conv2d_true(X, K):
     -------
     mxnet.np.ndarray
         ``corr2d(X, flip_kernel(K))``, of shape ``(H - h + 1, W - w + 1)``;
-        equal to ``scipy.signal.convolve2d(X, K, mode='valid')``.
+        equal to ``scipy.signal.convolve2d(X, K, mode='valid')``. As
+        `corr2d`'s: computed in the package's dtype policy
+        (`d2l_conv._validation`), returned as float32 on the default
+        context, and an inf may come out as NaN (MXNet's ``sum()``).
 
     Raises
     ------

@@ -18,20 +18,25 @@ def corr2d(X, K):
     ----------
     X : mxnet.np.ndarray or array_like
         The 2-D input. NumPy arrays and nested lists are accepted and
-        converted with ``mxnet.np.array`` (lists and integer arrays become
-        float32; floating NumPy arrays keep their dtype).
+        converted with ``mxnet.np.array``. Each window is computed in the
+        dtype of the package's policy (`d2l_conv._validation`): integers
+        and float16 in float32, float64 and ``longdouble`` in float64.
     K : mxnet.np.ndarray or array_like
         The 2-D kernel, no larger than `X` along either axis.
 
     Returns
     -------
     Y : mxnet.np.ndarray
-        The float32 output, of shape ``(H - h + 1, W - w + 1)``.
+        The output, of shape ``(H - h + 1, W - w + 1)``. It is always
+        float32 and on the default context, whatever `X` is: the book's
+        ``Y = np.zeros(...)`` takes neither a dtype nor a context, and
+        each window's sum is stored into it.
 
     Raises
     ------
     TypeError
-        If `X` or `K` is None, a string, or not numeric.
+        If `X` or `K` is None, a string, not numeric (bool, complex,
+        ...), or an integer array with a gradient attached.
     ValueError
         If `X` or `K` is not 2-D, is empty, or `K` does not fit in `X`.
 
@@ -49,6 +54,17 @@ def corr2d(X, K):
     >>> corr2d(X, K)
     array([[19., 25.],
            [37., 43.]])
+
+    NaN reaches only the windows that hold it, as in
+    ``scipy.signal.correlate2d``. An inf, though, can come out as
+    ``nan``: each window is summed by MXNet's ``sum()``, and in MXNet
+    1.9.1 that sum turns inf into NaN (scipy gives ``[[inf, 3.]]``; the
+    variants `corr2d_vectorized` and `corr2d_fast` give inf):
+
+    >>> np.array([np.inf, 1., 2.]).sum()
+    array(nan)
+    >>> corr2d(np.array([[np.inf, 1., 2.]]), np.array([[1., 1.]]))
+    array([[nan,  3.]])
     """
     X, K = check_corr2d_args('corr2d', X, K)
     h, w = K.shape

@@ -22,15 +22,21 @@ def corr2d_vectorized(X, K):
     Returns
     -------
     Y : mxnet.np.ndarray
-        The output, of shape ``(H - h + 1, W - w + 1)``. It is float32,
-        as `corr2d`'s, unless `X` or `K` is float64 (then float64):
-        integer inputs are cast to float32 first, so they cannot wrap
-        around as integer products would.
+        The output, of shape ``(H - h + 1, W - w + 1)``, on the context
+        of `X`. It is float32, as `corr2d`'s, unless `X` or `K` is
+        float64 or ``longdouble`` (then float64); integer and float16
+        inputs are computed in float32, so they can neither wrap around
+        nor overflow at float16's 65504 (the dtype policy of
+        `d2l_conv._validation`). Each output is a sum of products, so
+        NaN and inf land where ``scipy.signal.correlate2d`` puts them:
+        NaN only in windows that hold a NaN (or ``0 * inf``), inf stays
+        inf, and ``inf - inf`` is NaN.
 
     Raises
     ------
     TypeError
-        If `X` or `K` is None, a string, or not numeric.
+        If `X` or `K` is None, a string, not numeric (bool, complex,
+        ...), or an integer array with a gradient attached.
     ValueError
         If `X` or `K` is not 2-D, is empty, or `K` does not fit in `X`.
 
@@ -57,7 +63,7 @@ def corr2d_vectorized(X, K):
     array([[ 8., 12.],
            [20., 24.]])
     """
-    # Integer inputs arrive as float32, so products cannot wrap around.
+    # Integer and float16 inputs arrive as float32, in one dtype with `K`.
     X, K = check_corr2d_args('corr2d_vectorized', X, K)
     h, w = K.shape
     oh, ow = X.shape[0] - h + 1, X.shape[1] - w + 1

@@ -21,19 +21,8 @@ from .._validation import (
     check_corr2d_args,
     check_fits,
     check_pair,
+    promote,
 )
-
-
-def _as_float(*arrays):
-    """Cast `arrays` to one float dtype: float64 if any is, else float32.
-
-    The input checks already turn integers into float32, but a float64
-    array may meet a float32 one, and ``np.dot`` wants one dtype.
-    """
-    wide = any(onp.dtype(A.dtype) == onp.float64 for A in arrays)
-    dtype = 'float64' if wide else 'float32'
-    return [A if onp.dtype(A.dtype) == dtype else A.astype(dtype)
-            for A in arrays]
 
 
 def _window_index(X_shape, K_shape):
@@ -65,7 +54,12 @@ def corr2d_im2col(X, K):
     Returns
     -------
     Y : mxnet.np.ndarray
-        ``corr2d(X, K)``, of shape ``(H - h + 1, W - w + 1)``.
+        ``corr2d(X, K)``, of shape ``(H - h + 1, W - w + 1)``, on the
+        context of `X`: float32, or float64 if `X` or `K` is float64 or
+        ``longdouble`` (the dtype policy of `d2l_conv._validation`).
+        Each output sums the products of one window, as
+        ``scipy.signal.correlate2d`` does, so NaN and inf land where
+        scipy puts them.
 
     Raises
     ------
@@ -86,9 +80,10 @@ def corr2d_im2col(X, K):
     array([[19., 25.],
            [37., 43.]])
     """
-    X, K = _as_float(*check_corr2d_args('corr2d_im2col', X, K))
+    X, K = check_corr2d_args('corr2d_im2col', X, K)
     oh, ow = X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1
-    idx = np.array(_window_index(X.shape, K.shape), dtype='int64')
+    idx = np.array(_window_index(X.shape, K.shape), dtype='int64',
+                   ctx=X.ctx)
     windows = np.take(X.reshape(-1), idx)  # (oh * ow, h * w)
     return np.dot(windows, K.reshape(-1)).reshape(oh, ow)
 
@@ -98,6 +93,20 @@ def _check_shape(func, shape, K):
     shape = check_pair(func, 'shape', shape, '(H, W)')
     check_fits(func, K.shape, shape)
     return shape
+
+
+def _kernel_index(K_shape, shape):
+    """Return ``(kidx, mask)``, both (oh * ow, H * W), for `toeplitz_matrix`.
+
+    ``kidx[r, c]`` is the index into ``K`` flattened of the weight that
+    output ``r`` gives input ``c``, or ``h * w`` (a zero) where input
+    ``c`` is outside window ``r``; ``mask`` is True inside the windows.
+    """
+    (h, w), (H, W) = K_shape, shape
+    window = _window_index(shape, K_shape)  # (oh * ow, h * w)
+    kidx = onp.full((window.shape[0], H * W), h * w)
+    kidx[onp.arange(window.shape[0])[:, None], window] = onp.arange(h * w)
+    return kidx, kidx < h * w
 
 
 def toeplitz_matrix(K, shape):
@@ -112,8 +121,10 @@ def toeplitz_matrix(K, shape):
     ``oh x H`` grid of ``ow x W`` blocks, block ``(i, i + a)`` being
     the Toeplitz matrix of row ``K[a]``. ``T @ X.reshape(-1)`` is
     ``corr2d(X, K).reshape(-1)``, and ``T.T`` maps an output gradient
-    back to the input gradient (`corr2d_input_grad`). It is built
-    without in-place writes, so it is differentiable in `K`.
+    back to the input gradient (`corr2d_input_grad`). It is built by
+    gathering `K`'s entries into place, not by that sum, whose zeros
+    times a NaN or inf in `K` would fill all of ``T`` with NaN; a gather
+    is differentiable in `K` too.
 
     Parameters
     ----------
@@ -125,8 +136,9 @@ def toeplitz_matrix(K, shape):
     Returns
     -------
     T : mxnet.np.ndarray
-        The matrix, of shape ``(oh * ow, H * W)``: float64 if `K` is,
-        float32 otherwise.
+        The matrix, of shape ``(oh * ow, H * W)``, on `K`'s context:
+        float32, or float64 if `K` is float64 or ``longdouble`` (the
+        dtype policy of `d2l_conv._validation`).
 
     Raises
     ------
@@ -143,15 +155,31 @@ def toeplitz_matrix(K, shape):
            [ 0.,  0.,  0.,  1., -1.,  0.],
            [ 0.,  0.,  0.,  0.,  1., -1.]])
     """
-    K, = _as_float(as_2d_array('toeplitz_matrix', 'K', K))
-    H, W = _check_shape('toeplitz_matrix', shape, K)
-    (h, w), dtype = K.shape, onp.dtype(K.dtype)
-    oh, ow = H - h + 1, W - w + 1
-    shifts = onp.stack([onp.kron(onp.eye(oh, H, a), onp.eye(ow, W, b))
-                        for a in range(h) for b in range(w)])
-    # (h * w,) . (h * w, oh * ow, H * W) -> (oh * ow, H * W)
-    return np.tensordot(K.reshape(-1), np.array(shifts, dtype=dtype),
-                        axes=1)
+    K = as_2d_array('toeplitz_matrix', 'K', K)
+    shape = _check_shape('toeplitz_matrix', shape, K)
+    kidx, _ = _kernel_index(K.shape, shape)
+    zero = np.zeros(1, dtype=K.dtype, ctx=K.ctx)
+    weights = np.concatenate([K.reshape(-1), zero])  # (h * w + 1,)
+    return np.take(weights, np.array(kidx, dtype='int64', ctx=K.ctx))
+
+
+def _sparse_matvec(T, mask, x):
+    """Return ``T @ x``, summing only where `mask` is True.
+
+    `T` is sparse: outside its windows (`mask` False) it is zero, and a
+    sparse product never multiplies those zeros. A dense ``np.dot``
+    would, and ``0 * inf`` and ``0 * nan`` are NaN, which would spread a
+    single non-finite input to every output. So the products are masked
+    first; a dot with ones then sums them (MXNet 1.9.1's ``sum()`` can
+    turn inf into NaN, its ``dot`` does not). The zeros ``np.where``
+    puts in are an array: with a scalar 0, MXNet 1.9.1's ``where``
+    returns no gradient at all.
+    """
+    products = T * x.reshape(1, -1)  # (rows, cols)
+    products = np.where(np.array(mask, ctx=x.ctx), products,
+                        np.zeros_like(products))
+    ones = np.ones(products.shape[1], dtype=products.dtype, ctx=x.ctx)
+    return np.dot(products, ones)
 
 
 def corr2d_toeplitz(X, K):
@@ -160,7 +188,10 @@ def corr2d_toeplitz(X, K):
     From section 6.2's exercises: "How do you represent a
     cross-correlation operation as a matrix multiplication by changing
     the input and kernel arrays?" ``toeplitz_matrix(K, X.shape)``
-    times `X` flattened, reshaped to the output's shape.
+    times `X` flattened, reshaped to the output's shape. The product
+    skips the matrix's zeros outside each window, as a sparse product
+    does, so a NaN or inf in `X` reaches only the outputs whose windows
+    hold it.
 
     Parameters
     ----------
@@ -170,7 +201,10 @@ def corr2d_toeplitz(X, K):
     Returns
     -------
     Y : mxnet.np.ndarray
-        ``corr2d(X, K)``, of shape ``(H - h + 1, W - w + 1)``.
+        ``corr2d(X, K)``, of shape ``(H - h + 1, W - w + 1)``, on the
+        context of `X`: float32, or float64 if `X` or `K` is float64 or
+        ``longdouble`` (the dtype policy of `d2l_conv._validation`).
+        NaN and inf land where ``scipy.signal.correlate2d`` puts them.
 
     Raises
     ------
@@ -185,11 +219,18 @@ def corr2d_toeplitz(X, K):
     >>> corr2d_toeplitz(X, K)
     array([[19., 25.],
            [37., 43.]])
+
+    A NaN reaches only the windows that hold it:
+
+    >>> corr2d_toeplitz([[np.nan, 1, 1], [1, 1, 1]], [[1, 1]])
+    array([[nan,  2.],
+           [ 2.,  2.]])
     """
-    X, K = _as_float(*check_corr2d_args('corr2d_toeplitz', X, K))
+    X, K = check_corr2d_args('corr2d_toeplitz', X, K)
     oh, ow = X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1
     T = toeplitz_matrix(K, X.shape)  # (oh * ow, H * W)
-    return np.dot(T, X.reshape(-1)).reshape(oh, ow)
+    _, mask = _kernel_index(K.shape, X.shape)
+    return _sparse_matvec(T, mask, X.reshape(-1)).reshape(oh, ow)
 
 
 def corr2d_input_grad(dY, K):
@@ -201,6 +242,11 @@ def corr2d_input_grad(dY, K):
     `toeplitz_matrix` of `K`, then the gradient of ``sum(dY * Y)`` with
     respect to ``x`` is ``T.T dY``: the transposed matrix maps an output
     gradient back to the input. (This is the "transposed convolution".)
+    As in `corr2d_toeplitz`, the product skips the matrix's zeros: each
+    input pixel sums only the products ``dY[i, j] * K[a, b]`` of the
+    windows that hold it, so a NaN or inf reaches only those pixels.
+    (``scipy.signal.convolve2d(dY, K, 'full')`` is the same sum, except
+    that it also multiplies its zero padding by `K`.)
 
     Parameters
     ----------
@@ -212,7 +258,9 @@ def corr2d_input_grad(dY, K):
     Returns
     -------
     dX : mxnet.np.ndarray
-        The input gradient, of shape ``(oh + h - 1, ow + w - 1)``.
+        The input gradient, of shape ``(oh + h - 1, ow + w - 1)``, on the
+        context of `dY`: float32, or float64 if `dY` or `K` is float64 or
+        ``longdouble`` (the dtype policy of `d2l_conv._validation`).
 
     Raises
     ------
@@ -228,8 +276,9 @@ def corr2d_input_grad(dY, K):
            [3., 4., 0.],
            [0., 0., 0.]])
     """
-    dY, K = _as_float(as_2d_array('corr2d_input_grad', 'dY', dY),
-                      as_2d_array('corr2d_input_grad', 'K', K))
+    dY, K = promote(as_2d_array('corr2d_input_grad', 'dY', dY),
+                    as_2d_array('corr2d_input_grad', 'K', K))
     shape = (dY.shape[0] + K.shape[0] - 1, dY.shape[1] + K.shape[1] - 1)
     T = toeplitz_matrix(K, shape)  # (oh * ow, H * W)
-    return np.dot(T.T, dY.reshape(-1)).reshape(shape)
+    _, mask = _kernel_index(K.shape, shape)
+    return _sparse_matvec(T.T, mask.T, dY.reshape(-1)).reshape(shape)
