@@ -192,8 +192,10 @@ def plot_filtered(X, kernels, ncols=4):
     ncols = min(ncols, len(panels))
     nrows = -(-len(panels) // ncols)
     H, W = X.shape
+    # 80 dpi: about 290 pixels a panel, half the photograph's width,
+    # keeps a notebook's stored PNGs small
     fig = _figure(figsize=(3.6 * ncols, 3.6 * nrows * H / W + 0.5),
-                  layout='constrained')
+                  dpi=80, layout='constrained')
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, (title, Y, pixels) in zip(axes, panels, strict=False):
         _show(fig, ax, Y.asnumpy(), title, pixels)
