@@ -165,7 +165,7 @@ def promote(A, B):
     (dtype('float64'), dtype('float64'))
     """
     if B.ctx != A.ctx:
-        B = B.as_in_context(A.ctx)
+        B = B.as_in_ctx(A.ctx)
     if A.dtype != B.dtype:
         A, B = A.astype(_FLOAT64), B.astype(_FLOAT64)
     return A, B
@@ -233,11 +233,12 @@ def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def check_int(func, name, value, minimum):
+def check_int(func, name, value, minimum, *, none_ok=False):
     """Return `value` if it is an int of at least `minimum`, else raise.
 
     Raises a `TypeError` (not an int, or a bool) or a `ValueError` (too
-    small) whose message names `func` and the argument `name`.
+    small) whose message names `func` and the argument `name`. With
+    `none_ok`, None is returned as it is.
 
     Examples
     --------
@@ -247,9 +248,16 @@ def check_int(func, name, value, minimum):
     Traceback (most recent call last):
     ...
     ValueError: learn_kernel: num_iters must be at least 1, got 0
+    >>> check_int('learn_kernel', 'seed', 'a', 0, none_ok=True)
+    Traceback (most recent call last):
+    ...
+    TypeError: learn_kernel: seed must be an int or None, got str
     """
+    if none_ok and value is None:
+        return None
     if not _is_int(value):
-        raise TypeError(f'{func}: {name} must be an int, '
+        kind = 'an int or None' if none_ok else 'an int'
+        raise TypeError(f'{func}: {name} must be {kind}, '
                         f'got {type(value).__name__}')
     if value < minimum:
         bound = 'non-negative' if minimum == 0 else f'at least {minimum}'

@@ -63,8 +63,10 @@ def test_returned_kernel_is_a_copy():
 
 
 @pytest.mark.parametrize('kwargs, error, pattern', [
-    (dict(lr=0), ValueError, 'learn_kernel: lr must be positive, got 0'),
-    (dict(lr=-1e-2), ValueError, 'learn_kernel: lr must be positive'),
+    (dict(lr=0), ValueError,
+     'learn_kernel: lr must be finite and positive, got 0'),
+    (dict(lr=-1e-2), ValueError,
+     'learn_kernel: lr must be finite and positive'),
     (dict(lr='0.1'), TypeError, 'learn_kernel: lr must be a real number'),
     (dict(num_iters=0), ValueError,
      'learn_kernel: num_iters must be at least 1, got 0'),
