@@ -71,10 +71,12 @@ def test_learning_recovers_sobel_from_the_photograph(X):
     onp.testing.assert_allclose(kernel.asnumpy(), pg.SOBEL.asnumpy(),
                                 atol=0.02)
     assert losses[-1] < 1e-4 * losses[0]
-    # Deterministic: the kernel starts at 0, whatever was drawn before.
+    # The kernel starts at 0, whatever was drawn before: the same result
+    # up to float32 rounding (threaded sums may add in another order).
     d2l_conv.learn_kernel()
     again, _ = pg.learn_on_photograph(X, num_iters=pg.NUM_ITERS)
-    onp.testing.assert_array_equal(again.asnumpy(), kernel.asnumpy())
+    onp.testing.assert_allclose(again.asnumpy(), kernel.asnumpy(),
+                                atol=1e-5)
 
 
 def test_loss_curve_draws_every_loss():
@@ -108,7 +110,7 @@ def test_speed_counts_outputs_and_says_the_ratio():
     (lambda: pg.plot_filtered([[1, 2]], {'K': [[1]]}, ncols=0),
      ValueError, 'plot_filtered: ncols'),
     (lambda: pg.learn_on_photograph(onp.ones((8, 8)), lr=-1), ValueError,
-     'learn_kernel: lr must be positive'),
+     'learn_kernel: lr must be .*positive'),
     (lambda: pg.learn_on_photograph(onp.ones((4, 4))), ValueError,
      r'learn_on_photograph: kernel K of shape \(3, 3\) does not fit'),
     (lambda: pg.plot_losses([1.0, 0.0]), ValueError,
