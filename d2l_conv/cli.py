@@ -63,18 +63,32 @@ def _markdown_report(results, out):
     print(file=out)
 
 
+def _say(text, file):
+    """Print `text`, escaping what `file`'s encoding cannot show.
+
+    A path may hold characters that the terminal's encoding lacks (a
+    non-ASCII directory under ``PYTHONIOENCODING=ascii``); they are
+    printed as ``\\xfc`` escapes instead of ending in a traceback.
+    """
+    encoding = getattr(file, 'encoding', None)
+    if encoding:
+        text = text.encode(encoding, 'backslashreplace').decode(encoding)
+    print(text, file=file)
+
+
 def _write_figures(prog, directory, out):
     # matplotlib is imported only here, when figures are asked for
     from .figures import save_figures
     try:
         paths = save_figures(directory)
     except (ValueError, OSError) as err:
-        print(f'{prog}: error: cannot write figures: {err}', file=sys.stderr)
+        reason = ' '.join(str(err).splitlines())  # one line
+        _say(f'{prog}: error: cannot write figures: {reason}', sys.stderr)
         return 2
-    print(f'wrote {len(paths) // 2} figures as PNG and SVG to {directory}:',
-          file=out)
+    _say(f'wrote {len(paths) // 2} figures as PNG and SVG to {directory}:',
+         out)
     for path in paths:
-        print(f'  {path}', file=out)
+        _say(f'  {path}', out)
     return 0
 
 

@@ -23,11 +23,13 @@ import math
 import numbers
 import os
 import re
+from functools import partial
 from pathlib import Path
 
 import numpy as onp
 from mxnet import np
 
+from ._files import write_atomic
 from ._validation import as_2d_array, check_corr2d_args
 from .cross_correlation import corr2d
 from .edge_detection import edge_image, edge_kernel
@@ -469,7 +471,10 @@ def save_figures(directory, *, dpi=100):
         If `directory` is empty, or exists and is not a directory.
     OSError
         If `directory` cannot be created or written to; its message
-        names this function.
+        names this function, and the file. Each file is written whole or
+        not at all (a temporary file, then ``os.replace``; a symlink at
+        its name is replaced, not followed), so a failure leaves every
+        figure already there intact.
 
     Examples
     --------
@@ -512,6 +517,7 @@ def save_figures(directory, *, dpi=100):
                     ('png', {'Software': None}),
                     ('svg', {'Date': None, 'Creator': None})]:
                 path = directory / f'{name}.{suffix}'
-                fig.savefig(path, dpi=dpi, metadata=metadata)
+                write_atomic(func, path, partial(
+                    fig.savefig, format=suffix, dpi=dpi, metadata=metadata))
                 paths.append(path)
     return paths
