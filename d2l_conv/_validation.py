@@ -28,6 +28,7 @@ correlation puts NaN and inf where ``scipy.signal.correlate2d`` does,
 or says in its docstring where it cannot.
 """
 
+import math
 import numbers
 import warnings
 
@@ -263,6 +264,31 @@ def check_int(func, name, value, minimum, *, none_ok=False):
         bound = 'non-negative' if minimum == 0 else f'at least {minimum}'
         raise ValueError(f'{func}: {name} must be {bound}, got {value}')
     return int(value)
+
+
+def check_positive_real(func, name, value):
+    """Return `value` as a float if it is a finite, positive real number.
+
+    Raises a `TypeError` (not a real number, or a bool) or a `ValueError`
+    (NaN, infinite, zero or negative) whose message names `func` and the
+    argument `name`.
+
+    Examples
+    --------
+    >>> check_positive_real('learn_kernel', 'lr', 3e-2)
+    0.03
+    >>> check_positive_real('learn_kernel', 'lr', float('inf'))
+    Traceback (most recent call last):
+    ...
+    ValueError: learn_kernel: lr must be finite and positive, got inf
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f'{func}: {name} must be a real number, '
+                        f'got {type(value).__name__}')
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f'{func}: {name} must be finite and positive, '
+                         f'got {value}')
+    return float(value)
 
 
 def check_pair(func, name, value, sides):

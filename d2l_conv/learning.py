@@ -1,7 +1,6 @@
 """6.2.4 Learning a Kernel: recover `K` from `X` and `Y` with autograd."""
 
 import math
-import numbers
 import warnings
 
 import mxnet as mx
@@ -10,7 +9,7 @@ from mxnet import autograd
 from mxnet.base import MXNetError
 from mxnet.gluon import nn
 
-from ._validation import as_2d_array, check_int
+from ._validation import as_2d_array, check_int, check_positive_real
 from .conv_layer import Conv2D
 from .edge_detection import detect_edges, edge_image
 from .exercises.autograd import _reason
@@ -111,12 +110,7 @@ def learn_kernel(X=None, Y=None, *, layer=None, lr=3e-2, num_iters=10,
     if h < 1 or w < 1:
         raise ValueError(f'{FUNC}: target Y of shape {Y.shape} is '
                          f'larger than input X of shape {X.shape}')
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        raise TypeError(f'{FUNC}: lr must be a real number, '
-                        f'got {type(lr).__name__}')
-    if not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f'{FUNC}: lr must be finite and positive, '
-                         f'got {lr}')
+    lr = check_positive_real(FUNC, 'lr', lr)
     num_iters = check_int(FUNC, 'num_iters', num_iters, 1)
     seed = check_int(FUNC, 'seed', seed, 0, none_ok=True)
     if layer is None:
