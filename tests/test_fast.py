@@ -49,7 +49,7 @@ def test_book_example_matches_corr2d():
 
 
 @pytest.mark.parametrize('shapes', [
-    ((600, 500), (3, 3)),  # 600 * 500 > numpy_engine.BLOCK: several default blocks
+    ((600, 500), (3, 3)),  # 600 * 500 > BLOCK: several default blocks
     ((301, 257), (5, 2)),
 ], ids=str)
 def test_larger_than_a_block(shapes):

@@ -1,13 +1,10 @@
 """Which engine `corr2d_fast` runs: a cost model, as scipy's
 ``choose_conv_method`` has.
 
-Each engine's time is modelled as ``c0 + c1 * work + c2 * traffic``:
-
-* ``'numpy'``: work = padded outputs (``(H - h + 1) * W``) times taps;
-* ``'numba'``: work = outputs times taps; traffic = ``H * W`` plus
-  outputs (read `X`, write `Y`);
-* ``'fft'``: work = ``tiles * n * log2(n)`` for transforms of ``n``
-  points; traffic as for numba.
+Each engine's time is modelled as a sum of four terms, a constant times
+each of `features`: a fixed cost per call, the NumPy engine's
+Python-level calls, the arithmetic (multiply-adds, or ``n log n`` per
+FFT tile) and the memory traffic.
 
 The constants in `COSTS` were fitted (non-negative least squares) to
 times of each engine called directly, float32, on this project's 2-core
@@ -26,12 +23,13 @@ import math
 
 from . import fft_engine, numba_engine, numpy_engine
 
-#: ``(c0 s, c1 s per unit of work, c2 s per element of traffic)``, fitted
-#: by ``python benchmarks/fit_cost.py`` (see the module's docstring).
+#: Seconds per call, per NumPy call, per unit of work and per element of
+#: traffic (see `features`), fitted by ``python benchmarks/fit_cost.py``
+#: (see the module's docstring).
 COSTS = {
-    'numpy': (2.0e-5, 6.5e-10, 0.0),
-    'numba': (3.0e-5, 4.5e-11, 1.0e-10),
-    'fft': (1.5e-4, 1.5e-9, 2.0e-9),
+    'numpy': (1.65e-05, 1.0e-6, 2.19e-10, 1.34e-11),
+    'numba': (6.61e-05, 0.0, 4.63e-11, 1.17e-10),
+    'fft': (1.41e-04, 0.0, 2.46e-10, 2.38e-09),
 }
 
 #: Start compiling numba's kernel only for calls it would speed up by at
@@ -49,6 +47,27 @@ def fft_available():
     return _HAS_SCIPY[0]
 
 
+def features(engine, X_shape, K_shape):
+    """Return ``(1, calls, work, traffic)`` for `engine` on these shapes.
+
+    *calls* counts the NumPy engine's Python-level calls (taps times
+    blocks; zero for the others), *work* its multiply-adds (padded) or
+    the FFT's ``tiles * n * log2(n)``, and *traffic* the elements that
+    must move: ``H * W`` read plus the outputs written.
+    """
+    (H, W), (h, w) = X_shape, K_shape
+    oh, ow = H - h + 1, W - w + 1
+    traffic = H * W + oh * ow
+    if engine == 'numpy':
+        blocks = -(-oh * W // numpy_engine.BLOCK)
+        return 1, h * w * blocks, oh * W * h * w, traffic
+    if engine == 'numba':
+        return 1, 0, oh * ow * h * w, traffic
+    sh, sw = _fft_sides(H, W, h, w)
+    tiles = -(-oh // (sh - h + 1)) * -(-ow // (sw - w + 1))
+    return 1, 0, tiles * sh * sw * math.log2(sh * sw), traffic
+
+
 def estimate(engine, X_shape, K_shape):
     """Return the modelled seconds of `engine` on these shapes.
 
@@ -58,19 +77,8 @@ def estimate(engine, X_shape, K_shape):
     ...     'numpy', (1024, 1024), (3, 3))
     True
     """
-    (H, W), (h, w) = X_shape, K_shape
-    oh, ow = H - h + 1, W - w + 1
-    traffic = H * W + oh * ow
-    if engine == 'numpy':
-        work = oh * W * h * w
-    elif engine == 'numba':
-        work = oh * ow * h * w
-    else:
-        sh, sw = _fft_sides(H, W, h, w)
-        tiles = -(-oh // (sh - h + 1)) * -(-ow // (sw - w + 1))
-        work = tiles * sh * sw * math.log2(sh * sw)
-    c0, c1, c2 = COSTS[engine]
-    return c0 + c1 * work + c2 * traffic
+    return sum(c * f for c, f in zip(
+        COSTS[engine], features(engine, X_shape, K_shape), strict=True))
 
 
 def _fft_sides(H, W, h, w):

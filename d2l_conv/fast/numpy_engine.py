@@ -2,8 +2,9 @@
 
 The book's loop (section 6.2.1) makes one Python-level call per output
 element. This engine makes ``2 * h * w - 1`` NumPy calls per block of
-about a quarter million output elements, in the input's dtype, and lets one thread
-per core take the next block (NumPy releases the GIL inside each call).
+about a quarter million output elements, in the input's dtype, and lets
+one thread per core take the next block (NumPy releases the GIL inside
+each call).
 It needs nothing beyond NumPy, so it is the fallback where numba and
 scipy are missing, and the engine for small inputs, where importing or
 compiling anything would cost more than the whole call.

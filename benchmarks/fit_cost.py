@@ -1,0 +1,65 @@
+"""Fit the constants of `corr2d_fast`'s cost model (`fast.choose.COSTS`).
+
+Run ``python benchmarks/fit_cost.py``. It times each engine called
+directly (float32, median of a few runs) over a grid of image and kernel
+sizes, fits the constants of `fast.choose.features` per engine by non-negative
+least squares on relative error, and prints the fit and, per engine, how
+far the model is from the times (worst factor).
+"""
+
+import statistics
+import sys
+import time
+
+import numpy as onp
+
+SIDES = [32, 64, 128, 256, 512, 1024, 2048]
+KERNELS = [(1, 2), (3, 3), (5, 5), (7, 1), (9, 9), (15, 15), (31, 31),
+           (63, 63)]
+
+
+def timed(call, budget=0.3, most=7):
+    """Return the median seconds of `call`, within about `budget` s."""
+    call()
+    times = []
+    while len(times) < most and (len(times) < 2 or sum(times) < budget):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main():
+    from scipy.optimize import nnls
+
+    from d2l_conv.fast import choose, fft_engine, numba_engine, numpy_engine
+    numba_engine.load('float32')
+    engines = {'numpy': numpy_engine.correlate_valid,
+               'numba': numba_engine.correlate_valid,
+               'fft': fft_engine.correlate_valid}
+    rng = onp.random.default_rng(0)
+    fits = {}
+    for name, call in engines.items():
+        rows, times = [], []
+        for n in SIDES:
+            X = rng.standard_normal((n, n)).astype('float32')
+            for h, w in KERNELS:
+                if h > n or w > n or (name != 'fft'
+                                      and n * n * h * w > 4e9):
+                    continue  # direct engines: skip the minute-long cases
+                K = rng.standard_normal((h, w)).astype('float32')
+                t = timed(lambda c=call, X=X, K=K: c(X, K))
+                rows.append(choose.features(name, X.shape, K.shape))
+                times.append(t)
+                print(f'{name} {n} {h}x{w} {t * 1e3:.3f} ms', file=sys.stderr)
+        A, t = onp.array(rows), onp.array(times)
+        coef = nnls(A / t[:, None], onp.ones(len(t)))[0]
+        ratio = A @ coef / t
+        fits[name] = coef
+        print(f"    '{name}': ({', '.join(f'{c:.2e}' for c in coef)}),"
+              f'  # model/measured {ratio.min():.2f} .. {ratio.max():.2f}')
+    return fits
+
+
+if __name__ == '__main__':
+    main()
