@@ -29,10 +29,21 @@ def build_parser():
     return parser
 
 
+def _marks(out):
+    """Return the (match, mismatch) marks that `out`'s encoding can show."""
+    encoding = getattr(out, 'encoding', None) or 'utf-8'
+    try:
+        '✓✗'.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return 'ok', 'DIFFERS'
+    return '✓', '✗'
+
+
 def _text_report(results, out):
+    yes, no = _marks(out)
     for result in results:
         record = result.record
-        mark = '✓' if result.match else '✗'
+        mark = yes if result.match else no
         print(f'{mark} {record.section}: {record.code}', file=out)
         left = ['reproduced'] + result.reproduced.splitlines()
         right = ['published'] + record.text.splitlines()
@@ -54,9 +65,10 @@ def _cell(text):
 def _markdown_report(results, out):
     print('| output | section | reproduced | published | match |', file=out)
     print('|---|---|---|---|:-:|', file=out)
+    yes, no = _marks(out)
     for result in results:
         record = result.record
-        mark = '✓' if result.match else '✗'
+        mark = yes if result.match else no
         print(f'| `{record.code}` | {record.section} | '
               f'{_cell(result.reproduced)} | {_cell(record.text)} | '
               f'{mark} |', file=out)

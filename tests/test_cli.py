@@ -98,3 +98,14 @@ def test_installed_d2l_conv_script_runs_the_same_command():
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert 'Reproduce section 6.2' in done.stdout
+
+
+@pytest.mark.parametrize('flag', [[], ['--markdown']])
+def test_a_terminal_without_unicode_gets_ascii_marks(flag):
+    env = {**__import__('os').environ, 'PYTHONIOENCODING': 'ascii'}
+    done = subprocess.run([sys.executable, '-m', 'd2l_conv', *flag],
+                          capture_output=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr.decode()
+    text = done.stdout.decode('ascii')  # nothing else was written
+    assert text.splitlines()[-1] == '6/6 outputs match the book'
+    assert 'ok' in text and '\\u2713' not in text
