@@ -53,7 +53,7 @@ def fresh_numba(monkeypatch):
 
 def test_no_call_waits_for_the_compile(fresh_numba):
     """The call that starts the compile is served by another engine."""
-    X, K = random_pair(((1024, 1024), (3, 3)), 0)
+    X, K = random_pair(((2048, 2048), (3, 3)), 0)
     Y = corr2d_fast(X, K)  # returns while the "compile" is still running
     assert fresh_numba.wait(5)
     assert not numba_engine.ready('float32')

@@ -36,6 +36,17 @@ def pool(workers):
     return _POOL[1]
 
 
+def run(work, threads):
+    """Call `work` on `threads` threads (this one included); wait for all.
+
+    Each call of `work` takes its share from an iterator they share.
+    """
+    futures = [pool(threads - 1).submit(work) for _ in range(threads - 1)]
+    work()
+    for future in futures:
+        future.result()
+
+
 def _after_fork_in_child():
     """Forget the parent's threads and locks; they do not exist here."""
     global KERNEL_LOCK

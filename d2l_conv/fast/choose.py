@@ -27,15 +27,15 @@ from . import fft_engine, numba_engine, numpy_engine
 #: traffic (see `features`), fitted by ``python benchmarks/fit_cost.py``
 #: (see the module's docstring).
 COSTS = {
-    'numpy': (1.65e-05, 1.0e-6, 2.19e-10, 1.34e-11),
-    'numba': (6.61e-05, 0.0, 4.63e-11, 1.17e-10),
-    'fft': (1.41e-04, 0.0, 2.46e-10, 2.38e-09),
+    'numpy': (9.76e-06, 1.63e-06, 1.46e-10, 7.08e-11),
+    'numba': (1.26e-04, 0.0, 4.02e-11, 7.29e-11),
+    'fft': (1.44e-04, 0.0, 5.01e-10, 7.90e-10),
 }
 
 #: Start compiling numba's kernel only for calls it would speed up by at
 #: least this much (s): a first compile takes seconds of a core and of
 #: the GIL, which a program of small calls would never earn back.
-START_SAVING = 1e-3
+START_SAVING = 5e-4
 
 _HAS_SCIPY = []  # [bool], filled on first use
 

@@ -7,7 +7,8 @@ one) is transformed with ``scipy.fft.rfft2`` at a fast length, multiplied
 by the kernel's spectrum (computed once), and transformed back; the
 patch's valid part is the tile (overlap-save: a circular correlation is
 exact where it does not wrap). Tiles bound the extra memory (a few MiB,
-whatever the image) and keep each transform in cache. float32 stays
+whatever the image), keep each transform in cache and are shared among
+the cores. float32 stays
 float32 (``numpy.fft`` would compute in float64).
 
 Accuracy (``python benchmarks/fft_accuracy.py``: float32 inputs against
@@ -32,11 +33,12 @@ import numpy as onp
 
 from . import _threads
 
-#: Side of the FFT (patch) along each axis, at most. Measured with
-#: ``python benchmarks/fit_cost.py`` on 1024 x 1024 to 4096 x 4096: 512
-#: was as fast as whole-image transforms at 1024 and up to twice as fast
-#: at 2048 and 4096, where whole transforms spill the caches.
-TILE = 512
+#: Side of the FFT (patch) along each axis, at least (and at least four
+#: kernel sides). Measured (median ms, tiles of 128/256/512/1024 points,
+#: 2 threads): 1024² with 15x15 10.2/7.2/10.5/15.8; 2048² with 31x31
+#: 31/18/24/59; 4096² with 63x63 (tiles of 256 and 512 both) 247/80/80/
+#: 127. Whole-image transforms spill the caches and share out badly.
+TILE = 256
 
 
 def correlate_valid(X, K, tile=TILE, workers=None):
@@ -46,22 +48,17 @@ def correlate_valid(X, K, tile=TILE, workers=None):
     largest output in a tile, spread over the tile's outputs (see the
     module's docstring).
 
+    `X`, `K` and the result are as for `numpy_engine.correlate_valid`,
+    but must be all finite.
+
     Parameters
     ----------
-    X : numpy.ndarray
-        2-D float32 or float64 input, all finite.
-    K : numpy.ndarray
-        2-D kernel, all finite, no larger than `X`; cast to `X`'s dtype.
     tile : int
-        Largest transform side; grown where needed to twice the kernel's.
+        Transform side; grown where needed to four kernel sides.
     workers : int, optional
-        Threads for each transform; defaults to the cores available.
-
-    Returns
-    -------
-    Y : numpy.ndarray
-        The ``(H - h + 1, W - w + 1)`` output, C-contiguous, in the
-        dtype of `X`.
+        Threads, each transforming whole tiles; defaults to the cores
+        available. (Threads inside one transform, scipy's ``workers``,
+        did not pay: measured 1.0 to 1.7 times slower.)
 
     Raises
     ------
@@ -71,10 +68,11 @@ def correlate_valid(X, K, tile=TILE, workers=None):
     Examples
     --------
     >>> import numpy as onp
-    >>> X = onp.arange(9, dtype='float32').reshape(3, 3)
-    >>> correlate_valid(X, onp.array([[0, 1], [2, 3]], dtype='float32'))
-    array([[19., 25.],
-           [37., 43.]], dtype=float32)
+    >>> Y = correlate_valid(onp.ones((4, 5), 'float32'), onp.ones((2, 2)))
+    >>> Y.round(4), Y.dtype
+    (array([[4., 4., 4., 4.],
+           [4., 4., 4., 4.],
+           [4., 4., 4., 4.]], dtype=float32), dtype('float32'))
     """
     import scipy.fft  # here, so that the cost model imports no scipy
     K = onp.asarray(K, X.dtype)
@@ -86,18 +84,23 @@ def correlate_valid(X, K, tile=TILE, workers=None):
     oh, ow = H - h + 1, W - w + 1
     sh, sw = _side(H, h, tile), _side(W, w, tile)
     # correlation is convolution with the flipped kernel
-    spectrum = scipy.fft.rfft2(K[::-1, ::-1], (sh, sw), workers=workers)
+    spectrum = scipy.fft.rfft2(K[::-1, ::-1], (sh, sw))
     th, tw = sh - h + 1, sw - w + 1  # output tile
     Y = onp.empty((oh, ow), X.dtype)
-    for i in range(0, oh, th):
-        for j in range(0, ow, tw):
+    tiles = iter([(i, j) for i in range(0, oh, th)
+                  for j in range(0, ow, tw)])
+
+    def work():  # each thread takes the next tile (the GIL is released)
+        for i, j in tiles:
             ti, tj = min(th, oh - i), min(tw, ow - j)
             patch = X[i:i + ti + h - 1, j:j + tj + w - 1]
-            F = scipy.fft.rfft2(patch, (sh, sw), workers=workers)
+            F = scipy.fft.rfft2(patch, (sh, sw))
             F *= spectrum
-            Z = scipy.fft.irfft2(F, (sh, sw), workers=workers,
-                                 overwrite_x=True)
+            Z = scipy.fft.irfft2(F, (sh, sw), overwrite_x=True)
             Y[i:i + ti, j:j + tj] = Z[h - 1:h - 1 + ti, w - 1:w - 1 + tj]
+
+    threads = min(workers, -(-oh // th) * -(-ow // tw))
+    _threads.run(work, threads)
     return Y
 
 
@@ -105,7 +108,7 @@ def _side(N, n, tile, fast=True):
     """Return the transform length along an axis of `N` with kernel `n`.
 
     The whole axis if it fits in `tile`, else a fast length of at least
-    `tile` and twice the kernel, so that most of each patch is output.
+    `tile` and four kernel sides, so that most of each patch is output.
     With ``fast=False``, the same without rounding up to a fast length
     (and without scipy), for the cost model.
     """
@@ -115,9 +118,9 @@ def _side(N, n, tile, fast=True):
         def next_fast_len(n, real):
             return n
     whole = next_fast_len(N, real=True)
-    if whole <= max(tile, 2 * n):
+    if whole <= max(tile, 4 * n):
         return whole
-    return next_fast_len(max(tile, 2 * n), real=True)
+    return next_fast_len(max(tile, 4 * n), real=True)
 
 
 def all_finite(A):

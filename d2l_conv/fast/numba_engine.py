@@ -101,33 +101,15 @@ def correlate_valid(X, K, threads=None):
     Python threads are serialised: numba's 'workqueue' threads are not
     re-entrant.
 
-    Parameters
-    ----------
-    X : numpy.ndarray
-        2-D float32 or float64 input (copied if not C-contiguous).
-    K : numpy.ndarray
-        2-D kernel, no larger than `X`; cast to the dtype of `X`.
-    threads : int, optional
-        numba threads to use; defaults to all that numba started.
-
-    Returns
-    -------
-    Y : numpy.ndarray
-        The ``(H - h + 1, W - w + 1)`` output, C-contiguous, in the
-        dtype of `X`.
-
-    Raises
-    ------
-    RuntimeError
-        If numba is missing or the kernel could not be compiled.
+    `X`, `K` and the result are as for `numpy_engine.correlate_valid`;
+    `threads` is how many of numba's threads to use (default: all).
+    Raises `RuntimeError` if numba is missing or cannot compile.
 
     Examples
     --------
     >>> import numpy as onp
-    >>> X = onp.arange(9, dtype='float32').reshape(3, 3)
-    >>> correlate_valid(X, onp.array([[0, 1], [2, 3]], dtype='float32'))
-    array([[19., 25.],
-           [37., 43.]], dtype=float32)
+    >>> correlate_valid(onp.array([[1., 2., 4.]]), onp.array([[1., -1.]]))
+    array([[-1., -2.]])
     """
     X = onp.ascontiguousarray(X)
     K = onp.ascontiguousarray(K, X.dtype)

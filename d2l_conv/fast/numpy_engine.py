@@ -120,12 +120,5 @@ def correlate_valid(X, K, block=BLOCK, threads=None):
             Y[i:stop] = padded[:n].reshape(-1, W)[:, :ow]
 
     threads = min(threads, -(-oh // rows))
-    if threads == 1:
-        work()
-    else:
-        futures = [_threads.pool(threads - 1).submit(work)
-                   for _ in range(threads - 1)]
-        work()
-        for future in futures:
-            future.result()
+    _threads.run(work, threads)
     return Y
