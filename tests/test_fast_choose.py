@@ -86,3 +86,15 @@ def test_results_stay_on_the_context_of_X():
     X, K = random_pair(((300, 300), (41, 41)), 2)  # the FFT engine
     Y = corr2d_fast(np.array(X, ctx=mx.cpu(1)), np.array(K))
     assert Y.ctx == mx.cpu(1)
+
+
+def test_small_calls_do_not_search_for_numba_each_time(monkeypatch):
+    # a search of sys.path per call cost as much as a small call itself
+    import importlib.util
+    found = []
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, 'find_spec',
+                        lambda name, *a: found.append(name) or real(name, *a))
+    for _ in range(3):
+        choose.choose_engine((8, 8), (3, 3), 'float32')
+    assert found.count('numba') <= 1
