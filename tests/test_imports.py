@@ -1,5 +1,6 @@
 """What `import d2l_conv` costs and guarantees."""
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -12,17 +13,31 @@ def python(code):
                           capture_output=True, text=True, timeout=300)
 
 
-def test_import_adds_nothing_heavy_beyond_mxnet():
+@pytest.fixture(scope='module')
+def fresh_import():
+    """What one `import d2l_conv` in a fresh process loads and turns on.
+
+    One subprocess for the tests below: each MXNet import costs seconds.
+    """
     done = python('''
+        import json
         import sys
         import mxnet
         before = set(sys.modules)
         import d2l_conv
-        added = sorted(set(sys.modules) - before)
-        print('\\n'.join(added))
+        after = sorted(sys.modules)
+        from mxnet import npx
+        print(json.dumps({
+            'added': sorted(set(after) - before), 'after': after,
+            'np_array': npx.is_np_array(),
+            'corr2d': str(type(d2l_conv.corr2d([[1.]], [[2.]])))}))
         ''')
     assert done.returncode == 0, done.stderr
-    added = done.stdout.split()
+    return json.loads(done.stdout)
+
+
+def test_import_adds_nothing_heavy_beyond_mxnet(fresh_import):
+    added = fresh_import['added']
     outside = [name for name in added
                if not name.startswith('d2l_conv') and name not in
                sys.stdlib_module_names and
@@ -54,25 +69,13 @@ def test_small_corr2d_fast_imports_and_compiles_nothing():
 
 @pytest.mark.parametrize('heavy', ['matplotlib', 'pandas', 'numba',
                                    'llvmlite'])
-def test_import_does_not_load(heavy):
-    done = python(f'''
-        import sys
-        import d2l_conv
-        print({heavy!r} in sys.modules)
-        ''')
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == 'False'
+def test_import_does_not_load(fresh_import, heavy):
+    assert heavy not in fresh_import['after']
 
 
-def test_import_turns_on_numpy_semantics():
-    done = python('''
-        import d2l_conv
-        from mxnet import np, npx
-        print(npx.is_np_array(), type(d2l_conv.corr2d([[1.]], [[2.]])))
-        ''')
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[0] == 'True'
-    assert 'mxnet.numpy.ndarray' in done.stdout
+def test_import_turns_on_numpy_semantics(fresh_import):
+    assert fresh_import['np_array'] is True
+    assert 'mxnet.numpy.ndarray' in fresh_import['corr2d']
 
 
 def test_works_as_the_books_d2l_helper():
