@@ -10,7 +10,7 @@ for python in python3.11 python3 python; do
     command -v "$python" >/dev/null 2>&1 || continue
     "$python" -m pip --version >/dev/null 2>&1 || continue
     rm -rf "$dir"
-    if "$python" -m pip install --quiet --disable-pip-version-check \
+    if "$python" -m pip install -qq --disable-pip-version-check --root-user-action=ignore \
             --no-deps --require-hashes --target "$dir" \
             -r "$here/uv-requirements.txt"; then
         exit 0
