@@ -19,8 +19,6 @@ In Jupyter, run ``%matplotlib inline`` once and end a cell with a call:
 the returned figure is shown once, as the cell's value.
 """
 
-import math
-import numbers
 import os
 import re
 from functools import partial
@@ -30,7 +28,11 @@ import numpy as onp
 from mxnet import np
 
 from ._files import write_atomic
-from ._validation import as_2d_array, check_corr2d_args
+from ._validation import (
+    as_2d_array,
+    check_corr2d_args,
+    check_positive_real,
+)
 from .cross_correlation import corr2d
 from .edge_detection import edge_image, edge_kernel
 from .learning import learn_kernel
@@ -314,16 +316,9 @@ def _check_losses(func, losses):
                         f'got {type(losses).__name__}')
     if len(losses) == 0:
         raise ValueError(f'{func}: losses must not be empty')
-    checked = []
-    for i, loss in enumerate(losses):
-        if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
-            raise TypeError(f'{func}: losses[{i}] must be a real number, '
-                            f'got {type(loss).__name__}')
-        if not (math.isfinite(loss) and loss > 0):
-            raise ValueError(f'{func}: losses[{i}] must be positive and '
-                             f'finite for a log scale, got {loss}')
-        checked.append(float(loss))
-    return checked
+    # finite and positive, for a log scale
+    return [check_positive_real(func, f'losses[{i}]', loss)
+            for i, loss in enumerate(losses)]
 
 
 def plot_learning_curve(losses=None):

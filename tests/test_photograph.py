@@ -114,7 +114,7 @@ def test_speed_counts_outputs_and_says_the_ratio():
     (lambda: pg.learn_on_photograph(onp.ones((4, 4))), ValueError,
      r'learn_on_photograph: kernel K of shape \(3, 3\) does not fit'),
     (lambda: pg.plot_losses([1.0, 0.0]), ValueError,
-     r'plot_losses: losses\[1\] must be positive and finite'),
+     r'plot_losses: losses\[1\] must be finite and positive'),
     (lambda: pg.compare_speed(onp.ones((9, 9)), onp.ones((3, 3)), crop=2),
      ValueError, r'compare_speed: kernel K of shape \(3, 3\) does not fit'),
     (lambda: pg.speed_line((1, 2, 3, 4)), TypeError,
