@@ -25,11 +25,12 @@ from . import fft_engine, numba_engine, numpy_engine
 
 #: Seconds per call, per NumPy call, per unit of work and per element of
 #: traffic (see `features`), fitted by ``python benchmarks/fit_cost.py``
-#: (see the module's docstring).
+#: (see the module's docstring), re-fitted on an idle machine (model /
+#: measured: numpy 0.60-1.64, numba 0.42-1.48, fft 0.56-1.42).
 COSTS = {
-    'numpy': (9.76e-06, 1.63e-06, 1.46e-10, 7.08e-11),
-    'numba': (1.26e-04, 0.0, 4.02e-11, 7.29e-11),
-    'fft': (1.44e-04, 0.0, 5.01e-10, 7.90e-10),
+    'numpy': (1.51e-05, 3.00e-06, 1.61e-10, 1.34e-10),
+    'numba': (1.38e-04, 0.0, 2.43e-11, 5.34e-11),
+    'fft': (7.03e-05, 0.0, 1.30e-10, 1.79e-09),
 }
 
 #: Start compiling numba's kernel only for calls it would speed up by at
