@@ -113,6 +113,8 @@ def engines(X, K):
 def time_calls(calls, label, check=True):
     """Return ``{name: median seconds}``, runs interleaved across names.
 
+    Rounds call every name once, and each name leads a round in turn.
+
     Each call is warmed up (and checked against the first) before timing.
     A call over 2 s runs once, over 0.3 s 3 times; a faster one runs
     about `BUDGET` seconds in all (7 to `MAX_RUNS` times), since a median
@@ -135,8 +137,12 @@ def time_calls(calls, label, check=True):
         runs[name] = (1 if warm > 2 else 3 if warm > 0.3
                       else max(7, min(MAX_RUNS, int(BUDGET / warm))))
         times[name] = [warm] if runs[name] == 1 else []
-    for _ in range(max(runs.values())):
-        for name, call in calls.items():
+    names = list(calls)
+    for turn in range(max(runs.values())):
+        # each call goes first in turn: the first of a round finds the
+        # caches holding what the last call of the round before left
+        for name in names[turn % len(names):] + names[:turn % len(names)]:
+            call = calls[name]
             if len(times[name]) < runs[name]:
                 start = time.perf_counter()
                 call()
