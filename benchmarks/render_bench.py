@@ -97,8 +97,9 @@ def markdown(data):
         f'**{worst_bound:.2f}** '
         f'({"holds" if worst_bound <= BOUND_TARGET else "MISSED"}).', '',
         'On this shared 2-core VM the same case moves by 20 to 40% from '
-        'one run to the next (1024²·3×3: 0.88 ms in one run, 1.07 ms in '
-        'the next). Called alone in a loop, the numba engine does '
+        'one run to the next (1024²·3×3: 0.88, 1.07 and 1.12 ms in three '
+        'runs of one afternoon). Called alone in a loop, the numba engine '
+        'does '
         '1024²·3×3 in 0.34 to 0.46 ms, 1.2 to 1.6× the bound; timed '
         'between the peers, as here, the input comes from memory, not '
         "the cache, and waking numba's threads costs about 0.14 ms a call "
