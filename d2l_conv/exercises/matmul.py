@@ -95,18 +95,21 @@ def _check_shape(func, shape, K):
     return shape
 
 
-def _kernel_index(K_shape, shape):
-    """Return ``(kidx, mask)``, both (oh * ow, H * W), for `toeplitz_matrix`.
+def _toeplitz(K, shape):
+    """Return ``(T, mask)``, both (oh * ow, H * W), for a checked `K`.
 
-    ``kidx[r, c]`` is the index into ``K`` flattened of the weight that
-    output ``r`` gives input ``c``, or ``h * w`` (a zero) where input
-    ``c`` is outside window ``r``; ``mask`` is True inside the windows.
+    ``T[r, c]`` is the weight that output ``r`` gives input ``c``: the
+    entry of `K` gathered by its index, or a zero where input ``c`` is
+    outside window ``r``; ``mask`` is True inside the windows.
     """
-    (h, w), (H, W) = K_shape, shape
-    window = _window_index(shape, K_shape)  # (oh * ow, h * w)
+    (h, w), (H, W) = K.shape, shape
+    window = _window_index(shape, K.shape)  # (oh * ow, h * w)
     kidx = onp.full((window.shape[0], H * W), h * w)
     kidx[onp.arange(window.shape[0])[:, None], window] = onp.arange(h * w)
-    return kidx, kidx < h * w
+    zero = np.zeros(1, dtype=K.dtype, ctx=K.ctx)
+    weights = np.concatenate([K.reshape(-1), zero])  # (h * w + 1,)
+    T = np.take(weights, np.array(kidx, dtype='int64', ctx=K.ctx))
+    return T, kidx < h * w
 
 
 def toeplitz_matrix(K, shape):
@@ -156,11 +159,7 @@ def toeplitz_matrix(K, shape):
            [ 0.,  0.,  0.,  0.,  1., -1.]])
     """
     K = as_2d_array('toeplitz_matrix', 'K', K)
-    shape = _check_shape('toeplitz_matrix', shape, K)
-    kidx, _ = _kernel_index(K.shape, shape)
-    zero = np.zeros(1, dtype=K.dtype, ctx=K.ctx)
-    weights = np.concatenate([K.reshape(-1), zero])  # (h * w + 1,)
-    return np.take(weights, np.array(kidx, dtype='int64', ctx=K.ctx))
+    return _toeplitz(K, _check_shape('toeplitz_matrix', shape, K))[0]
 
 
 def _sparse_matvec(T, mask, x):
@@ -228,8 +227,7 @@ def corr2d_toeplitz(X, K):
     """
     X, K = check_corr2d_args('corr2d_toeplitz', X, K)
     oh, ow = X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1
-    T = toeplitz_matrix(K, X.shape)  # (oh * ow, H * W)
-    _, mask = _kernel_index(K.shape, X.shape)
+    T, mask = _toeplitz(K, X.shape)  # (oh * ow, H * W)
     return _sparse_matvec(T, mask, X.reshape(-1)).reshape(oh, ow)
 
 
@@ -279,6 +277,5 @@ def corr2d_input_grad(dY, K):
     dY, K = promote(as_2d_array('corr2d_input_grad', 'dY', dY),
                     as_2d_array('corr2d_input_grad', 'K', K))
     shape = (dY.shape[0] + K.shape[0] - 1, dY.shape[1] + K.shape[1] - 1)
-    T = toeplitz_matrix(K, shape)  # (oh * ow, H * W)
-    _, mask = _kernel_index(K.shape, shape)
+    T, mask = _toeplitz(K, shape)  # (oh * ow, H * W)
     return _sparse_matvec(T.T, mask.T, dY.reshape(-1)).reshape(shape)
