@@ -22,26 +22,7 @@ from mxnet import autograd, np, npx
 from .._validation import check_corr2d_args
 from . import choose
 
-__all__ = ['corr2d_fast', 'result_dtype']
-
-
-def result_dtype(X, K):
-    """Return the dtype `corr2d_fast` computes and returns in.
-
-    float64 if either input is float64, otherwise float32 (the book's
-    dtype): integer and float16 inputs are computed in float32.
-
-    Examples
-    --------
-    >>> import numpy as onp
-    >>> result_dtype(onp.ones(1, 'uint8'), onp.ones(1, 'float16'))
-    dtype('float32')
-    >>> result_dtype(onp.ones(1, 'float64'), onp.ones(1, 'int32'))
-    dtype('float64')
-    """
-    if onp.float64 in (onp.dtype(X.dtype), onp.dtype(K.dtype)):
-        return onp.dtype(onp.float64)
-    return onp.dtype(onp.float32)
+__all__ = ['corr2d_fast']
 
 
 def _convolution(X, K):
@@ -121,13 +102,11 @@ def corr2d_fast(X, K):
     array([[ 8., 12.],
            [20., 24.]])
     """
+    # one dtype, float32 or float64, both on the context of X
     X, K = check_corr2d_args('corr2d_fast', X, K)
-    dtype = result_dtype(X, K)
     if autograd.is_recording():
-        return _convolution(X.astype(dtype, copy=False),
-                            K.astype(dtype, copy=False))
-    Y = choose.correlate(_host_view(X).astype(dtype, copy=False),
-                         K.asnumpy().astype(dtype, copy=False))
+        return _convolution(X, K)
+    Y = choose.correlate(_host_view(X), K.asnumpy())
     return _to_mxnet(Y, X.ctx)
 
 
