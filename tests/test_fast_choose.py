@@ -71,7 +71,7 @@ def test_small_calls_start_no_compile(fresh_numba):
 def test_without_numba_or_scipy_numpy_serves(monkeypatch):
     monkeypatch.setattr(numba_engine, '_READY', set())
     monkeypatch.setattr(numba_engine, 'available', lambda: False)
-    monkeypatch.setattr(choose, '_HAS_SCIPY', [False])
+    monkeypatch.setattr(choose, 'fft_available', lambda: False)
     for shapes in (((512, 512), (3, 3)), ((300, 300), (41, 41))):
         assert choose.choose_engine(*shapes, 'float32') == 'numpy'
     check = random_pair(((200, 180), (31, 5)), 1)

@@ -18,6 +18,7 @@ loading it in the background and is served by the next best engine.
 Input that is not all finite never goes to the FFT.
 """
 
+import functools
 import importlib.util
 import math
 
@@ -38,14 +39,10 @@ COSTS = {
 #: the GIL, which a program of small calls would never earn back.
 START_SAVING = 5e-4
 
-_HAS_SCIPY = []  # [bool], filled on first use
-
-
+@functools.cache
 def fft_available():
-    """Tell whether scipy is installed (without importing it)."""
-    if not _HAS_SCIPY:
-        _HAS_SCIPY.append(importlib.util.find_spec('scipy') is not None)
-    return _HAS_SCIPY[0]
+    """Tell whether scipy is installed (without importing it); asked once."""
+    return importlib.util.find_spec('scipy') is not None
 
 
 def features(engine, X_shape, K_shape):
