@@ -86,13 +86,11 @@ def _after_fork_in_child():
     numba's compiler lock, so compiling there could wait forever; the
     other engines serve the child instead.
     """
-    for name, done in list(_DONE.items()):
-        if not done.is_set():
-            _FAILED[name] = 'forked while compiling'
-            for dtype in ('float32', 'float64'):
-                _DONE.setdefault(dtype, threading.Event()).set()
-                _FAILED.setdefault(dtype, 'forked while compiling')
-            done.set()
+    if all(done.is_set() for done in _DONE.values()):
+        return
+    for name in ('float32', 'float64'):
+        _FAILED.setdefault(name, 'forked while compiling')
+        _DONE.setdefault(name, threading.Event()).set()
 
 
 _threads.AFTER_FORK.append(_after_fork_in_child)
