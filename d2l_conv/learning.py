@@ -175,7 +175,7 @@ def _check_weight(layer, kernel_shape, after_forward=False):
 
 
 def _check_recording(layer, X, Y, kernel_shape):
-    """Run one recorded step, checking the layer, and leave no trace.
+    """Run one recorded step (one forward), checking the layer; no trace.
 
     It catches, before the first iteration, what would otherwise fail
     deep in MXNet or after every iteration: a forward that autograd
@@ -207,8 +207,8 @@ def _check_recording(layer, X, Y, kernel_shape):
     data = weight.data()
     data._fresh_grad = False  # set again by a backward that reaches it
     try:
-        with autograd.record():
-            l = ((layer(X) - Y) ** 2).sum()  # noqa: E741 (the book's name)
+        with autograd.record():  # on from the recorded forward above
+            l = ((Y_hat - Y) ** 2).sum()  # noqa: E741 (the book's name)
         l.backward()
     except MXNetError:
         reached = False
