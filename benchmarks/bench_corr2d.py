@@ -245,11 +245,6 @@ def measure():
             'bound_cases': BOUND_CASES, 'first_call': first}
 
 
-def write_json(data, path=JSON):
-    """Write `data` to `path` whole or not at all (temp file, replace)."""
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    tmp.write_text(json.dumps(data, indent=1) + '\n')
-    os.replace(tmp, path)
 
 
 def main(argv=None):
@@ -268,7 +263,7 @@ def main(argv=None):
     if args.no_write:
         print(json.dumps(data, indent=1))
         return 0
-    write_json(data)
+    render_bench.replace_whole(JSON, json.dumps(data, indent=1) + '\n')
     return render_bench.main([])
 
 

@@ -8,7 +8,6 @@ and at most `BOUND_TARGET` times the memory-traffic bound.
 """
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -124,16 +123,14 @@ def markdown(data):
 
 
 def replace_whole(path, text=None, draw=None):
-    """Write `path` through a temp file in its folder and ``os.replace``."""
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    try:
-        if draw is not None:
-            draw(tmp)
-        else:
-            tmp.write_text(text)
-        os.replace(tmp, path)  # replaces a link at `path`, never follows
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write `path` whole or not at all: `text`, or what `draw(file)` does.
+
+    `d2l_conv._files.write_atomic`: a temporary file in the same folder,
+    then ``os.replace``, which replaces a link at `path`, never follows it.
+    """
+    from d2l_conv._files import write_atomic
+    write_atomic('render_bench', path, draw or (
+        lambda file: file.write(text.encode('utf-8'))))
 
 
 def splice_readme(section, path=README):
@@ -149,8 +146,8 @@ def splice_readme(section, path=README):
     return True
 
 
-def draw_crossover(data, path):
-    """Draw time against kernel side, per engine and per peer, to `path`."""
+def draw_crossover(data, file):
+    """Draw time against kernel side, per engine and per peer, to `file`."""
     from matplotlib.figure import Figure
     fig = Figure(figsize=(7.5, 4.8), dpi=110)
     ax = fig.add_subplot()
@@ -176,7 +173,7 @@ def draw_crossover(data, path):
     ax.grid(True, which='both', alpha=0.3)
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
-    fig.savefig(path, format='png')
+    fig.savefig(file, format='png')
 
 
 def main(argv=None):
@@ -186,7 +183,7 @@ def main(argv=None):
     print(section)
     replace_whole(RESULTS, section)
     FIGURE.parent.mkdir(parents=True, exist_ok=True)
-    replace_whole(FIGURE, draw=lambda tmp: draw_crossover(data, tmp))
+    replace_whole(FIGURE, draw=lambda file: draw_crossover(data, file))
     splice_readme(section)
     return 0 if holds else 1
 
