@@ -33,7 +33,7 @@ from ._validation import as_2d_array, check_corr2d_args, check_int
 from .cross_correlation import corr2d
 from .edge_detection import edge_kernel
 from .exercises import LAPLACE, SECOND_DERIVATIVE, box_kernel
-from .figures import CMAP, PIXELS, _figure
+from .figures import CMAP, PIXELS, _check_losses, _figure
 from .learning import learn_kernel
 
 #: matplotlib's sample photograph (``matplotlib.cbook.get_sample_data``).
@@ -295,7 +295,6 @@ def plot_losses(losses, title='learning a 3 x 3 kernel'):
     >>> ax.get_yscale(), list(ax.lines[0].get_ydata())
     ('log', [100.0, 10.0, 1.0])
     """
-    from .figures import _check_losses
     losses = _check_losses('plot_losses', losses)
     fig = _figure(figsize=(5.6, 3.4), layout='constrained')
     ax = fig.add_subplot()
