@@ -7,6 +7,10 @@ respect to both input and kernel against Gluon's built-in ``nn.Conv2D``.
 scipy is a test-only dependency.
 """
 
+import subprocess
+import sys
+import textwrap
+
 import numpy as onp
 import pytest
 from hypothesis import settings
@@ -153,3 +157,13 @@ BAD_INPUTS = [
                  r'{name}: X must be a 2-D numeric array, got list',
                  id='X-ragged'),
 ]
+
+
+def run_python(code, env=None):
+    """Run `code` (dedented) in a fresh Python; return what it printed.
+
+    For what only a new process shows: imports, MXNet's start-up state.
+    """
+    return subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
+                          capture_output=True, text=True, timeout=300,
+                          env=env)

@@ -1,12 +1,10 @@
 """`d2l_conv.figures`: each figure draws the package's own computations."""
 
 import os
-import subprocess
-import sys
-import textwrap
 
 import numpy as onp
 import pytest
+from conftest import run_python
 from scipy.signal import correlate2d
 
 import d2l_conv
@@ -226,9 +224,7 @@ def python(code, **env):
     environ = {key: value for key, value in os.environ.items()
                if key not in ('DISPLAY', 'WAYLAND_DISPLAY', 'MPLBACKEND')}
     environ.update(env)
-    return subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
-                          capture_output=True, text=True, timeout=300,
-                          env=environ)
+    return run_python(code, environ)
 
 
 @pytest.mark.parametrize('env', [{}, {'MPLBACKEND': 'TkAgg'}],

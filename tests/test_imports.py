@@ -1,16 +1,10 @@
 """What `import d2l_conv` costs and guarantees."""
 
 import json
-import subprocess
 import sys
-import textwrap
 
 import pytest
-
-
-def python(code):
-    return subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
-                          capture_output=True, text=True, timeout=300)
+from conftest import run_python as python
 
 
 @pytest.fixture(scope='module')

@@ -7,14 +7,7 @@ editions. d2l_conv calls it on import, because its own functions need
 MXNet's NumPy semantics.
 """
 
-import subprocess
-import sys
-import textwrap
-
-
-def python(code):
-    return subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
-                          capture_output=True, text=True, timeout=300)
+from conftest import run_python as python
 
 
 def test_numpy_semantics_come_from_d2l_conv_not_mxnet_and_stay_on():
