@@ -22,7 +22,7 @@ def scipy_valid(X, K):
 
 
 def test_eight_threads_give_correct_results():
-    """Concurrent calls into every engine, the parallel kernels included."""
+    """Concurrent calls into every engine, each sharing out its rows."""
     from d2l_conv.fast import fft_engine, numba_engine
     cases = [random_pair(((600, 500), (3, 3)), s) for s in range(4)]
     cases += [random_pair(((300, 200), (31, 5)), s) for s in range(4)]
@@ -71,7 +71,7 @@ def test_children_work_after_the_parent_used_the_pools(method):
     from d2l_conv.fast import numba_engine
     X, K = random_pair(SHAPES, 6)
     numpy_engine.correlate_valid(X, K)  # the parent's thread pool
-    numba_engine.correlate_valid(X, K)  # the parent's numba workqueue
+    numba_engine.correlate_valid(X, K)  # the pool again, from numba
     corr2d_fast(X, K)
     context = multiprocessing.get_context(method)
     with context.Pool(1) as pool:

@@ -1,17 +1,17 @@
 """The compiled kernel of the numba engine; importing this imports numba.
 
 Only `numba_engine` imports it, in a background thread, never at
-``import d2l_conv``. numba's 'workqueue' threading layer is chosen here,
-before the first parallel kernel is compiled: with libgomp's spinning
-threads ('omp'), 2-thread regions sometimes took ~8 ms whatever the size
-when the other core was busy. 'workqueue' is fork-safe but not
-thread-safe, so callers hold `_threads.KERNEL_LOCK`.
+``import d2l_conv``. The kernel is serial and releases the GIL
+(``nogil``); `numba_engine` shares its rows among the cores with
+`_threads`' pool. That costs about 0.05 ms a call against 0.12 ms for
+numba's own parallel launch ('workqueue' layer, measured on this 2-core
+machine), needs no threading layer (libgomp's spinning threads sometimes
+took ~8 ms a call when the other core was busy) and is safe to call from
+many Python threads at once.
 """
 
 import numba
-from numba import prange, types
-
-numba.config.THREADING_LAYER = 'workqueue'
+from numba import types
 
 
 def signature(dtype):
@@ -22,38 +22,92 @@ def signature(dtype):
     """
     scalar = types.float64 if dtype == 'float64' else types.float32
     ro = types.Array(scalar, 2, 'C', readonly=True)
-    return types.void(ro, ro, types.Array(scalar, 2, 'C'))
+    return types.void(ro, ro, types.Array(scalar, 2, 'C'), types.int64,
+                      types.int64)
 
 
-@numba.njit(parallel=True, cache=True, nogil=True, fastmath={'contract'})
-def correlate_rows(X, K, Y):
-    """Fill ``Y`` with the valid cross-correlation of ``X`` and ``K``.
+#: numba's options for every function here: compiled code releases the
+#: GIL, and 'contract' allows fused multiply-adds, nothing else of
+#: fastmath, so NaN and inf propagate as in a direct sum.
+OPTIONS = {'nogil': True, 'fastmath': {'contract'}}
 
-    Output rows are shared among numba's threads. Each row is summed in
-    place, in L1: one pass per kernel tap, except that taps are fused
-    three at a time along a kernel row, so the row is loaded and stored
-    a third as often. Every product is computed (no skipping zeros), so
-    NaN and inf propagate as in a direct sum; 'contract' allows fused
-    multiply-adds and nothing else of fastmath.
+
+@numba.njit(cache=True, **OPTIONS)
+def correlate_rows(X, K, Y, start, stop):
+    """Fill rows ``start:stop`` of ``Y`` with the valid cross-correlation.
+
+    Each output row is summed in place, in L1, by passes over it that
+    each take a block of up to 3 x 3 kernel taps (`_three_rows`, then
+    `_one_row` for the kernel rows left over), so the taps sit in
+    registers and the row is loaded and stored once per block, not once
+    per tap. The first pass assigns instead of adding, so the row needs
+    no zeroing. Every product is computed (no skipping zeros).
     """
     h, w = K.shape
-    oh, ow = Y.shape
-    for i in prange(oh):
+    for i in range(start, stop):
         y = Y[i]
-        for j in range(ow):
-            y[j] = 0
-        for a in range(h):
-            x = X[i + a]
+        first = True
+        a = 0
+        while a < h:
+            rows = 3 if a + 3 <= h else 1
             b = 0
-            while b + 3 <= w:  # (1, 3) taps per pass
-                k0, k1, k2 = K[a, b], K[a, b + 1], K[a, b + 2]
-                xs = x[b:]
-                for j in range(ow):
-                    y[j] += k0 * xs[j] + k1 * xs[j + 1] + k2 * xs[j + 2]
-                b += 3
-            while b < w:  # the one or two taps left
-                k0 = K[a, b]
-                xs = x[b:]
-                for j in range(ow):
-                    y[j] += k0 * xs[j]
-                b += 1
+            while b < w:
+                taps = min(3, w - b)  # kernel columns in this block
+                if rows == 3:
+                    _three_rows(y, X, K, i + a, a, b, taps, first)
+                else:
+                    _one_row(y, X[i + a], K, a, b, taps, first)
+                first = False
+                b += taps
+            a += rows
+
+
+@numba.njit(**OPTIONS)
+def _three_rows(y, X, K, r, a, b, taps, first):
+    """Add (or assign, if `first`) kernel rows ``a:a+3``, columns
+    ``b:b+taps`` (`taps` is 1, 2 or 3), applied to rows ``r:r+3`` of X."""
+    p, q, s = X[r][b:], X[r + 1][b:], X[r + 2][b:]
+    if taps == 3:
+        k00, k01, k02 = K[a, b], K[a, b + 1], K[a, b + 2]
+        k10, k11, k12 = K[a + 1, b], K[a + 1, b + 1], K[a + 1, b + 2]
+        k20, k21, k22 = K[a + 2, b], K[a + 2, b + 1], K[a + 2, b + 2]
+        for j in range(y.shape[0]):
+            t = (k00 * p[j] + k01 * p[j + 1] + k02 * p[j + 2]
+                 + k10 * q[j] + k11 * q[j + 1] + k12 * q[j + 2]
+                 + k20 * s[j] + k21 * s[j + 1] + k22 * s[j + 2])
+            y[j] = t if first else y[j] + t
+    elif taps == 2:
+        k00, k01 = K[a, b], K[a, b + 1]
+        k10, k11 = K[a + 1, b], K[a + 1, b + 1]
+        k20, k21 = K[a + 2, b], K[a + 2, b + 1]
+        for j in range(y.shape[0]):
+            t = (k00 * p[j] + k01 * p[j + 1] + k10 * q[j]
+                 + k11 * q[j + 1] + k20 * s[j] + k21 * s[j + 1])
+            y[j] = t if first else y[j] + t
+    else:
+        k0, k1, k2 = K[a, b], K[a + 1, b], K[a + 2, b]
+        for j in range(y.shape[0]):
+            t = k0 * p[j] + k1 * q[j] + k2 * s[j]
+            y[j] = t if first else y[j] + t
+
+
+@numba.njit(**OPTIONS)
+def _one_row(y, x, K, a, b, taps, first):
+    """Add (or assign, if `first`) kernel row `a`, columns ``b:b+taps``
+    (`taps` is 1, 2 or 3), applied to the input row `x`."""
+    p = x[b:]
+    if taps == 3:
+        k0, k1, k2 = K[a, b], K[a, b + 1], K[a, b + 2]
+        for j in range(y.shape[0]):
+            t = k0 * p[j] + k1 * p[j + 1] + k2 * p[j + 2]
+            y[j] = t if first else y[j] + t
+    elif taps == 2:
+        k0, k1 = K[a, b], K[a, b + 1]
+        for j in range(y.shape[0]):
+            t = k0 * p[j] + k1 * p[j + 1]
+            y[j] = t if first else y[j] + t
+    else:
+        k0 = K[a, b]
+        for j in range(y.shape[0]):
+            t = k0 * p[j]
+            y[j] = t if first else y[j] + t

@@ -1,20 +1,15 @@
 """Threads shared by the engines of `corr2d_fast`, safe across ``fork``.
 
-One thread pool for the NumPy engine, one lock that serialises calls into
-numba's parallel kernels (its 'workqueue' threading layer is not
-thread-safe), and a fork handler: a child made by ``os.fork`` (as
-``multiprocessing``'s default 'fork' start method does) inherits the
-parent's pool object but none of its threads, so submitting to it would
-wait forever. The handler drops both in the child, which builds its own.
+One thread pool for the engines that share work among the cores, and a
+fork handler: a child made by ``os.fork`` (as ``multiprocessing``'s
+default 'fork' start method does) inherits the parent's pool object but
+none of its threads, so submitting to it would wait forever. The handler
+drops the pool in the child, which builds its own.
 """
 
 import os
-import threading
 
 _POOL = [0, None]  # [threads, executor], created on first use
-
-#: Held around every call into a numba parallel kernel.
-KERNEL_LOCK = threading.Lock()
 
 #: Functions to call in a forked child, after this module's own reset.
 AFTER_FORK = []
@@ -48,10 +43,8 @@ def run(work, threads):
 
 
 def _after_fork_in_child():
-    """Forget the parent's threads and locks; they do not exist here."""
-    global KERNEL_LOCK
+    """Forget the parent's threads; they do not exist here."""
     _POOL[:] = 0, None
-    KERNEL_LOCK = threading.Lock()
     for reset in AFTER_FORK:
         reset()
 

@@ -28,6 +28,14 @@ _DONE = {}  # dtype name -> threading.Event, set when loaded or failed
 _READY = set()  # dtype names whose kernel is compiled and loaded
 _FAILED = {}  # dtype name -> why it could not be loaded
 
+#: Multiply-adds below which a call runs on the calling thread alone:
+#: handing work to the pool costs about 0.05 ms, as much as this.
+SERIAL_WORK = 2e5
+
+#: Pieces of rows per thread, so that the threads finish together even
+#: when the other core is busy.
+PIECES_PER_THREAD = 4
+
 
 @functools.cache
 def available():
@@ -101,13 +109,15 @@ def correlate_valid(X, K, threads=None):
 
     An engine of `corr2d_fast`. Loads the kernel first if need be (this
     call then waits for the compile). NaN and inf propagate as in
-    scipy's direct sum: every product is computed. Calls from several
-    Python threads are serialised: numba's 'workqueue' threads are not
-    re-entrant.
+    scipy's direct sum: every product is computed. The output's rows are
+    cut into pieces that `threads` threads (this one included) take in
+    turn, so a thread slowed by other work leaves its share to the
+    others; calls too small to pay for the hand-over (`SERIAL_WORK`) run
+    on this thread alone. Safe to call from many threads at once.
 
     `X`, `K` and the result are as for `numpy_engine.correlate_valid`;
-    `threads` is how many of numba's threads to use (default: all).
-    Raises `RuntimeError` if numba is missing or cannot compile.
+    `threads` defaults to the cores available. Raises `RuntimeError` if
+    numba is missing or cannot compile.
 
     Examples
     --------
@@ -120,19 +130,24 @@ def correlate_valid(X, K, threads=None):
     if not load(X.dtype):
         raise RuntimeError('corr2d_fast: the numba engine is unavailable '
                            f'({_FAILED.get(X.dtype.name)})')
-    from . import _numba_kernels as kernels
+    from ._numba_kernels import correlate_rows
     X, K = _read_only(X), _read_only(K)  # the compiled signature's type
     (H, W), (h, w) = X.shape, K.shape
-    Y = onp.empty((H - h + 1, W - w + 1), X.dtype)
-    with _threads.KERNEL_LOCK:
-        numba = kernels.numba
-        saved = numba.get_num_threads()
-        if threads is not None:
-            numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-        try:
-            kernels.correlate_rows(X, K, Y)
-        finally:
-            numba.set_num_threads(saved)
+    oh, ow = H - h + 1, W - w + 1
+    Y = onp.empty((oh, ow), X.dtype)
+    threads = _threads.cores() if threads is None else threads
+    if threads == 1 or oh * ow * h * w < SERIAL_WORK:
+        correlate_rows(X, K, Y, 0, oh)
+        return Y
+    count = min(oh, threads * PIECES_PER_THREAD)
+    pieces = iter([(oh * p // count, oh * (p + 1) // count)
+                   for p in range(count)])
+
+    def work():  # each thread takes the next piece (the GIL is released)
+        for start, stop in pieces:
+            correlate_rows(X, K, Y, start, stop)
+
+    _threads.run(work, min(threads, count))
     return Y
 
 
