@@ -8,6 +8,7 @@ drops the pool in the child, which builds its own.
 """
 
 import os
+import threading
 
 _POOL = [0, None]  # [threads, executor], created on first use
 
@@ -31,15 +32,47 @@ def pool(workers):
     return _POOL[1]
 
 
-def run(work, threads):
-    """Call `work` on `threads` threads (this one included); wait for all.
+def share(work, pieces, threads):
+    """Call ``work(shared)`` on up to `threads` threads, this one included.
 
-    Each call of `work` takes its share from an iterator they share.
+    `shared` is one iterator over the sequence `pieces`, which every
+    thread's `work` loops over, so each takes the next piece in turn and
+    a thread slowed by other work takes fewer. Returns once every piece
+    is done; an exception in any piece is raised here.
+
+    This thread works through the pieces itself, then waits only for a
+    pool thread that has started: one that starts late finds no piece
+    left, and nobody waits for it. (On this VM, a pool thread idle for
+    10 ms took about 0.13 ms to start, a third of a 1024 x 1024 call.)
+
+    Examples
+    --------
+    >>> done = []
+    >>> share(lambda shared: done.extend(shared), range(4), 2)
+    >>> sorted(done)
+    [0, 1, 2, 3]
     """
-    futures = [pool(threads - 1).submit(work) for _ in range(threads - 1)]
-    work()
-    for future in futures:
-        future.result()
+    shared = iter(pieces)  # a sequence's iterator: next() holds the GIL
+    errors = []
+    started = [threading.Lock() for _ in range(threads - 1)]
+
+    def join(lock):
+        with lock:  # held while this thread may hold a piece
+            try:
+                work(shared)
+            except BaseException as err:
+                errors.append(err)
+
+    for lock in started:
+        pool(threads - 1).submit(join, lock)
+    try:
+        work(shared)
+    finally:
+        for lock in started:
+            with lock:  # free unless its thread is working
+                pass
+    if errors:
+        raise errors[0]
 
 
 def _after_fork_in_child():
@@ -51,3 +84,4 @@ def _after_fork_in_child():
 
 if hasattr(os, 'register_at_fork'):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+

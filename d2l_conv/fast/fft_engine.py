@@ -87,11 +87,10 @@ def correlate_valid(X, K, tile=TILE, workers=None):
     spectrum = scipy.fft.rfft2(K[::-1, ::-1], (sh, sw))
     th, tw = sh - h + 1, sw - w + 1  # output tile
     Y = onp.empty((oh, ow), X.dtype)
-    tiles = iter([(i, j) for i in range(0, oh, th)
-                  for j in range(0, ow, tw)])
+    tiles = [(i, j) for i in range(0, oh, th) for j in range(0, ow, tw)]
 
-    def work():  # each thread takes the next tile (the GIL is released)
-        for i, j in tiles:
+    def work(shared):  # scipy.fft releases the GIL
+        for i, j in shared:
             ti, tj = min(th, oh - i), min(tw, ow - j)
             patch = X[i:i + ti + h - 1, j:j + tj + w - 1]
             F = scipy.fft.rfft2(patch, (sh, sw))
@@ -99,8 +98,7 @@ def correlate_valid(X, K, tile=TILE, workers=None):
             Z = scipy.fft.irfft2(F, (sh, sw), overwrite_x=True)
             Y[i:i + ti, j:j + tj] = Z[h - 1:h - 1 + ti, w - 1:w - 1 + tj]
 
-    threads = min(workers, -(-oh // th) * -(-ow // tw))
-    _threads.run(work, threads)
+    _threads.share(work, tiles, min(workers, len(tiles)))
     return Y
 
 

@@ -140,14 +140,13 @@ def correlate_valid(X, K, threads=None):
         correlate_rows(X, K, Y, 0, oh)
         return Y
     count = min(oh, threads * PIECES_PER_THREAD)
-    pieces = iter([(oh * p // count, oh * (p + 1) // count)
-                   for p in range(count)])
 
-    def work():  # each thread takes the next piece (the GIL is released)
-        for start, stop in pieces:
+    def work(shared):  # the kernel releases the GIL
+        for start, stop in shared:
             correlate_rows(X, K, Y, start, stop)
 
-    _threads.run(work, min(threads, count))
+    _threads.share(work, [(oh * p // count, oh * (p + 1) // count)
+                          for p in range(count)], min(threads, count))
     return Y
 
 

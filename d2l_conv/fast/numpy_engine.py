@@ -98,18 +98,17 @@ def correlate_valid(X, K, block=BLOCK, threads=None):
     rows = max(1, min(block // W, -(-oh // threads)))
     x = X.reshape(-1)
     Y = onp.empty((oh, ow), X.dtype)
-    blocks = iter(range(0, oh, rows))  # shared: each thread takes the next
 
-    def work():
+    def work(blocks):
         # Scratch for one block, padded to row length W, reused so that
         # it stays in cache; its last w - 1 elements are never computed
         # (they would read past `x`) and never kept.
         padded = onp.empty(rows * W, X.dtype)
         tmp = onp.empty_like(padded)
         with onp.errstate(invalid='ignore', over='ignore'):  # as scipy
-            blocks_of(padded, tmp)
+            blocks_of(blocks, padded, tmp)
 
-    def blocks_of(padded, tmp):
+    def blocks_of(blocks, padded, tmp):
         for i in blocks:
             stop = min(i + rows, oh)
             n = (stop - i) * W
@@ -119,6 +118,5 @@ def correlate_valid(X, K, block=BLOCK, threads=None):
             _block_taps(x, K, padded, 0, n - (w - 1), tmp, W, i * W)
             Y[i:stop] = padded[:n].reshape(-1, W)[:, :ow]
 
-    threads = min(threads, -(-oh // rows))
-    _threads.run(work, threads)
+    _threads.share(work, range(0, oh, rows), min(threads, -(-oh // rows)))
     return Y

@@ -1,0 +1,62 @@
+"""`_threads.share`: pieces of work shared between this thread and a pool."""
+
+import threading
+import time
+
+import pytest
+
+from d2l_conv.fast import _threads
+
+
+def test_every_piece_is_done_once_before_share_returns():
+    done, names = [], set()
+
+    def work(mine):
+        for piece in mine:
+            time.sleep(0.01)  # slow pieces, so that the helper takes some
+            names.add(threading.current_thread().name)
+            done.append(piece)
+
+    _threads.share(work, range(20), 2)
+    assert sorted(done) == list(range(20))
+    assert len(names) == 2  # the helper took its share
+
+
+def test_a_helper_that_starts_late_is_not_waited_for():
+    """With the pool's only thread busy, this thread does every piece."""
+    pool = _threads.pool(1)
+    release = threading.Event()
+    busy = pool.submit(release.wait)  # occupies the pool's thread
+    done = []
+    caller = threading.Thread(target=_threads.share, daemon=True,
+                              args=(lambda mine: done.extend(mine),
+                                    range(5), 2))
+    try:
+        while _threads.pool(1)._work_queue.qsize():
+            time.sleep(0.001)  # until the pool's thread is in release.wait
+        caller.start()
+        caller.join(timeout=10)
+        assert not caller.is_alive(), 'share waited for a helper'
+        assert done == list(range(5))
+    finally:
+        release.set()
+        busy.result(timeout=10)
+
+
+@pytest.mark.parametrize('failing', [0, 7])
+def test_an_error_in_any_piece_reaches_the_caller(failing):
+    def work(mine):
+        for piece in mine:
+            time.sleep(0.005)
+            if piece == failing:
+                raise ZeroDivisionError(piece)
+
+    with pytest.raises(ZeroDivisionError):
+        _threads.share(work, range(8), 2)
+
+
+def test_one_thread_needs_no_pool(monkeypatch):
+    monkeypatch.setattr(_threads, 'pool', None)  # calling it would fail
+    done = []
+    _threads.share(lambda mine: done.extend(mine), range(3), 1)
+    assert done == [0, 1, 2]
