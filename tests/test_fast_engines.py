@@ -157,3 +157,26 @@ def test_one_nan_stays_in_its_windows_on_a_large_kernel():
     onp.testing.assert_array_equal(onp.isnan(Y), onp.isnan(expected))
     onp.testing.assert_allclose(Y[~onp.isnan(Y)],
                                 expected[~onp.isnan(expected)], atol=1e-3)
+
+
+@pytest.mark.parametrize('name', ENGINES)
+def test_out_is_filled_and_returned(name):
+    """``out=`` takes the result in place (corr2d_fast passes MXNet's
+    memory), replacing whatever it held, NaN included."""
+    X, K = random_pair(((70, 90), (5, 4)), 4)
+    out = onp.full((66, 87), onp.nan, 'float32')
+    Y = engines()[name](X, K, out=out)
+    assert Y is out
+    onp.testing.assert_allclose(out, scipy_valid(X, K), atol=1e-3,
+                                rtol=1e-4)
+
+
+@pytest.mark.parametrize('name', ENGINES)
+@pytest.mark.parametrize('bad', [
+    onp.empty((66, 86), 'float32'), onp.empty((66, 87), 'float64'),
+    onp.empty((87, 66), 'float32').T, onp.empty((66, 87), 'float32')[::-1],
+    'not an array'])
+def test_a_wrong_out_is_refused(name, bad):
+    X, K = random_pair(((70, 90), (5, 4)), 4)
+    with pytest.raises((TypeError, ValueError), match='corr2d_fast: out '):
+        engines()[name](X, K, out=bad)

@@ -32,6 +32,7 @@ spread over every output of its tile. `correlate_valid` refuses it, and
 import numpy as onp
 
 from . import _threads
+from ._output import output
 
 #: Side of the FFT (patch) along each axis, at least (and at least four
 #: kernel sides). Measured (median ms, tiles of 128/256/512/1024 points,
@@ -41,15 +42,15 @@ from . import _threads
 TILE = 256
 
 
-def correlate_valid(X, K, tile=TILE, workers=None):
+def correlate_valid(X, K, tile=TILE, workers=None, out=None):
     """Valid 2-D cross-correlation of NumPy arrays, by tiled real FFTs.
 
     An engine of `corr2d_fast`; its error is about 3e-7 (float32) of the
     largest output in a tile, spread over the tile's outputs (see the
     module's docstring).
 
-    `X`, `K` and the result are as for `numpy_engine.correlate_valid`,
-    but must be all finite.
+    `X`, `K`, `out` and the result are as for
+    `numpy_engine.correlate_valid`, but `X` and `K` must be all finite.
 
     Parameters
     ----------
@@ -64,6 +65,8 @@ def correlate_valid(X, K, tile=TILE, workers=None):
     ------
     ValueError
         If `X` or `K` holds NaN or inf.
+    TypeError, ValueError
+        If `out` is not a NumPy array of the output's shape and dtype.
 
     Examples
     --------
@@ -86,7 +89,7 @@ def correlate_valid(X, K, tile=TILE, workers=None):
     # correlation is convolution with the flipped kernel
     spectrum = scipy.fft.rfft2(K[::-1, ::-1], (sh, sw))
     th, tw = sh - h + 1, sw - w + 1  # output tile
-    Y = onp.empty((oh, ow), X.dtype)
+    Y = output(out, (oh, ow), X.dtype)
     tiles = [(i, j) for i in range(0, oh, th) for j in range(0, ow, tw)]
 
     def work(shared):  # scipy.fft releases the GIL

@@ -22,6 +22,7 @@ import threading
 import numpy as onp
 
 from . import _threads
+from ._output import output
 
 _LOCK = threading.Lock()
 _DONE = {}  # dtype name -> threading.Event, set when loaded or failed
@@ -104,7 +105,7 @@ def _after_fork_in_child():
 _threads.AFTER_FORK.append(_after_fork_in_child)
 
 
-def correlate_valid(X, K, threads=None):
+def correlate_valid(X, K, threads=None, out=None):
     """Valid 2-D cross-correlation of NumPy arrays, compiled by numba.
 
     An engine of `corr2d_fast`. Loads the kernel first if need be (this
@@ -115,9 +116,10 @@ def correlate_valid(X, K, threads=None):
     others; calls too small to pay for the hand-over (`SERIAL_WORK`) run
     on this thread alone. Safe to call from many threads at once.
 
-    `X`, `K` and the result are as for `numpy_engine.correlate_valid`;
-    `threads` defaults to the cores available. Raises `RuntimeError` if
-    numba is missing or cannot compile.
+    `X`, `K`, `out` and the result are as for
+    `numpy_engine.correlate_valid`; `threads` defaults to the cores
+    available. Raises `RuntimeError` if numba is missing or cannot
+    compile, and as `numpy_engine.correlate_valid` for a wrong `out`.
 
     Examples
     --------
@@ -134,7 +136,7 @@ def correlate_valid(X, K, threads=None):
     X, K = _read_only(X), _read_only(K)  # the compiled signature's type
     (H, W), (h, w) = X.shape, K.shape
     oh, ow = H - h + 1, W - w + 1
-    Y = onp.empty((oh, ow), X.dtype)
+    Y = output(out, (oh, ow), X.dtype)
     threads = _threads.cores() if threads is None else threads
     if threads == 1 or oh * ow * h * w < SERIAL_WORK:
         correlate_rows(X, K, Y, 0, oh)

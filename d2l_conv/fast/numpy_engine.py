@@ -21,6 +21,7 @@ stays in cache, and only its valid columns are copied out.
 import numpy as onp
 
 from . import _threads
+from ._output import output
 
 #: Output elements per block (1 MiB of float32). Measured on 2048 x 2048
 #: (`benchmarks/bench_corr2d.py` sweeps it; the README shows the curve):
@@ -54,7 +55,7 @@ def _block_taps(x, K, y, start, stop, tmp, W, offset=0):
                 onp.add(y, tmp, out=y)
 
 
-def correlate_valid(X, K, block=BLOCK, threads=None):
+def correlate_valid(X, K, block=BLOCK, threads=None, out=None):
     """Valid 2-D cross-correlation of NumPy arrays, blocked and threaded.
 
     An engine of `corr2d_fast`, without its checks or MXNet conversions.
@@ -72,12 +73,19 @@ def correlate_valid(X, K, block=BLOCK, threads=None):
         Output elements per block; rounded to whole rows of `X`.
     threads : int, optional
         Threads to use; defaults to the cores this process may use.
+    out : numpy.ndarray, optional
+        Where to write the result: C-contiguous, of its shape and dtype.
 
     Returns
     -------
     Y : numpy.ndarray
         The ``(H - h + 1, W - w + 1)`` output, C-contiguous, in the
-        dtype of `X`.
+        dtype of `X` (`out`, if given).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If `out` is not a NumPy array of that shape and dtype.
 
     Examples
     --------
@@ -97,7 +105,7 @@ def correlate_valid(X, K, block=BLOCK, threads=None):
     # thread so that every core gets work.
     rows = max(1, min(block // W, -(-oh // threads)))
     x = X.reshape(-1)
-    Y = onp.empty((oh, ow), X.dtype)
+    Y = output(out, (oh, ow), X.dtype)
 
     def work(blocks):
         # Scratch for one block, padded to row length W, reused so that

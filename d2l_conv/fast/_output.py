@@ -1,0 +1,42 @@
+"""Where an engine of `corr2d_fast` writes its result: `out`, or new."""
+
+import numpy as onp
+
+
+def output(out, shape, dtype):
+    """Return `out`, checked, or a new array of `shape` and `dtype`.
+
+    `corr2d_fast` passes a NumPy view of memory MXNet allocated, so the
+    result needs no conversion afterwards.
+
+    Raises
+    ------
+    TypeError
+        If `out` is not a ``numpy.ndarray``.
+    ValueError
+        If `out` is not writable, C-contiguous, of `shape` and `dtype`.
+
+    Examples
+    --------
+    >>> output(None, (2, 3), 'float32').shape
+    (2, 3)
+    >>> output(onp.empty((3, 2)), (2, 3), 'float64')
+    Traceback (most recent call last):
+    ...
+    ValueError: corr2d_fast: out must be a writable C-contiguous float64 \
+array of shape (2, 3), got a float64 array of shape (3, 2)
+    """
+    if out is None:
+        return onp.empty(shape, dtype)
+    if not isinstance(out, onp.ndarray):
+        raise TypeError('corr2d_fast: out must be a numpy.ndarray, got '
+                        f'{type(out).__name__}')
+    if (out.shape != shape or out.dtype != dtype
+            or not out.flags.c_contiguous or not out.flags.writeable):
+        layout = '' if out.flags.c_contiguous else 'non-contiguous '
+        ro = '' if out.flags.writeable else 'read-only '
+        raise ValueError(
+            'corr2d_fast: out must be a writable C-contiguous '
+            f'{onp.dtype(dtype)} array of shape {shape}, got a {ro}{layout}'
+            f'{out.dtype} array of shape {out.shape}')
+    return out
