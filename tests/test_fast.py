@@ -174,3 +174,49 @@ def test_copies_when_dlpack_is_unavailable(monkeypatch):
     x = np.array(X)
     monkeypatch.setattr(type(x), 'to_dlpack_for_read', None, raising=False)
     check_corr2d(corr2d_fast, X, K)
+
+
+MXNET_SHAPES_REFUSED = [
+    (((2, 2), (1, 3)), 'kernel K of shape \\(1, 3\\) does not fit'),
+    (((2, 2), (3, 1)), 'kernel K of shape \\(3, 1\\) does not fit'),
+    (((3,), (1, 1)), 'X must be a 2-D array, got shape \\(3,\\)'),
+    (((2, 2), (1,)), 'K must be a 2-D array, got shape \\(1,\\)'),
+    (((2, 3, 4), (1, 1)), 'X must be a 2-D array'),
+    (((0, 3), (1, 1)), 'X must not be empty, got shape \\(0, 3\\)'),
+    (((1, 2), (1, 0)), 'K must not be empty, got shape \\(1, 0\\)'),
+]
+
+
+@pytest.mark.parametrize('shapes, pattern', MXNET_SHAPES_REFUSED)
+def test_mxnet_float32_input_gets_the_same_checks(shapes, pattern):
+    """MXNet float32 arrays, which skip the conversions, are still
+    refused with corr2d_fast's own message."""
+    X, K = (np.ones(s, dtype='float32') for s in shapes)
+    with pytest.raises(ValueError, match='corr2d_fast: ' + pattern):
+        corr2d_fast(X, K)
+
+
+@pytest.mark.parametrize('X_dtype, K_dtype, expected', [
+    ('float32', 'float64', 'float64'), ('float64', 'float32', 'float64'),
+    ('float16', 'float16', 'float32'), ('int32', 'float32', 'float32'),
+    ('float64', 'float64', 'float64')])
+def test_mxnet_dtypes_follow_the_policy(X_dtype, K_dtype, expected):
+    X, K = random_pair(((9, 8), (3, 2)), 7)
+    Y = corr2d_fast(np.array(X, dtype=X_dtype), np.array(K, dtype=K_dtype))
+    assert Y.dtype == onp.dtype(expected)
+    from scipy.signal import correlate2d
+    want = correlate2d(X.astype(X_dtype).astype('float64'),
+                       K.astype(K_dtype).astype('float64'), 'valid')
+    onp.testing.assert_allclose(Y.asnumpy(), want, rtol=1e-2, atol=1e-2)
+
+
+def test_the_result_is_mxnet_s_own_and_writable():
+    """The result owns its memory: writing to it leaves X alone, and a
+    second call does not reuse it."""
+    X, K = (np.array(a) for a in random_pair(((30, 20), (3, 3)), 8))
+    first = corr2d_fast(X, K)
+    kept = first.asnumpy().copy()
+    first[:] = 7
+    second = corr2d_fast(X, K)
+    onp.testing.assert_array_equal(second.asnumpy(), kept)
+    assert (first.asnumpy() == 7).all()

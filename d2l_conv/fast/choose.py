@@ -119,12 +119,13 @@ def choose_engine(X_shape, K_shape, dtype, compile=True):
     return min(times, key=times.get)
 
 
-def correlate(X, K):
+def correlate(X, K, out=None):
     """Valid 2-D cross-correlation by the engine `choose_engine` picks.
 
-    `X` and `K` are NumPy arrays of one dtype, float32 or float64. Input
-    that holds NaN or inf goes to the best direct engine instead of the
-    FFT, so non-finite values stay in the windows that hold them.
+    `X` and `K` are NumPy arrays of one dtype, float32 or float64; the
+    result goes to `out` if given (see `numpy_engine.correlate_valid`).
+    Input that holds NaN or inf goes to the best direct engine instead of
+    the FFT, so non-finite values stay in the windows that hold them.
 
     Examples
     --------
@@ -135,8 +136,8 @@ def correlate(X, K):
     engine = choose_engine(X.shape, K.shape, X.dtype)
     if engine == 'fft':
         if fft_engine.all_finite(X) and fft_engine.all_finite(K):
-            return fft_engine.correlate_valid(X, K)
+            return fft_engine.correlate_valid(X, K, out=out)
         engine = 'numba' if numba_engine.ready(X.dtype) else 'numpy'
     if engine == 'numba':
-        return numba_engine.correlate_valid(X, K)
-    return numpy_engine.correlate_valid(X, K)
+        return numba_engine.correlate_valid(X, K, out=out)
+    return numpy_engine.correlate_valid(X, K, out=out)
