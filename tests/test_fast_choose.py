@@ -98,3 +98,19 @@ def test_small_calls_do_not_search_for_numba_each_time(monkeypatch):
     for _ in range(3):
         choose.choose_engine((8, 8), (3, 3), 'float32')
     assert found.count('numba') <= 1
+
+
+def test_the_model_is_asked_once_per_shape_once_numba_is_loaded(
+        monkeypatch):
+    # the model cost a tenth of a small call; its answer never changes
+    pytest.importorskip('numba')
+    assert numba_engine.load('float32')
+    asked = []
+    real = choose.estimate
+    monkeypatch.setattr(choose, 'estimate',
+                        lambda *args: asked.append(args) or real(*args))
+    first = choose.choose_engine((777, 555), (3, 4), 'float32')
+    count = len(asked)
+    assert count and choose.choose_engine((777, 555), (3, 4),
+                                          'float32') == first
+    assert len(asked) == count

@@ -107,15 +107,27 @@ def choose_engine(X_shape, K_shape, dtype, compile=True):
     >>> choose_engine((3, 3), (2, 2), 'float32')
     'numpy'
     """
-    times = {'numpy': estimate('numpy', X_shape, K_shape)}
-    if fft_available():
-        times['fft'] = estimate('fft', X_shape, K_shape)
     if numba_engine.ready(dtype):
-        times['numba'] = estimate('numba', X_shape, K_shape)
-    elif (compile and numba_engine.available()
-          and min(times.values()) - estimate('numba', X_shape, K_shape)
-          > START_SAVING):
+        return _cheapest(X_shape, K_shape, fft_available(), True)
+    times = _times(X_shape, K_shape, fft_available(), False)
+    if (compile and numba_engine.available()
+            and min(times.values()) - estimate('numba', X_shape, K_shape)
+            > START_SAVING):
         numba_engine.start(dtype)
+    return min(times, key=times.get)
+
+
+def _times(X_shape, K_shape, fft, numba):
+    """Return ``{engine: modelled seconds}`` for the engines that can run."""
+    names = ['numpy'] + ['fft'] * fft + ['numba'] * numba
+    return {name: estimate(name, X_shape, K_shape) for name in names}
+
+
+@functools.lru_cache(maxsize=1024)
+def _cheapest(X_shape, K_shape, fft, numba):
+    """Return the engine of least modelled time; remembered, since the
+    model costs a tenth of a small call and its answer never changes."""
+    times = _times(X_shape, K_shape, fft, numba)
     return min(times, key=times.get)
 
 
