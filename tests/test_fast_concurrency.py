@@ -67,11 +67,11 @@ def child_mid_compile():
 
 
 @pytest.mark.parametrize('method', ['fork', 'spawn'])
-def test_children_work_after_the_parent_used_the_pools(method):
+def test_children_work_after_the_parent_used_the_helpers(method):
     from d2l_conv.fast import numba_engine
     X, K = random_pair(SHAPES, 6)
-    numpy_engine.correlate_valid(X, K)  # the parent's thread pool
-    numba_engine.correlate_valid(X, K)  # the pool again, from numba
+    numpy_engine.correlate_valid(X, K)  # the parent's helper threads
+    numba_engine.correlate_valid(X, K)  # and again, from numba
     corr2d_fast(X, K)
     context = multiprocessing.get_context(method)
     with context.Pool(1) as pool:

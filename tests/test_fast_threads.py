@@ -1,4 +1,4 @@
-"""`_threads.share`: pieces of work shared between this thread and a pool."""
+"""`_threads.share`: pieces of work shared between this thread and helpers."""
 
 import threading
 import time
@@ -23,24 +23,24 @@ def test_every_piece_is_done_once_before_share_returns():
 
 
 def test_a_helper_that_starts_late_is_not_waited_for():
-    """With the pool's only thread busy, this thread does every piece."""
-    pool = _threads.pool(1)
-    release = threading.Event()
-    busy = pool.submit(release.wait)  # occupies the pool's thread
+    """With the only helper busy, this thread does every piece."""
+    tasks = _threads.helpers(1)
+    release, freed = threading.Event(), threading.Event()
+    tasks.put((lambda: release.wait() and freed.set(), ()))  # occupies it
     done = []
     caller = threading.Thread(target=_threads.share, daemon=True,
                               args=(lambda mine: done.extend(mine),
                                     range(5), 2))
     try:
-        while _threads.pool(1)._work_queue.qsize():
-            time.sleep(0.001)  # until the pool's thread is in release.wait
+        while not tasks.empty():
+            time.sleep(0.001)  # until the helper is in release.wait
         caller.start()
         caller.join(timeout=10)
         assert not caller.is_alive(), 'share waited for a helper'
         assert done == list(range(5))
     finally:
         release.set()
-        busy.result(timeout=10)
+        assert freed.wait(timeout=10)
 
 
 @pytest.mark.parametrize('failing', [0, 7])
@@ -55,8 +55,8 @@ def test_an_error_in_any_piece_reaches_the_caller(failing):
         _threads.share(work, range(8), 2)
 
 
-def test_one_thread_needs_no_pool(monkeypatch):
-    monkeypatch.setattr(_threads, 'pool', None)  # calling it would fail
+def test_one_thread_needs_no_helper(monkeypatch):
+    monkeypatch.setattr(_threads, 'helpers', None)  # calling it would fail
     done = []
     _threads.share(lambda mine: done.extend(mine), range(3), 1)
     assert done == [0, 1, 2]

@@ -15,7 +15,7 @@ are each in their own module:
 `choose` holds the cost model that picks one, with constants measured
 on this machine. Importing this package imports neither numba nor scipy
 and compiles nothing; `_threads` shares an engine's work among the cores
-and keeps its thread pool safe across ``fork``.
+and keeps its helper threads safe across ``fork``.
 """
 
 import ctypes

@@ -1,16 +1,23 @@
 """Threads shared by the engines of `corr2d_fast`, safe across ``fork``.
 
-One thread pool for the engines that share work among the cores, and a
+Helper threads for the engines that share work among the cores, and a
 fork handler: a child made by ``os.fork`` (as ``multiprocessing``'s
-default 'fork' start method does) inherits the parent's pool object but
-none of its threads, so submitting to it would wait forever. The handler
-drops the pool in the child, which builds its own.
+default 'fork' start method does) inherits the parent's task queue but
+none of its threads, so a task put there would wait forever. The handler
+drops the queue in the child, which starts its own helpers.
+
+The helpers are plain daemon threads taking ``(function, args)`` from a
+``queue.SimpleQueue``: handing over a task is one call in C, where
+``concurrent.futures``' ``submit`` runs a page of Python (about 0.05 ms
+a call here, when its code has left the caches between calls).
 """
 
 import os
+import queue
 import threading
 
-_POOL = [0, None]  # [threads, executor], created on first use
+_HELPERS = [0, None]  # [helper threads started, their task queue]
+_STARTING = threading.Lock()
 
 #: Functions to call in a forked child, after this module's own reset.
 AFTER_FORK = []
@@ -24,12 +31,30 @@ def cores():
         return os.cpu_count() or 1
 
 
-def pool(workers):
-    """Return a thread pool with at least `workers` threads, made once."""
-    if _POOL[0] < workers:
-        from concurrent.futures import ThreadPoolExecutor
-        _POOL[:] = workers, ThreadPoolExecutor(workers, 'corr2d')
-    return _POOL[1]
+def helpers(count):
+    """Return the task queue of at least `count` helper threads.
+
+    The threads are started on first need and live as long as the
+    process; each takes ``(function, args)`` tasks from the queue in
+    turn and calls them. A task must not raise (`share`'s do not).
+    """
+    if _HELPERS[0] < count:
+        with _STARTING:
+            if _HELPERS[1] is None:
+                _HELPERS[1] = queue.SimpleQueue()
+            while _HELPERS[0] < count:
+                threading.Thread(target=_serve, args=(_HELPERS[1],),
+                                 name=f'corr2d-helper-{_HELPERS[0]}',
+                                 daemon=True).start()
+                _HELPERS[0] += 1
+    return _HELPERS[1]
+
+
+def _serve(tasks):
+    """A helper thread's life: call the tasks it takes, forever."""
+    while True:
+        function, args = tasks.get()
+        function(*args)
 
 
 def share(work, pieces, threads):
@@ -41,8 +66,8 @@ def share(work, pieces, threads):
     is done; an exception in any piece is raised here.
 
     This thread works through the pieces itself, then waits only for a
-    pool thread that has started: one that starts late finds no piece
-    left, and nobody waits for it. (On this VM, a pool thread idle for
+    helper thread that has started: one that starts late finds no piece
+    left, and nobody waits for it. (On this VM, a thread idle for
     10 ms took about 0.13 ms to start, a third of a 1024 x 1024 call.)
 
     Examples
@@ -63,8 +88,9 @@ def share(work, pieces, threads):
             except BaseException as err:
                 errors.append(err)
 
+    tasks = helpers(threads - 1) if started else None
     for lock in started:
-        pool(threads - 1).submit(join, lock)
+        tasks.put((join, (lock,)))
     try:
         work(shared)
     finally:
@@ -77,7 +103,9 @@ def share(work, pieces, threads):
 
 def _after_fork_in_child():
     """Forget the parent's threads; they do not exist here."""
-    _POOL[:] = 0, None
+    global _STARTING
+    _HELPERS[:] = 0, None
+    _STARTING = threading.Lock()
     for reset in AFTER_FORK:
         reset()
 

@@ -30,7 +30,7 @@ _READY = set()  # dtype names whose kernel is compiled and loaded
 _FAILED = {}  # dtype name -> why it could not be loaded
 
 #: Multiply-adds below which a call runs on the calling thread alone:
-#: handing work to the pool costs about 0.05 ms, as much as this.
+#: handing work to a helper thread costs about as much.
 SERIAL_WORK = 2e5
 
 #: Pieces of rows per thread, so that the threads finish together even
