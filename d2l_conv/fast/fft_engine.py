@@ -77,32 +77,71 @@ def correlate_valid(X, K, tile=TILE, workers=None, out=None):
            [4., 4., 4., 4.],
            [4., 4., 4., 4.]], dtype=float32), dtype('float32'))
     """
-    import scipy.fft  # here, so that the cost model imports no scipy
     K = onp.asarray(K, X.dtype)
     if not (all_finite(X) and all_finite(K)):
         raise ValueError('corr2d_fast: the FFT engine needs finite input; '
                          'NaN and inf go to a direct engine')
+    return finite_valid(X, K, tile, workers, out)
+
+
+def finite_valid(X, K, tile=TILE, workers=None, out=None):
+    """`correlate_valid` without its check: `X` and `K` must be finite.
+
+    For `choose.correlate`, which checks first to choose an engine.
+    """
+    import scipy.fft  # here, so that the cost model imports no scipy
     workers = _threads.cores() if workers is None else workers
     (H, W), (h, w) = X.shape, K.shape
     oh, ow = H - h + 1, W - w + 1
     sh, sw = _side(H, h, tile), _side(W, w, tile)
-    # correlation is convolution with the flipped kernel
-    spectrum = scipy.fft.rfft2(K[::-1, ::-1], (sh, sw))
     th, tw = sh - h + 1, sw - w + 1  # output tile
     Y = output(out, (oh, ow), X.dtype)
     tiles = [(i, j) for i in range(0, oh, th) for j in range(0, ow, tw)]
 
+    def forward(i, j):  # the transform of the patch of tile (i, j)
+        ti, tj = min(th, oh - i), min(tw, ow - j)
+        return scipy.fft.rfft2(X[i:i + ti + h - 1, j:j + tj + w - 1],
+                               (sh, sw))
+
+    def inverse(F, i, j):  # tile (i, j) of Y from its product spectrum
+        ti, tj = min(th, oh - i), min(tw, ow - j)
+        # along the columns, then along only the rows that are output
+        Z = scipy.fft.ifft(F, axis=0, overwrite_x=True)[h - 1:h - 1 + ti]
+        Y[i:i + ti, j:j + tj] = scipy.fft.irfft(Z, sw, axis=1)[
+            :, w - 1:w - 1 + tj]
+
+    if len(tiles) == 1 and workers > 1:
+        # one tile: the kernel's spectrum on another thread, alongside
+        parts = {}
+
+        def work(shared):  # scipy.fft releases the GIL
+            for part in shared:
+                parts[part] = (_spectrum(K, sh, sw) if part == 'K'
+                               else forward(0, 0))
+
+        _threads.share(work, ['K', 'X'], 2)
+        F = parts['X']
+        F *= parts['K']
+        inverse(F, 0, 0)
+        return Y
+    spectrum = _spectrum(K, sh, sw)
+
     def work(shared):  # scipy.fft releases the GIL
         for i, j in shared:
-            ti, tj = min(th, oh - i), min(tw, ow - j)
-            patch = X[i:i + ti + h - 1, j:j + tj + w - 1]
-            F = scipy.fft.rfft2(patch, (sh, sw))
+            F = forward(i, j)
             F *= spectrum
-            Z = scipy.fft.irfft2(F, (sh, sw), overwrite_x=True)
-            Y[i:i + ti, j:j + tj] = Z[h - 1:h - 1 + ti, w - 1:w - 1 + tj]
+            inverse(F, i, j)
 
     _threads.share(work, tiles, min(workers, len(tiles)))
     return Y
+
+
+def _spectrum(K, sh, sw):
+    """Return the ``(sh, sw)`` real FFT of `K` flipped (correlation is
+    convolution with the flipped kernel): along its few rows first, then
+    along the columns, which skips the transforms of padding rows."""
+    from scipy.fft import fft, rfft
+    return fft(rfft(K[::-1, ::-1], sw, axis=1), sh, axis=0)
 
 
 def _side(N, n, tile, fast=True):
