@@ -26,12 +26,14 @@ from . import fft_engine, numba_engine, numpy_engine
 
 #: Seconds per call, per NumPy call, per unit of work and per element of
 #: traffic (see `features`), fitted by ``python benchmarks/fit_cost.py``
-#: (see the module's docstring), re-fitted on an idle machine (model /
-#: measured: numpy 0.60-1.64, numba 0.42-1.48, fft 0.56-1.42).
+#: (see the module's docstring), re-fitted after the numba engine left
+#: numba's parallel launch for `_threads`' helpers (model / measured:
+#: numpy 0.44-1.36, numba 0.25-1.31, fft 0.63-1.87; it picked the
+#: fastest engine in 52 of the 53 cases it timed).
 COSTS = {
-    'numpy': (1.51e-05, 3.00e-06, 1.61e-10, 1.34e-10),
-    'numba': (1.38e-04, 0.0, 2.43e-11, 5.34e-11),
-    'fft': (7.03e-05, 0.0, 1.30e-10, 1.79e-09),
+    'numpy': (1.80e-05, 2.84e-06, 1.07e-10, 7.49e-11),
+    'numba': (1.51e-05, 0.0, 2.45e-11, 5.70e-11),
+    'fft': (1.45e-04, 0.0, 1.14e-10, 1.30e-09),
 }
 
 #: Start compiling numba's kernel only for calls it would speed up by at
@@ -104,8 +106,8 @@ def choose_engine(X_shape, K_shape, dtype, compile=True):
 
     Examples
     --------
-    >>> choose_engine((3, 3), (2, 2), 'float32')
-    'numpy'
+    >>> choose_engine((2048, 2048), (63, 63), 'float32', compile=False)
+    'fft'
     """
     if numba_engine.ready(dtype):
         return _cheapest(X_shape, K_shape, fft_available(), True)
