@@ -180,3 +180,17 @@ def test_a_wrong_out_is_refused(name, bad):
     X, K = random_pair(((70, 90), (5, 4)), 4)
     with pytest.raises((TypeError, ValueError), match='corr2d_fast: out '):
         engines()[name](X, K, out=bad)
+
+
+@pytest.mark.parametrize('where', [(0, 0), (96, 130), (50, 70)])
+@pytest.mark.parametrize('value', [onp.nan, onp.inf, -onp.inf])
+def test_the_fft_refuses_one_non_finite_value_in_any_tile(where, value):
+    from d2l_conv.fast import fft_engine
+    X, K = random_pair(((97, 131), (9, 14)), 3)
+    X[where] = value
+    with pytest.raises(fft_engine.NonFiniteInput, match='finite input'):
+        fft_engine.correlate_valid(X, K, tile=32)
+    X[where] = 1.0
+    K[4, 7] = value
+    with pytest.raises(ValueError, match='finite input'):
+        fft_engine.correlate_valid(X, K, tile=32)

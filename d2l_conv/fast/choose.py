@@ -149,9 +149,10 @@ def correlate(X, K, out=None):
     """
     engine = choose_engine(X.shape, K.shape, X.dtype)
     if engine == 'fft':
-        if fft_engine.all_finite(X) and fft_engine.all_finite(K):
-            return fft_engine.finite_valid(X, K, out=out)
-        engine = 'numba' if numba_engine.ready(X.dtype) else 'numpy'
+        try:
+            return fft_engine.correlate_valid(X, K, out=out)
+        except fft_engine.NonFiniteInput:
+            engine = 'numba' if numba_engine.ready(X.dtype) else 'numpy'
     if engine == 'numba':
         return numba_engine.correlate_valid(X, K, out=out)
     return numpy_engine.correlate_valid(X, K, out=out)

@@ -24,9 +24,10 @@ in the tile; tiles keep dark regions apart from bright ones. Use a
 direct engine (or float64) where every dim window matters to full
 float32 precision.
 
-Input that is not all finite never comes here: one NaN or inf would
-spread over every output of its tile. `correlate_valid` refuses it, and
-`corr2d_fast` sends it to a direct engine.
+Input that is not all finite is refused: one NaN or inf would spread
+over every output of its tile. Noticing it costs nothing, since the
+first term of each patch's transform is the patch's sum: `correlate_valid`
+raises `NonFiniteInput`, and `corr2d_fast` then uses a direct engine.
 """
 
 import numpy as onp
@@ -63,8 +64,9 @@ def correlate_valid(X, K, tile=TILE, workers=None, out=None):
 
     Raises
     ------
-    ValueError
-        If `X` or `K` holds NaN or inf.
+    NonFiniteInput
+        A `ValueError`: `X` or `K` holds NaN or inf (`out` may then hold
+        part of a result).
     TypeError, ValueError
         If `out` is not a NumPy array of the output's shape and dtype.
 
@@ -77,19 +79,8 @@ def correlate_valid(X, K, tile=TILE, workers=None, out=None):
            [4., 4., 4., 4.],
            [4., 4., 4., 4.]], dtype=float32), dtype('float32'))
     """
-    K = onp.asarray(K, X.dtype)
-    if not (all_finite(X) and all_finite(K)):
-        raise ValueError('corr2d_fast: the FFT engine needs finite input; '
-                         'NaN and inf go to a direct engine')
-    return finite_valid(X, K, tile, workers, out)
-
-
-def finite_valid(X, K, tile=TILE, workers=None, out=None):
-    """`correlate_valid` without its check: `X` and `K` must be finite.
-
-    For `choose.correlate`, which checks first to choose an engine.
-    """
     import scipy.fft  # here, so that the cost model imports no scipy
+    K = onp.asarray(K, X.dtype)
     workers = _threads.cores() if workers is None else workers
     (H, W), (h, w) = X.shape, K.shape
     oh, ow = H - h + 1, W - w + 1
@@ -100,8 +91,8 @@ def finite_valid(X, K, tile=TILE, workers=None, out=None):
 
     def forward(i, j):  # the transform of the patch of tile (i, j)
         ti, tj = min(th, oh - i), min(tw, ow - j)
-        return scipy.fft.rfft2(X[i:i + ti + h - 1, j:j + tj + w - 1],
-                               (sh, sw))
+        return _finite(scipy.fft.rfft2(
+            X[i:i + ti + h - 1, j:j + tj + w - 1], (sh, sw)))
 
     def inverse(F, i, j):  # tile (i, j) of Y from its product spectrum
         ti, tj = min(th, oh - i), min(tw, ow - j)
@@ -116,7 +107,7 @@ def finite_valid(X, K, tile=TILE, workers=None, out=None):
 
         def work(shared):  # scipy.fft releases the GIL
             for part in shared:
-                parts[part] = (_spectrum(K, sh, sw) if part == 'K'
+                parts[part] = (_finite(_spectrum(K, sh, sw)) if part == 'K'
                                else forward(0, 0))
 
         _threads.share(work, ['K', 'X'], 2)
@@ -124,7 +115,7 @@ def finite_valid(X, K, tile=TILE, workers=None, out=None):
         F *= parts['K']
         inverse(F, 0, 0)
         return Y
-    spectrum = _spectrum(K, sh, sw)
+    spectrum = _finite(_spectrum(K, sh, sw))
 
     def work(shared):  # scipy.fft releases the GIL
         for i, j in shared:
@@ -163,18 +154,23 @@ def _side(N, n, tile, fast=True):
     return next_fast_len(max(tile, 4 * n), real=True)
 
 
-def all_finite(A):
-    """Tell whether `A` holds no NaN or inf, in one pass and no copy.
+class NonFiniteInput(ValueError):
+    """`correlate_valid` was given NaN or inf, which the FFT would spread."""
 
-    A sum is finite only if every term is; a finite array whose sum
-    overflows is called non-finite too, and goes to a direct engine,
-    which is the safe side.
 
-    Examples
-    --------
-    >>> import numpy as onp
-    >>> all_finite(onp.ones(3)), all_finite(onp.array([1, onp.inf]))
-    (True, False)
+def _finite(F):
+    """Return the spectrum `F` of a patch, if the patch was all finite.
+
+    Its first term is the patch's sum, finite only if every value is (a
+    finite patch whose sum overflows counts as non-finite too, the safe
+    side), so this costs nothing: no pass over the input.
+
+    Raises
+    ------
+    NonFiniteInput
+        If the patch held NaN or inf.
     """
-    with onp.errstate(all='ignore'):
-        return bool(onp.isfinite(A.sum()))
+    if not onp.isfinite(F[0, 0]):
+        raise NonFiniteInput('corr2d_fast: the FFT engine needs finite '
+                             'input; NaN and inf go to a direct engine')
+    return F
