@@ -110,8 +110,8 @@ def markdown(data):
         f'({"holds" if worst_bound <= BOUND_TARGET else "MISSED"}).', '',
         'The last two columns time the same call between the peers, as '
         'in the grid: there each call also finds the caches holding the '
-        "peer before it's data and code rather than its own Python path, "
-        'and the second core idle (waking it took about 0.1 ms on this '
+        'data and code of the peer before it rather than its own Python '
+        'path, and the second core idle (waking it took about 0.1 ms on this '
         'VM). On this shared 2-core VM a case moves by 20 to 40% from '
         'one run to the next.', '',
         '### Crossover', '',
