@@ -6,7 +6,8 @@ then hands the numbers to ``render_bench.py``, which writes
 figure; ``--render-only`` re-renders the last saved measurements.
 
 Measured, all in this one process, each after a warm-up call whose
-output is checked against `corr2d_fast`'s:
+output is checked against `corr2d_fast`'s, and each call on its own copy
+of the image, so that none finds it in the cache after another read it:
 
 * the grid: 256², 1024², 2048², 4096² images with 1x2, 7x1, 3x3, 5x5,
   15x15, 31x31, 63x63 kernels, float32, for `corr2d_fast` (given
@@ -74,14 +75,16 @@ def peers(X, K):
     k4 = np.array(K).reshape(1, 1, h, w)
     top, left = h // 2, w // 2  # ndimage centres the kernel there
     flipped = K[::-1, ::-1].copy()
+    # each its own copy of X: none finds it in cache after another's read
+    X1, X2, X3, X4 = (X.copy() for _ in range(4))
     found = {
         'npx.convolution': lambda: waited(npx.convolution(
             x4, k4, kernel=(h, w), num_filter=1, no_bias=True)),
-        'signal.correlate2d': lambda: signal.correlate2d(X, K, 'valid'),
-        'ndimage.correlate': lambda: ndimage.correlate(X, K)[
+        'signal.correlate2d': lambda: signal.correlate2d(X1, K, 'valid'),
+        'ndimage.correlate': lambda: ndimage.correlate(X2, K)[
             top:top + H - h + 1, left:left + W - w + 1],
-        'signal.correlate': lambda: signal.correlate(X, K, 'valid'),
-        'signal.fftconvolve': lambda: signal.fftconvolve(X, flipped,
+        'signal.correlate': lambda: signal.correlate(X3, K, 'valid'),
+        'signal.fftconvolve': lambda: signal.fftconvolve(X4, flipped,
                                                          'valid'),
     }
     if (H - h + 1) * (W - w + 1) * h * w > DIRECT_MAX:
@@ -109,10 +112,12 @@ def waited(Y):
 def engines(X, K):
     """Return each engine of `corr2d_fast`, called directly."""
     from d2l_conv.fast import fft_engine, numba_engine, numpy_engine
-    return {f'engine: {name}': (lambda f=f: f(X, K)) for name, f in (
-        ('numpy', numpy_engine.correlate_valid),
-        ('numba', numba_engine.correlate_valid),
-        ('fft', fft_engine.correlate_valid))}
+    calls = {'numpy': numpy_engine.correlate_valid,
+             'numba': numba_engine.correlate_valid,
+             'fft': fft_engine.correlate_valid}
+    copies = {name: X.copy() for name in calls}  # each its own X
+    return {f'engine: {name}': (lambda f=f, X=copies[name]: f(X, K))
+            for name, f in calls.items()}
 
 
 def time_calls(calls, label, check=True):
