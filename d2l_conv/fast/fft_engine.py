@@ -101,20 +101,6 @@ def correlate_valid(X, K, tile=TILE, workers=None, out=None):
         Y[i:i + ti, j:j + tj] = scipy.fft.irfft(Z, sw, axis=1)[
             :, w - 1:w - 1 + tj]
 
-    if len(tiles) == 1 and workers > 1:
-        # one tile: the kernel's spectrum on another thread, alongside
-        parts = {}
-
-        def work(shared):  # scipy.fft releases the GIL
-            for part in shared:
-                parts[part] = (_finite(_spectrum(K, sh, sw)) if part == 'K'
-                               else forward(0, 0))
-
-        _threads.share(work, ['K', 'X'], 2)
-        F = parts['X']
-        F *= parts['K']
-        inverse(F, 0, 0)
-        return Y
     spectrum = _finite(_spectrum(K, sh, sw))
 
     def work(shared):  # scipy.fft releases the GIL
