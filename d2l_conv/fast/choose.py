@@ -28,12 +28,13 @@ from . import fft_engine, numba_engine, numpy_engine
 #: traffic (see `features`), fitted by ``python benchmarks/fit_cost.py``
 #: (see the module's docstring), re-fitted after the numba engine left
 #: numba's parallel launch for `_threads`' helpers (model / measured:
-#: numpy 0.44-1.36, numba 0.25-1.31, fft 0.63-1.87; it picked the
-#: fastest engine in 52 of the 53 cases it timed).
+#: numpy 0.62-1.28, numba 0.24-1.35, fft 0.62-1.27). It picked the
+#: fastest engine in 51 of the 55 cases timed; of the other four, only
+#: 64²·31x31 (numba, 0.18 ms, where the FFT took 0.08) lost over 20%.
 COSTS = {
-    'numpy': (1.80e-05, 2.84e-06, 1.07e-10, 7.49e-11),
-    'numba': (1.51e-05, 0.0, 2.45e-11, 5.70e-11),
-    'fft': (1.45e-04, 0.0, 1.14e-10, 1.30e-09),
+    'numpy': (1.13e-05, 1.84e-06, 1.03e-10, 7.91e-11),
+    'numba': (1.54e-05, 0.0, 2.34e-11, 4.89e-11),
+    'fft': (6.33e-05, 0.0, 1.26e-10, 1.24e-09),
 }
 
 #: Start compiling numba's kernel only for calls it would speed up by at
