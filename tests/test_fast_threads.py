@@ -60,3 +60,28 @@ def test_one_thread_needs_no_helper(monkeypatch):
     done = []
     _threads.share(lambda mine: done.extend(mine), range(3), 1)
     assert done == [0, 1, 2]
+
+
+def test_after_an_error_a_late_helper_takes_no_piece():
+    """Once `share` has raised, nothing more writes to its output."""
+    tasks = _threads.helpers(1)
+    release, freed = threading.Event(), threading.Event()
+    tasks.put((lambda: release.wait() and freed.set(), ()))  # occupies it
+    while not tasks.empty():
+        time.sleep(0.001)
+    done = []
+
+    def work(shared):
+        for piece in shared:
+            if piece == 0:
+                raise ZeroDivisionError(piece)
+            done.append(piece)
+
+    with pytest.raises(ZeroDivisionError):
+        _threads.share(work, range(5), 2)
+    release.set()
+    assert freed.wait(timeout=10)
+    marker = threading.Event()
+    tasks.put((marker.set, ()))  # runs after the late helper's turn
+    assert marker.wait(timeout=10)
+    assert done == []

@@ -63,7 +63,9 @@ def share(work, pieces, threads):
     `shared` is one iterator over the sequence `pieces`, which every
     thread's `work` loops over, so each takes the next piece in turn and
     a thread slowed by other work takes fewer. Returns once every piece
-    is done; an exception in any piece is raised here.
+    is done; an exception in any piece is raised here, once the threads
+    working have stopped, and leaves no piece for a thread starting late:
+    after `share` returns or raises, nothing it started still runs.
 
     This thread works through the pieces itself, then waits only for a
     helper thread that has started: one that starts late finds no piece
@@ -87,16 +89,16 @@ def share(work, pieces, threads):
                 work(shared)
             except BaseException as err:
                 errors.append(err)
+                for _ in shared:  # no piece is left for a late thread
+                    pass
 
     tasks = helpers(threads - 1) if started else None
     for lock in started:
         tasks.put((join, (lock,)))
-    try:
-        work(shared)
-    finally:
-        for lock in started:
-            with lock:  # free unless its thread is working
-                pass
+    join(threading.Lock())
+    for lock in started:
+        with lock:  # free unless its thread is working
+            pass
     if errors:
         raise errors[0]
 
