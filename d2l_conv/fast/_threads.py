@@ -65,7 +65,7 @@ def share(work, pieces, threads):
     a thread slowed by other work takes fewer. Returns once every piece
     is done; an exception in any piece is raised here, once the threads
     working have stopped, and leaves no piece for a thread starting late:
-    after `share` returns or raises, nothing it started still runs.
+    after `share` returns or raises, no piece of it runs any more.
 
     This thread works through the pieces itself, then waits only for a
     helper thread that has started: one that starts late finds no piece

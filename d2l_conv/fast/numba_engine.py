@@ -9,7 +9,8 @@ calls it the first time the cost model would pick this engine). The
 kernel is then compiled, or loaded from numba's on-disk cache, in a
 background thread while the other engines serve calls, so no call waits
 for a compile (about 5 s per dtype, on a busy 2-core machine; loading
-the cache takes about 0.1 s). The cache (``cache=True``) is written
+it from the cache took about 1 s in a fresh process, importing numba
+included). The cache (``cache=True``) is written
 where numba puts it: ``__pycache__`` beside `_numba_kernels` where the
 install is writable, else numba's user-wide cache directory
 (``~/.cache/numba`` on Linux), or ``$NUMBA_CACHE_DIR`` if that is set.
