@@ -88,26 +88,18 @@ def correlate_valid(X, K, tile=TILE, workers=None, out=None):
     th, tw = sh - h + 1, sw - w + 1  # output tile
     Y = output(out, (oh, ow), X.dtype)
     tiles = [(i, j) for i in range(0, oh, th) for j in range(0, ow, tw)]
-
-    def forward(i, j):  # the transform of the patch of tile (i, j)
-        ti, tj = min(th, oh - i), min(tw, ow - j)
-        return _finite(scipy.fft.rfft2(
-            X[i:i + ti + h - 1, j:j + tj + w - 1], (sh, sw)))
-
-    def inverse(F, i, j):  # tile (i, j) of Y from its product spectrum
-        ti, tj = min(th, oh - i), min(tw, ow - j)
-        # along the columns, then along only the rows that are output
-        Z = scipy.fft.ifft(F, axis=0, overwrite_x=True)[h - 1:h - 1 + ti]
-        Y[i:i + ti, j:j + tj] = scipy.fft.irfft(Z, sw, axis=1)[
-            :, w - 1:w - 1 + tj]
-
     spectrum = _finite(_spectrum(K, sh, sw))
 
     def work(shared):  # scipy.fft releases the GIL
         for i, j in shared:
-            F = forward(i, j)
+            ti, tj = min(th, oh - i), min(tw, ow - j)
+            F = _finite(scipy.fft.rfft2(
+                X[i:i + ti + h - 1, j:j + tj + w - 1], (sh, sw)))
             F *= spectrum
-            inverse(F, i, j)
+            # inverse along the columns, then along only the output rows
+            Z = scipy.fft.ifft(F, axis=0, overwrite_x=True)[h - 1:h - 1 + ti]
+            Y[i:i + ti, j:j + tj] = scipy.fft.irfft(Z, sw, axis=1)[
+                :, w - 1:w - 1 + tj]
 
     _threads.share(work, tiles, min(workers, len(tiles)))
     return Y
