@@ -22,25 +22,32 @@ def test_every_piece_is_done_once_before_share_returns():
     assert len(names) == 2  # the helper took its share
 
 
-def test_a_helper_that_starts_late_is_not_waited_for():
-    """With the only helper busy, this thread does every piece."""
+@pytest.fixture
+def busy_helper():
+    """Keep the only helper thread busy until the test calls `release`."""
     tasks = _threads.helpers(1)
     release, freed = threading.Event(), threading.Event()
     tasks.put((lambda: release.wait() and freed.set(), ()))  # occupies it
+    while not tasks.empty():
+        time.sleep(0.001)  # until the helper is in release.wait
+
+    def free():
+        release.set()
+        assert freed.wait(timeout=10)
+    yield free
+    free()  # again if the test failed first; harmless otherwise
+
+
+def test_a_helper_that_starts_late_is_not_waited_for(busy_helper):
+    """With the only helper busy, this thread does every piece."""
     done = []
     caller = threading.Thread(target=_threads.share, daemon=True,
                               args=(lambda mine: done.extend(mine),
                                     range(5), 2))
-    try:
-        while not tasks.empty():
-            time.sleep(0.001)  # until the helper is in release.wait
-        caller.start()
-        caller.join(timeout=10)
-        assert not caller.is_alive(), 'share waited for a helper'
-        assert done == list(range(5))
-    finally:
-        release.set()
-        assert freed.wait(timeout=10)
+    caller.start()
+    caller.join(timeout=10)
+    assert not caller.is_alive(), 'share waited for a helper'
+    assert done == list(range(5))
 
 
 @pytest.mark.parametrize('failing', [0, 7])
@@ -62,13 +69,8 @@ def test_one_thread_needs_no_helper(monkeypatch):
     assert done == [0, 1, 2]
 
 
-def test_after_an_error_a_late_helper_takes_no_piece():
+def test_after_an_error_a_late_helper_takes_no_piece(busy_helper):
     """Once `share` has raised, nothing more writes to its output."""
-    tasks = _threads.helpers(1)
-    release, freed = threading.Event(), threading.Event()
-    tasks.put((lambda: release.wait() and freed.set(), ()))  # occupies it
-    while not tasks.empty():
-        time.sleep(0.001)
     done = []
 
     def work(shared):
@@ -79,9 +81,8 @@ def test_after_an_error_a_late_helper_takes_no_piece():
 
     with pytest.raises(ZeroDivisionError):
         _threads.share(work, range(5), 2)
-    release.set()
-    assert freed.wait(timeout=10)
+    busy_helper()  # now the helper takes share's task, late
     marker = threading.Event()
-    tasks.put((marker.set, ()))  # runs after the late helper's turn
+    _threads.helpers(1).put((marker.set, ()))  # runs after that task
     assert marker.wait(timeout=10)
     assert done == []
