@@ -14,6 +14,11 @@ PYTHON ?=
 LINT_DIRS := d2l_conv tests $(wildcard benchmarks tools e2e)
 # make lab's options, e.g. make lab LAB_ARGS='--headless --port 8888'
 LAB_ARGS ?=
+# The MXNet build to install from the lock: mxnet (CPU, the default),
+# mxnet-cu112 or mxnet-cu117; each is an extra of setup.cfg.
+MXNET ?= mxnet
+comma := ,
+MXNET_EXTRA := $(if $(filter mxnet,$(MXNET)),cpu,$(patsubst mxnet-%,%,$(MXNET)))
 
 .PHONY: reproduce test lint lab e2e lock venv clean notebooks figures bench
 
@@ -58,19 +63,19 @@ $(VENV)/.base: setup.cfg setup.py $(LOCK) $(UV)
 	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \
 	$(BIN)/python -c '' 2>/dev/null || \
 	    $(UV) venv --quiet --clear --python "$$python" $(VENV) || exit 1
-	$(call install,.)
+	$(call install,.[$(MXNET_EXTRA)])
 	@touch $@
 
 $(VENV)/.test: $(VENV)/.base
-	$(call install,.[test])
+	$(call install,.[$(MXNET_EXTRA)$(comma)test])
 	@touch $@
 
 $(VENV)/.lab: $(VENV)/.base
-	$(call install,.[lab])
+	$(call install,.[$(MXNET_EXTRA)$(comma)lab])
 	@touch $@
 
 $(VENV)/.e2e: $(VENV)/.base
-	$(call install,.[e2e])
+	$(call install,.[$(MXNET_EXTRA)$(comma)e2e])
 	@touch $@
 
 define install

@@ -73,7 +73,8 @@ def test_the_lock_is_fresh():
 def test_a_changed_requirement_makes_the_lock_stale(tmp_path):
     setup_cfg = tmp_path / 'setup.cfg'
     text = (ROOT / 'setup.cfg').read_text()
-    setup_cfg.write_text(text.replace('numpy==1.23.5', 'numpy==1.23.4'))
+    setup_cfg.write_text(text.replace('matplotlib>=3.5,<3.8',
+                                      'matplotlib>=3.6,<3.8'))
     assert 'stale' in lockfile.check(LOCK, setup_cfg)
 
 
@@ -115,7 +116,7 @@ def test_make_refuses_a_stale_lock(tmp_path):
     shutil.copytree(ROOT / 'tools', tmp_path / 'tools')
     setup_cfg = tmp_path / 'setup.cfg'
     setup_cfg.write_text(setup_cfg.read_text().replace(
-        'numpy==1.23.5', 'numpy==1.23.4'))
+        'matplotlib>=3.5,<3.8', 'matplotlib>=3.6,<3.8'))
     # a stand-in uv, so make neither downloads nor installs anything
     (tmp_path / '.uv' / 'bin').mkdir(parents=True)
     uv = tmp_path / '.uv' / 'bin' / 'uv'
