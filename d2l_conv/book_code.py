@@ -308,6 +308,37 @@ def without_docstrings(source):
     return ''.join(line for n, line in enumerate(lines) if n not in drop)
 
 
+class Source:
+    """Python source that a notebook shows as highlighted code.
+
+    Jupyter renders its ``_repr_markdown_``, a fenced ``python`` block
+    (GitHub's notebook view too); IPython's plain text is the code.
+
+    Parameters
+    ----------
+    code : str
+        The source.
+
+    Examples
+    --------
+    >>> Source('x = 1\\n')._repr_markdown_()
+    '```python\\nx = 1\\n```'
+    """
+
+    def __init__(self, code):
+        #: str: the source shown.
+        self.code = code
+
+    def __repr__(self):
+        return f'Source({self.code!r})'
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(self.code.rstrip('\n'))
+
+    def _repr_markdown_(self):
+        return f'```python\n{self.code}```'
+
+
 def show_source(*objects):
     """Show the source of functions or classes, less their docstrings.
 
@@ -316,12 +347,12 @@ def show_source(*objects):
 
     Parameters
     ----------
-    *objects : function or class
+    *objects : function, class or module
         What to show, in order, two blank lines apart.
 
     Returns
     -------
-    IPython.display.Code
+    Source
         The source, which a notebook shows as highlighted code.
 
     Raises
@@ -331,13 +362,11 @@ def show_source(*objects):
 
     Examples
     --------
-    >>> code = show_source(without_docstrings)
-    >>> print(*code.data.splitlines()[:2], sep='\\n')
+    >>> shown = show_source(without_docstrings)
+    >>> print(*shown.code.splitlines()[:2], sep='\\n')
     def without_docstrings(source):
         lines = source.splitlines(keepends=True)
     """
-    from IPython.display import Code
-
     parts = []
     for obj in objects:
         try:
@@ -346,5 +375,4 @@ def show_source(*objects):
             raise TypeError(f'show_source: {obj!r} has no Python source '
                             'to show') from None
         parts.append(without_docstrings(textwrap.dedent(source)))
-    return Code('\n\n\n'.join(part.rstrip('\n') for part in parts) + '\n',
-                language='python')
+    return Source('\n\n\n'.join(part.rstrip('\n') for part in parts) + '\n')

@@ -3,6 +3,7 @@
 import sys
 from types import SimpleNamespace
 
+import IPython.lib.pretty
 import pytest
 from IPython.core.events import EventManager, available_events
 
@@ -131,12 +132,20 @@ def test_without_docstrings_keeps_the_code_and_its_comments():
 
 def test_show_source_shows_how_im2col_is_written():
     code = show_source(exercises.matmul._window_index,
-                       exercises.corr2d_im2col).data
+                       exercises.corr2d_im2col).code
     assert code.startswith('def _window_index(X_shape, K_shape):\n')
     assert '\n\n\ndef corr2d_im2col(X, K):\n' in code
     assert 'np.take(X.reshape(-1), idx)' in code
     assert 'Parameters' not in code and '>>>' not in code
     compile(code, 'shown', 'exec')
+
+
+def test_a_notebook_shows_the_source_as_python():
+    shown = show_source(exercises.box_kernel)
+    markdown = shown._repr_markdown_()
+    assert markdown.startswith('```python\ndef box_kernel(h, w):\n')
+    assert markdown.endswith('    return np.ones((h, w))\n```')
+    assert IPython.lib.pretty.pretty(shown) == shown.code.rstrip('\n')
 
 
 def test_show_source_refuses_what_has_no_source():

@@ -54,3 +54,43 @@ def test_only_the_books_cells_define_and_only_corr2d_and_conv2d():
 def test_a_definition_outside_the_books_cells_is_caught():
     assert definitions('%matplotlib inline\ndef helper():\n    pass') == \
         ['helper']
+
+
+def exercise_names(source):
+    """Return the `ex.` names `source` calls, and those it shows."""
+    called, shown = set(), set()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Name) and node.func.id == 'show_source':
+            shown.update(ast.unparse(arg) for arg in node.args)
+        elif isinstance(node.func, ast.Attribute) and \
+                isinstance(node.func.value, ast.Name) and \
+                node.func.value.id == 'ex':
+            called.add(ast.unparse(node.func))
+    return called, shown
+
+
+def unshown_answers(sources):
+    """Return each `ex.` function called before the notebook shows it."""
+    shown, unshown = set(), []
+    for source in sources:
+        called, shows = exercise_names(source)
+        shown |= shows
+        unshown += sorted(called - shown)
+    return unshown
+
+
+def test_the_exercises_notebook_shows_each_answers_code_before_using_it():
+    sources = code_sources(NOTEBOOKS / 'exercises.ipynb')
+    assert unshown_answers(sources) == []
+    shown = set().union(*(exercise_names(s)[1] for s in sources))
+    # exercise 3: both ways of writing it as a matrix product
+    assert {'matmul._window_index', 'ex.corr2d_im2col', 'matmul._toeplitz',
+            'ex.toeplitz_matrix'} <= shown
+
+
+def test_an_answer_used_before_it_is_shown_is_caught():
+    assert unshown_answers(['ex.corr2d_im2col(X, K)',
+                            'show_source(ex.corr2d_im2col)']) == \
+        ['ex.corr2d_im2col']
