@@ -315,6 +315,22 @@ def test_the_stepper_leaves_mxnets_generator_as_a_fresh_process(stepper):
     assert '\n'.join(printed) == BY_KEY['losses'].text
 
 
+@pytest.mark.parametrize('make, move', [
+    (widgets.window_slider, lambda w: setattr(w.slider, 'value', 3)),
+    (widgets.training_stepper, lambda w: setattr(w.slider, 'value', 3)),
+    (lambda: widgets.kernel_explorer(onp.ones((12, 12))),
+     lambda w: setattr(w.entries[0][0], 'value', 2.0)),
+], ids=['window_slider', 'training_stepper', 'kernel_explorer'])
+def test_each_widget_sends_its_picture_before_its_text(make, move):
+    # A frontend that shows the new text then holds the new picture.
+    w = make()
+    sent = []
+    w.image.observe(lambda change: sent.append('image'), names='value')
+    w.text.observe(lambda change: sent.append('text'), names='value')
+    move(w)
+    assert sent == ['image', 'text']
+
+
 # What a stored notebook keeps
 
 

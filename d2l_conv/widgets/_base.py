@@ -8,6 +8,10 @@ state (``image/png``, drawn with matplotlib's Agg canvas) and a one-line
 summary of it (``text/plain``). JupyterLab ranks the widget view first
 and renders it alone; nbval skips both the PNG and the widget view by
 default and compares the summary, which holds no timing.
+
+Each widget sets its picture before its text: the kernel sends the two
+in that order, so a frontend (or a browser test) that shows the new
+text already holds the picture that goes with it.
 """
 
 import base64
@@ -44,6 +48,14 @@ def array_png(A, cmap=None):
     buffer = io.BytesIO()
     image.save(buffer, format='PNG')
     return buffer.getvalue()
+
+
+def natural():
+    """Return the layout of a picture: its own size, at most the width.
+
+    A VBox stretches its children across; a PNG stretched so blurs.
+    """
+    return ipywidgets.Layout(align_self='flex-start', max_width='100%')
 
 
 class Figure(ipywidgets.VBox):

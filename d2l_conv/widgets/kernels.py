@@ -11,7 +11,7 @@ from .. import photograph as pg
 from .._validation import as_2d_array, check_fits
 from ..edge_detection import edge_kernel
 from ..figures import CMAP, _number
-from ._base import Figure, array_png, figure_png
+from ._base import Figure, array_png, figure_png, natural
 
 FUNC = 'kernel_explorer'
 
@@ -98,7 +98,7 @@ class KernelExplorer(Figure):
                 grid_template_columns=f'repeat({SIDE}, 6em)',
                 grid_gap='2px', margin='0 0 0 90px'))
         self.text = ipywidgets.HTML()
-        self.image = ipywidgets.Image(format='png')
+        self.image = ipywidgets.Image(format='png', layout=natural())
         self._loading = False
         self.edited = False
         super().__init__([self.preset, grid, self.text, self.image])

@@ -7,7 +7,7 @@ from mxnet.gluon import nn
 
 from ..figures import _figure, book_losses
 from ..learning import BOOK_SEED, learn_kernel
-from ._base import Figure, figure_png
+from ._base import Figure, figure_png, natural
 
 
 def weight_history():
@@ -91,7 +91,7 @@ class TrainingStepper(Figure):
                                     description='play')
         ipywidgets.jslink((self.play, 'value'), (self.slider, 'value'))
         self.text = ipywidgets.HTML()
-        self.image = ipywidgets.Image(format='png')
+        self.image = ipywidgets.Image(format='png', layout=natural())
         self._pngs = {}
         super().__init__([ipywidgets.HBox([self.play, self.slider]),
                           self.text, self.image])
@@ -140,8 +140,8 @@ class TrainingStepper(Figure):
             line = (f'<b class="d2l-loss">{self.loss_line}</b> ({book}); '
                     f'its update leaves the weights '
                     f'<b>{self._weights()}</b>')
+        self.image.value = self.picture()  # first: see `_base`
         self.text.value = f'<div class="d2l-step">{line}</div>'
-        self.image.value = self.picture()
 
     def _draw(self):
         """Losses (log scale) and weights, the first `step` in colour."""
@@ -159,6 +159,10 @@ class TrainingStepper(Figure):
         loss_ax.plot(batches, printed, 's', markersize=10,
                      markerfacecolor='none', markeredgecolor='tab:red',
                      markeredgewidth=1.5, label='printed in the book')
+        for batch, loss in self.book.items():
+            loss_ax.annotate(f'{loss:.3f}', (batch, loss), xytext=(-10, -6),
+                             textcoords='offset points', ha='right',
+                             va='center', fontsize=8, color='tab:red')
         if k:
             loss_ax.plot([k], [self.losses[k - 1]], 'o', markersize=9,
                          color='tab:blue')

@@ -7,7 +7,7 @@ from mxnet import np
 from .._validation import check_corr2d_args
 from ..cross_correlation import corr2d
 from ..figures import CELL, SHADE, _figure, _number, _rectangle, sum_text
-from ._base import Figure, figure_png
+from ._base import Figure, figure_png, natural
 
 FUNC = 'window_slider'
 
@@ -51,7 +51,7 @@ class WindowSlider(Figure):
                                     description='play')
         ipywidgets.jslink((self.play, 'value'), (self.slider, 'value'))
         self.text = ipywidgets.HTML()
-        self.image = ipywidgets.Image(format='png')
+        self.image = ipywidgets.Image(format='png', layout=natural())
         self._pngs = {}
         super().__init__([ipywidgets.HBox([self.play, self.slider]),
                           self.text, self.image])
@@ -100,11 +100,11 @@ class WindowSlider(Figure):
 
     def _update(self, change=None):
         (i, j), n = self.position, self.Y.size
+        self.image.value = self.picture()  # first: see `_base`
         self.text.value = (
             f'<div class="d2l-equation" style="font-size: 15px">'
             f'window {self.slider.value} of {n}: '
             f'<b>Y[{i}, {j}]</b> = {self.equation}</div>')
-        self.image.value = self.picture()
 
     def _draw(self):
         """Draw `X`, `K` and `Y` so far, as `plot_cross_correlation`."""
