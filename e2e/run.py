@@ -19,7 +19,17 @@ Usage (``make e2e`` runs it)::
    output; every cell whose stored output in the repository is a figure
    shows an image in the browser; the section notebook shows ``6/6``.
 5. Saves a full-page screenshot of each notebook, ``<name>.png``, into
-   the output folder, and prints a summary.
+   the output folder.
+6. Moves each widget of ``d2l_conv.widgets`` that the notebook shows,
+   found by the CSS class each adds (``d2l-window-slider``,
+   ``d2l-kernel-explorer``, ``d2l-training-stepper``): drags a slider
+   and presses arrow keys on it, picks a kernel, types into an entry.
+   After each move it checks that the picture's PNG changed and that
+   the numbers shown are right (the book's last window sums to 43, the
+   stepper prints the book's losses), and saves a screenshot of the
+   cell, ``<name>-<widget>-<n>-<move>.png``. It also checks that each
+   widget the stored notebook holds is shown live, not as its stored
+   picture. Then it prints a summary.
 
 The server and the browser are always stopped, whatever fails. Exits 1
 with a message naming each failed check, 2 if the setup fails.
@@ -28,6 +38,7 @@ with a message naming each failed check, 2 if the setup fails.
 import argparse
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -63,6 +74,16 @@ SETTINGS = {
     '@jupyterlab/apputils-extension/notification.jupyterlab-settings':
         {'fetchNews': 'false', 'checkForUpdates': False},
 }
+
+
+#: The visible notebook, in the page.
+PANEL = '.jp-NotebookPanel:not(.lm-mod-hidden)'
+WIDGET_TIMEOUT_S = 30  # one widget's answer to one move
+
+#: The widgets of `d2l_conv.widgets`: their functions, by CSS class.
+WIDGETS = {'d2l-window-slider': 'window_slider',
+           'd2l-kernel-explorer': 'kernel_explorer',
+           'd2l-training-stepper': 'training_stepper'}
 
 
 class SetupError(Exception):
@@ -299,6 +320,8 @@ def check_notebook(page, base, token, work, name, out):
                                    for cell in cells):
         failures.append(f'{name}: no cell shows {SECTION_TEXT!r}')
     screenshot(page, out / f'{Path(name).stem}.png')
+    widget_failures, moved = check_widgets(page, name, out)
+    failures += widget_failures
     saved = save_and_read(page, work / 'notebooks' / name)
     shut_down_kernels(base, token)
     counts = []
@@ -317,10 +340,211 @@ def check_notebook(page, base, token, work, name, out):
                         '2, ...: not one fresh run, top to bottom')
     shown = sum(1 for cell in cells if cell['images'])
     print(f'e2e: {name}: {len(cells)} cells run in {seconds:.1f} s, '
-          f'{shown} figures shown, '
+          f'{shown} figures shown, {moved} widgets moved, '
           f'{"ok" if not failures else f"{len(failures)} failed"}',
           flush=True)
     return failures
+
+
+#: In the page, for one widget: its picture's PNG (a SHA-256 of the
+#: bytes the browser holds), its text, and its slider's position.
+WIDGET_JS = '''async (root) => {
+  const img = root.querySelector('img.widget-image');
+  let png = null;
+  if (img && img.src) {
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const digest = await crypto.subtle.digest('SHA-256', bytes);
+    png = [...new Uint8Array(digest)].map(
+      b => b.toString(16).padStart(2, '0')).join('');
+  }
+  const handle = root.querySelector('.noUi-handle');
+  return {
+    png: png,
+    shown: !!(img && img.complete && img.naturalWidth > 0),
+    text: [...root.querySelectorAll('.widget-html-content')]
+      .map(html => html.textContent).join(' | '),
+    value: handle ? handle.getAttribute('aria-valuenow') : null,
+    max: handle ? handle.getAttribute('aria-valuemax') : null,
+  };
+}'''
+
+#: In the page: per cell, the widgets its outputs show and the images
+#: that are not a widget's (a stored picture shown instead of the view).
+WIDGET_CELLS_JS = '''(classes) => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')].map(
+  cell => ({
+    widgets: classes.filter(name => cell.querySelector('.' + name)),
+    other_images: [...cell.querySelectorAll(
+      '.jp-OutputArea-output img:not(.widget-image)')].length,
+  }))'''
+
+
+def stored_widgets(path):
+    """Per cell of the stored notebook, the widget functions it shows."""
+    cells = json.loads(path.read_text())['cells']
+    shown = []
+    for cell in cells:
+        summaries = [output.get('data', {}).get('text/plain', '')
+                     for output in cell.get('outputs', [])]
+        shown.append(sorted(
+            func for func in WIDGETS.values()
+            if any(''.join(text).startswith(f'{func}:')
+                   for text in summaries)))
+    return shown
+
+
+def products_add_up(text):
+    """Tell whether ``a×b + c×d = s`` in `text` adds up (to 1e-3)."""
+    match = re.search(r'((?:\S+×\S+ \+ )*\S+×\S+) = (\S+)', text)
+    if not match:
+        return False
+
+    def value(written):  # 3, (−1), 0.5
+        return float(written.strip('()').replace('−', '-'))
+
+    pairs = [term.split('×') for term in match.group(1).split(' + ')]
+    total = sum(value(x) * value(k) for x, k in pairs)
+    return abs(total - value(match.group(2))) <= 1e-3 * max(1, abs(total))
+
+
+class Mover:
+    """Moves one widget in the page and checks what it shows after."""
+
+    def __init__(self, page, root, stem, out):
+        self.page, self.root, self.stem, self.out = page, root, stem, out
+        self.state = self.read()
+        self.moves, self.failures = 0, []
+
+    def read(self):
+        return self.root.evaluate(WIDGET_JS)
+
+    def expect(self, move, *texts):
+        """Wait until the text holds `texts` and the PNG changed.
+
+        Each widget sends its new picture before its new text, so once
+        the text is there, the picture is the one that goes with it.
+        """
+        before = self.state['png']
+        deadline = time.monotonic() + WIDGET_TIMEOUT_S
+        while True:
+            state = self.read()
+            changed = state['png'] not in (None, before)
+            if changed and state['shown'] and all(
+                    text in state['text'] for text in texts):
+                break
+            if time.monotonic() > deadline:
+                picture = ('changed' if state['png'] != before else
+                           'unchanged')
+                self.failures.append(
+                    f'{self.stem}: after {move}, expected '
+                    f'{" and ".join(map(repr, texts))} and a new '
+                    'picture; '
+                    f'the widget shows {state["text"]!r} (picture '
+                    f'{picture})')
+                break
+            self.page.wait_for_timeout(200)
+        self.state = state
+        self.moves += 1
+        slug = re.sub(r'[^a-z0-9]+', '-', move.lower()).strip('-')
+        cell = self.root.locator('xpath=ancestor::div[contains('
+                                 'concat(" ", @class, " "), " jp-Cell ")]')
+        cell.screenshot(path=str(
+            self.out / f'{self.stem}-{self.moves}-{slug}.png'))
+        return state
+
+    def keys(self, *keys):
+        """Focus the slider's handle and press `keys`."""
+        self.root.locator('.noUi-handle').focus()
+        for key in keys:
+            self.page.keyboard.press(key)
+
+    def drag(self, fraction):
+        """Drag the slider's handle to `fraction` of its track."""
+        handle = self.root.locator('.noUi-handle').bounding_box()
+        track = self.root.locator('.noUi-base').bounding_box()
+        y = handle['y'] + handle['height'] / 2
+        mouse = self.page.mouse
+        mouse.move(handle['x'] + handle['width'] / 2, y)
+        mouse.down()
+        mouse.move(track['x'] + fraction * track['width'], y, steps=8)
+        mouse.up()
+
+
+def move_window_slider(mover):
+    """Drag to the last window, then step back with the keyboard."""
+    first, last = mover.state, mover.state['max']
+    book = last == '4.0' and '0×0 + 1×1 + 3×2 + 4×3 = 19' in first['text']
+    mover.drag(1.0)
+    state = mover.expect('drag to the last window',
+                         '4×0 + 5×1 + 7×2 + 8×3 = 43' if book else '')
+    if state['value'] != last:
+        mover.failures.append(f'{mover.stem}: dragged to the end, the '
+                              f'slider is at {state["value"]}, not {last}')
+    mover.keys('ArrowLeft')
+    mover.expect('arrow left', '3×0 + 4×1 + 6×2 + 7×3 = 37' if book else '')
+    mover.keys('Home')
+    mover.expect('home key', first['text'])
+    for state in (first, mover.state):
+        if not products_add_up(state['text']):
+            mover.failures.append(f'{mover.stem}: the products shown do '
+                                  f'not add up: {state["text"]!r}')
+
+
+def move_kernel_explorer(mover):
+    """Pick Sobel's kernel, then type a 4 into the centre entry."""
+    mover.root.locator('select').select_option('Sobel, vertical edges')
+    mover.expect('pick Sobel', 'Sobel, vertical edges', 'corr2d_fast',
+                 "the book's loop would take about")
+    entry = mover.root.locator('input[type="number"]').nth(4)  # centre
+    entry.fill('4')
+    entry.press('Enter')
+    mover.expect('type 4 in the centre entry',
+                 'K = [[1, 0, −1], [2, 4, −2], [1, 0, −1]]')
+
+
+def move_training_stepper(mover):
+    """Two arrow keys to iteration 2, then drag to iteration 10."""
+    from d2l_conv.published import BY_KEY
+    lines = BY_KEY['losses'].text.splitlines()
+    mover.keys('ArrowRight', 'ArrowRight')
+    mover.expect('two arrow keys', lines[0])  # batch 2, loss 4.949
+    mover.drag(1.0)
+    mover.expect('drag to the last iteration', lines[-1],
+                 '[[0.9895, -0.9874]]')
+
+
+MOVES = {'d2l-window-slider': move_window_slider,
+         'd2l-kernel-explorer': move_kernel_explorer,
+         'd2l-training-stepper': move_training_stepper}
+
+
+def check_widgets(page, name, out):
+    """Move every widget the notebook shows; return the failures."""
+    failures = []
+    stored = stored_widgets(NOTEBOOKS / name)
+    shown = page.evaluate(WIDGET_CELLS_JS, list(WIDGETS))
+    for i, funcs in enumerate(stored):
+        live = sorted(WIDGETS[css] for css in shown[i]['widgets']) if \
+            i < len(shown) else []
+        if funcs != live:
+            failures.append(f'{name}: cell {i} should show {funcs} live, '
+                            f'but shows {live}')
+        if funcs and shown[i]['other_images']:
+            failures.append(f'{name}: cell {i} shows its stored picture '
+                            'beside (or instead of) the widget')
+    moved = 0
+    for css, move in MOVES.items():
+        found = page.locator(f'{PANEL} .{css}')
+        for n in range(found.count()):
+            stem = f'{Path(name).stem}-{css[4:]}' + (f'{n}' if n else '')
+            mover = Mover(page, found.nth(n), stem, out)
+            if not mover.state['shown']:
+                failures.append(f'{stem}: the widget shows no picture')
+                continue
+            move(mover)
+            failures += mover.failures
+            moved += 1
+    return failures, moved
 
 
 def save_and_read(page, path):

@@ -1,0 +1,361 @@
+"""`d2l_conv.widgets`: the figures a learner can move, driven from Python.
+
+Each widget is moved by setting its controls' values, as the browser
+does; the tests read back what it shows (text, picture, arrays) and
+check it against the package's functions and the book's record.
+"""
+
+import base64
+import io
+import json
+import pathlib
+
+import mxnet as mx
+import nbformat
+import numpy as onp
+import pytest
+from conftest import run_python
+from mxnet import autograd, np
+from mxnet.gluon import nn
+from PIL import Image
+from scipy.signal import correlate2d
+
+import d2l_conv as d2l
+from d2l_conv import widgets
+from d2l_conv.published import BY_KEY, printed_form
+
+NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / 'notebooks'
+BOOK_X = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+BOOK_K = [[0, 1], [2, 3]]
+
+
+def decode(png):
+    """Return a PNG's pixels as an array (raises if it is no PNG)."""
+    image = Image.open(io.BytesIO(png))
+    assert image.format == 'PNG'
+    return onp.asarray(image.convert('RGB'))
+
+
+def test_the_package_does_not_import_widgets_but_widgets_imports_them():
+    done = run_python('''
+        import sys
+        import d2l_conv
+        print('ipywidgets' in sys.modules, 'matplotlib' in sys.modules)
+        from d2l_conv import widgets
+        print('ipywidgets' in sys.modules, callable(widgets.window_slider))
+        ''')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ['False', 'False', 'True', 'True']
+
+
+# 6.2.1: window_slider
+
+
+def test_window_slider_walks_the_books_windows_to_43():
+    w = widgets.window_slider()
+    Y = d2l.corr2d(np.array(BOOK_X), np.array(BOOK_K)).asnumpy()
+    assert (w.slider.min, w.slider.max) == (1, 4)
+    equations = ['0×0 + 1×1 + 3×2 + 4×3 = 19', '1×0 + 2×1 + 4×2 + 5×3 = 25',
+                 '3×0 + 4×1 + 6×2 + 7×3 = 37', '4×0 + 5×1 + 7×2 + 8×3 = 43']
+    pictures = set()
+    for n, equation in enumerate(equations, start=1):
+        w.slider.value = n
+        i, j = w.position
+        assert (i, j) == divmod(n - 1, 2)
+        assert w.total == Y[i, j]
+        assert w.equation == equation
+        assert f'Y[{i}, {j}]</b> = {equation}' in w.text.value
+        shown = w.Y_shown.reshape(-1)
+        assert shown[:n].tolist() == Y.reshape(-1)[:n].tolist()
+        assert onp.isnan(shown[n:]).all()  # not yet filled in
+        decode(w.image.value)
+        pictures.add(w.image.value)
+    assert len(pictures) == 4  # each window its own picture
+    assert w.summary().endswith('Y[1, 1] = 4×0 + 5×1 + 7×2 + 8×3 = 43')
+
+
+@pytest.mark.parametrize('X, K', [
+    (d2l.edge_image(), d2l.edge_kernel()),
+    (onp.random.default_rng(0).standard_normal((5, 4)),
+     onp.random.default_rng(1).standard_normal((2, 3))),
+    ([[1, 2, 3]], [[1]]),
+])
+def test_window_slider_sums_equal_corr2d_at_its_windows(X, K):
+    w = widgets.window_slider(X, K)
+    Y = d2l.corr2d(X, K).asnumpy()
+    assert w.slider.max == Y.size
+    # the corners and a window inside (each one is drawn: 0.1 s)
+    for n in sorted({1, Y.shape[1], Y.size // 2 + 1, Y.size}):
+        w.slider.value = n
+        onp.testing.assert_allclose(w.total, Y[w.position], rtol=1e-5,
+                                    atol=1e-6)
+        assert w.equation.count('×') == onp.size(K)
+
+
+def test_window_slider_writes_negative_factors_in_parentheses():
+    w = widgets.window_slider([[0, 1, 2], [3, 4, 5]], [[1, -1]])
+    assert w.equation == '0×1 + 1×(−1) = −1'
+
+
+@pytest.mark.parametrize('X, K, error, message', [
+    ([[1, 2]], [[1], [2]], ValueError, 'window_slider: kernel K of shape'),
+    ('abc', None, TypeError, 'window_slider: X must be a 2-D numeric'),
+    ([[1, 2], [3, 4]], [], ValueError, 'window_slider: K must be a 2-D'),
+    (onp.ones((13, 4)), [[1]], ValueError,
+     r'window_slider: X of shape \(13, 4\) is too large to draw'),
+])
+def test_window_slider_refuses_bad_input_clearly(X, K, error, message):
+    with pytest.raises(error, match=message):
+        widgets.window_slider(X, K)
+
+
+# 6.2.3: kernel_explorer
+
+
+@pytest.fixture(scope='module')
+def explorer():
+    return widgets.kernel_explorer()
+
+
+def enabled(w):
+    return [[not entry.disabled for entry in row] for row in w.entries]
+
+
+def test_kernel_explorer_starts_on_the_photograph_with_the_section_kernel(
+        explorer):
+    w = explorer
+    w.preset.value = w.preset.options[0]
+    assert w.X.shape == (600, 512)
+    assert w.preset.value == 'K = [[1, −1]]'
+    assert w.kernel.tolist() == [[1, -1]]
+    assert enabled(w) == [[True, True, False], [False] * 3, [False] * 3]
+    assert [w.entries[0][0].value, w.entries[0][1].value] == [1, -1]
+    assert w.output.shape == (600, 511)
+    assert decode(w.image.value).shape == (600, 511, 3)  # a pixel each
+
+
+def test_every_preset_shows_corr2d_fast_of_its_kernel(explorer):
+    w = explorer
+    X = w.X.asnumpy()
+    pictures = []
+    for name in w.preset.options:
+        w.preset.value = name
+        K = widgets.PRESETS[name]
+        if K is not None:
+            assert w.kernel.tolist() == K.tolist()
+        onp.testing.assert_allclose(
+            w.output, d2l.corr2d_fast(w.X, w.kernel).asnumpy(), atol=1e-5)
+        onp.testing.assert_allclose(
+            w.output, correlate2d(X, w.kernel, mode='valid'), atol=1e-4)
+        H, W = w.output.shape
+        assert f'{H} x {W} outputs' in w.text.value
+        pictures.append(w.image.value)
+    # 2 the section's, 3 the exercises', Sobel's, and your own, which
+    # starts from the kernel shown before it (Sobel's)
+    assert len(set(pictures)) == len(pictures) - 1 == 6
+    assert pictures[-1] == pictures[-2]
+
+
+def test_editing_an_entry_updates_the_output_and_the_picture(explorer):
+    w = explorer
+    w.preset.value = 'Sobel, vertical edges'
+    before = w.image.value
+    w.entries[1][1].value = 4.0  # the centre: Sobel plus 4 times identity
+    K = onp.array([[1, 0, -1], [2, 4, -2], [1, 0, -1]], dtype='float32')
+    assert w.kernel.tolist() == K.tolist()
+    assert w.edited and w.label == 'K = [[1, 0, −1], [2, 4, −2], [1, 0, −1]]'
+    onp.testing.assert_allclose(
+        w.output, d2l.corr2d_fast(w.X, K).asnumpy(), atol=1e-5)
+    assert w.image.value != before
+    assert w.label in w.text.value
+    assert w.summary() == ('kernel_explorer: K = [[1, 0, −1], [2, 4, −2], '
+                           '[1, 0, −1]] (3 x 3), output 598 x 510')
+
+
+def test_an_edited_preset_keeps_its_shape(explorer):
+    w = explorer
+    w.preset.value = 'K.T = [[1], [−1]]'
+    w.entries[1][0].value = -2.0
+    assert w.kernel.tolist() == [[1], [-2]]
+    assert w.output.shape == (599, 512)
+    onp.testing.assert_allclose(
+        w.output[:, :3], (w.X[:-1, :3] - 2 * w.X[1:, :3]).asnumpy(),
+        atol=1e-5)
+
+
+def test_your_own_frees_all_nine_entries_from_the_kernel_shown(explorer):
+    w = explorer
+    w.preset.value = 'K = [[1, −1]]'
+    w.preset.value = widgets.kernels.YOUR_OWN
+    assert enabled(w) == [[True] * 3] * 3
+    assert w.kernel.tolist() == [[1, -1, 0], [0, 0, 0], [0, 0, 0]]
+    w.entries[2][2].value = 0.5
+    assert w.kernel[2, 2] == 0.5 and w.output.shape == (598, 510)
+    onp.testing.assert_allclose(
+        w.output, d2l.corr2d_fast(w.X, w.kernel).asnumpy(), atol=1e-5)
+
+
+def test_the_box_blur_is_drawn_as_pixels_and_disables_the_entries(
+        explorer):
+    w = explorer
+    w.preset.value = 'box blur, 9 x 9 ones / 81'
+    assert w.kernel.shape == (9, 9) and enabled(w) == [[False] * 3] * 3
+    gray = onp.asarray(Image.open(io.BytesIO(w.image.value)))
+    assert gray.ndim == 2  # grayscale, 0 black, 1 white
+    onp.testing.assert_allclose(gray / 255, w.output, atol=1 / 255)
+    assert 'gray' in w.text.value
+
+
+def test_a_signed_output_is_red_where_positive_blue_where_negative(explorer):
+    w = explorer
+    w.preset.value = 'K = [[1, −1]]'
+    rgb = decode(w.image.value).astype(int)
+    for at, colour in [(onp.argmax(w.output), 0), (onp.argmin(w.output), 2),
+                       (onp.argmin(abs(w.output)), None)]:
+        pixel = rgb[onp.unravel_index(at, w.output.shape)]
+        if colour is None:  # 0: white
+            assert pixel.min() > 240
+        else:  # the strongest: red, or blue
+            assert pixel[colour] > pixel.max() - 1 > pixel.min() + 50
+
+
+def test_a_non_finite_entry_is_refused_in_the_widget(explorer):
+    w = explorer
+    w.preset.value = 'Laplacian (5-point)'
+    before, kernel = w.image.value, w.kernel.copy()
+    w.entries[0][0].value = float('nan')
+    assert 'kernel_explorer: every entry must be a finite number' in \
+        w.text.value
+    assert w.image.value == before
+    assert w.kernel.tolist() == kernel.tolist()
+
+
+def test_the_loop_estimate_is_the_measured_cost_per_output(explorer):
+    w = explorer
+    w.preset.value = 'Sobel, vertical edges'
+    assert 0 < w.loop_s_per_output < 0.1
+    assert 0 < w.fast_s <= w.update_s
+    assert "the book's loop would take about" in w.text.value
+
+
+@pytest.mark.parametrize('X, error, message', [
+    (onp.ones((8, 20)), ValueError,
+     r'kernel_explorer: kernel K of shape \(9, 9\) does not fit'),
+    ('photo', TypeError, 'kernel_explorer: X must be a 2-D numeric'),
+    (onp.ones(20), ValueError, 'kernel_explorer: X must be a 2-D array'),
+])
+def test_kernel_explorer_refuses_bad_input_clearly(X, error, message):
+    with pytest.raises(error, match=message):
+        widgets.kernel_explorer(X)
+
+
+# 6.2.4: training_stepper
+
+
+@pytest.fixture(scope='module')
+def stepper():
+    return widgets.training_stepper()
+
+
+def test_the_stepper_prints_the_books_losses(stepper):
+    lines = []
+    for k in range(2, 11, 2):
+        stepper.slider.value = k
+        lines.append(stepper.loss_line)
+        assert stepper.loss_line in stepper.text.value
+    assert '\n'.join(lines) == BY_KEY['losses'].text
+
+
+def test_the_stepper_ends_on_the_books_kernel(stepper):
+    stepper.slider.value = 10
+    kernel = np.array(stepper.weights[-1].reshape(1, 2))
+    assert printed_form(repr(kernel)) == printed_form(
+        BY_KEY['learned_kernel'].text)
+
+
+@pytest.mark.parametrize('k', [1, 3, 10])
+def test_the_weights_are_those_after_each_update(stepper, k):
+    kernel, losses = d2l.learn_kernel(num_iters=k)
+    onp.testing.assert_array_equal(stepper.weights[k],
+                                   kernel.asnumpy().reshape(-1))
+    assert stepper.losses[:k] == losses
+
+
+def test_each_step_shows_its_own_picture_and_text(stepper):
+    seen = set()
+    for k in range(11):
+        stepper.slider.value = k
+        decode(stepper.image.value)
+        seen.add((stepper.image.value, stepper.text.value))
+    assert len(seen) == 11
+    stepper.slider.value = 0
+    assert 'before training' in stepper.text.value
+    assert stepper.loss_line is None
+
+
+def test_the_stepper_leaves_mxnets_generator_as_a_fresh_process(stepper):
+    mx.random.seed(123)  # a caller's seed, and a draw
+    np.random.uniform(size=5)
+    again = widgets.training_stepper()
+    assert again.losses == stepper.losses  # seeded: the book's run
+    # The book's own 6.2.4 cell, after the widget: no seed of its own.
+    conv2d = nn.Conv2D(1, kernel_size=(1, 2))
+    conv2d.initialize()
+    X = d2l.edge_image().reshape((1, 1, 6, 8))
+    Y = d2l.detect_edges().reshape((1, 1, 6, 7))
+    printed = []
+    for i in range(10):
+        with autograd.record():
+            Y_hat = conv2d(X)
+            l = (Y_hat - Y) ** 2  # noqa: E741 (the book's name)
+        l.backward()
+        conv2d.weight.data()[:] -= 3e-2 * conv2d.weight.grad()
+        if (i + 1) % 2 == 0:
+            printed.append('batch %d, loss %.3f' % (i + 1, l.sum()))
+    assert '\n'.join(printed) == BY_KEY['losses'].text
+
+
+@pytest.mark.parametrize('make, move', [
+    (widgets.window_slider, lambda w: setattr(w.slider, 'value', 3)),
+    (widgets.training_stepper, lambda w: setattr(w.slider, 'value', 3)),
+    (lambda: widgets.kernel_explorer(onp.ones((12, 12))),
+     lambda w: setattr(w.entries[0][0], 'value', 2.0)),
+], ids=['window_slider', 'training_stepper', 'kernel_explorer'])
+def test_each_widget_sends_its_picture_before_its_text(make, move):
+    # A frontend that shows the new text then holds the new picture.
+    w = make()
+    sent = []
+    w.image.observe(lambda change: sent.append('image'), names='value')
+    w.text.observe(lambda change: sent.append('text'), names='value')
+    move(w)
+    assert sent == ['image', 'text']
+
+
+# What a stored notebook keeps
+
+
+@pytest.mark.parametrize('make', [
+    widgets.window_slider, widgets.training_stepper,
+    lambda: widgets.kernel_explorer(onp.ones((12, 12)))],
+    ids=['window_slider', 'training_stepper', 'kernel_explorer'])
+def test_each_widget_leaves_a_picture_and_a_summary(make):
+    w = make()
+    data = w._repr_mimebundle_()
+    assert data['application/vnd.jupyter.widget-view+json']['model_id'] == \
+        w.model_id
+    assert data['text/plain'] == w.summary() and 'Figure' not in repr(w)
+    decode(base64.b64decode(data['image/png']))
+    assert w.css_class.startswith('d2l-') and w.css_class in w._dom_classes
+
+
+def test_the_photograph_notebook_stores_the_explorer_with_its_picture():
+    notebook = nbformat.read(NOTEBOOKS / 'photograph.ipynb', as_version=4)
+    cells = [cell for cell in notebook.cells if cell.cell_type == 'code'
+             and 'kernel_explorer(' in cell.source]
+    assert len(cells) == 1
+    (output,) = cells[0].outputs
+    assert output['data']['text/plain'] == (
+        'kernel_explorer: K = [[1, −1]] (1 x 2), output 600 x 511')
+    decode(base64.b64decode(output['data']['image/png']))
+    assert 'application/vnd.jupyter.widget-view+json' in output['data']
+    json.dumps(notebook)  # nothing but JSON
