@@ -209,3 +209,15 @@ def test_the_notebook_ends_checking_itself_then_the_package():
     assert 'reproduce()' in last[1]
     for cell in code_cells()[-2:]:
         assert '6/6' in stored_text(cell) and '✗' not in stored_text(cell)
+
+
+def test_the_widgets_follow_their_subsections_book_cells():
+    cells = code_cells()
+    book = [cells.index(cell) for cell in book_cells(cells)]
+    assert 'from d2l_conv import widgets' in cells[0]['source']
+    # 6.2.1: right after the book's `corr2d(X, K)`
+    assert cells[book[1] + 1]['source'].strip() == 'widgets.window_slider()'
+    # 6.2.4: after its last book cell
+    stepper = [i for i, cell in enumerate(cells)
+               if cell['source'].strip() == 'widgets.training_stepper()']
+    assert len(stepper) == 1 and book[-1] < stepper[0]
