@@ -111,24 +111,32 @@ def test_this_environment_equals_the_lock(tmp_path):
     lock's MXNet pin is swapped for that release's, as the matrix
     installs it.
     """
+    assert lockfile.mismatches(expected_lock(tmp_path),
+                               EXPECTED_MXNET) == []
+
+
+def expected_lock(tmp_path):
+    """The lock this environment was installed from (see above)."""
     name, _, version = EXPECTED_MXNET.partition('==')
-    lock = LOCK
-    if version:
-        lock = tmp_path / 'requirements.lock'
-        lock.write_text(lockfile.with_mxnet(LOCK, name, version,
-                                            MATRIX_LOCK))
-    assert lockfile.mismatches(lock, EXPECTED_MXNET) == []
+    if not version:
+        return LOCK
+    lock = tmp_path / 'requirements.lock'
+    lock.write_text(lockfile.with_mxnet(LOCK, name, version, MATRIX_LOCK))
+    return lock
 
 
-def test_another_mxnet_build_than_the_one_asked_for_is_reported():
+def test_another_mxnet_build_than_the_one_asked_for_is_reported(tmp_path):
     installed = lockfile.installed_builds()
     assert list(installed) == [EXPECTED_MXNET.split('==')[0]]
     other = 'mxnet-cu112' if 'mxnet' in installed else 'mxnet'
-    assert lockfile.mismatches(LOCK, other) == [
+    lock = expected_lock(tmp_path)
+    assert lockfile.mismatches(lock, other) == [
         f'the MXNet build expected is {other}; installed: '
         + ', '.join(f'{n}=={v}' for n, v in installed.items())]
     version = next(iter(installed.values()))
-    assert lockfile.mismatches(LOCK, f'{other}=={version}') != []
+    assert lockfile.mismatches(lock, f'{other}=={version}') != []
+    assert lockfile.mismatches(lock, EXPECTED_MXNET.split('==')[0]
+                               + '==0.1') != []
 
 
 def test_two_mxnet_builds_are_reported(tmp_path):
