@@ -6,7 +6,9 @@ the d2l_conv wheel (built once, from a copy of the tree) beside a stand-in
 cannot import without a driver), and where no MXNet is installed. Every
 package comes from uv's cache after the first run, which fetches
 setuptools (for the build) and index metadata: the module takes about
-15 s on 2 cores. Marked ``install``; ``-m 'not install'`` leaves it out.
+13 s on one core (``-n0``; measured with ``pytest tests/test_install.py
+-n0 --durations=5``). Marked ``install``; ``-m 'not install'`` leaves it
+out.
 """
 
 import base64
