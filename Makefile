@@ -14,20 +14,38 @@ PYTHON ?=
 LINT_DIRS := d2l_conv tests $(wildcard benchmarks tools e2e)
 # make lab's options, e.g. make lab LAB_ARGS='--headless --port 8888'
 LAB_ARGS ?=
-# The MXNet build to install from the lock: mxnet (CPU, the default),
-# mxnet-cu112 or mxnet-cu117; each is an extra of setup.cfg.
+# The MXNet build to install from the lock, each an extra of setup.cfg:
+# mxnet (CPU, the default; extra cpu), mxnet-cu112 or mxnet-cu117 (GPU;
+# extras cu112, cu117), e.g. make reproduce MXNET=mxnet-cu117.
 MXNET ?= mxnet
+MXNET_BUILDS := mxnet mxnet-cu112 mxnet-cu117
+ifneq ($(words $(MXNET)) $(filter $(MXNET_BUILDS),$(MXNET)),1 $(MXNET))
+$(error MXNET=$(MXNET) is not a build the lock holds: use mxnet (CPU, the default), mxnet-cu112 (CUDA 11.2) or mxnet-cu117 (CUDA 11.7))
+endif
 comma := ,
 MXNET_EXTRA := $(if $(filter mxnet,$(MXNET)),cpu,$(patsubst mxnet-%,%,$(MXNET)))
+# The lean set's stamp names the build, so that choosing another reinstalls.
+BASE := $(VENV)/.base-$(MXNET)
+# make test-matrix: the releases to run (default: all it knows).
+MATRIX ?=
 
-.PHONY: reproduce test lint lab e2e lock venv clean notebooks figures bench
+.PHONY: reproduce test lint lab e2e lock venv clean notebooks figures bench \
+    test-matrix
 
-reproduce: $(VENV)/.base
+reproduce: $(BASE)
 	$(BIN)/python -m d2l_conv
 
 test: $(VENV)/.test
 	@$(MAKE) --no-print-directory lint
-	$(BIN)/python -m pytest
+	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest
+
+# The suite on each MXNet release supported (1.7.0.post2 to 1.9.1, CPU),
+# each in its own venv under .venv-matrix/, all else from the lock; checks
+# that 1.6.0 is refused; rewrites the README's table. MATRIX=1.9.0 runs one.
+test-matrix: $(UV)
+	@python=$$(sh tools/find-python.sh $(UV) "$(PYTHON)") || exit 1; \
+	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \
+	"$$python" tools/matrix.py run $(UV) "$$python" $(MATRIX)
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check --no-cache --line-length 79 \
@@ -42,7 +60,7 @@ lab: $(VENV)/.lab
 e2e: $(VENV)/.e2e
 	$(BIN)/python e2e/run.py --out e2e-out
 
-venv: $(VENV)/.base
+venv: $(BASE)
 
 # Re-resolve every pin (all extras, every platform) from setup.cfg.
 lock: $(UV)
@@ -50,42 +68,52 @@ lock: $(UV)
 	    --generate-hashes --python-version 3.11 \
 	    --custom-compile-command 'make lock' --output-file $(LOCK)
 	python3 tools/lockfile.py stamp $(LOCK)
+	python3 tools/matrix.py lock $(UV)
 
 $(UV): tools/uv-requirements.txt tools/bootstrap-uv.sh
 	@sh tools/bootstrap-uv.sh $(UV_DIR)
 	@touch $@
 
 # The lean set: what make reproduce needs. Refuses a stale lock, builds the
-# venv with a Python 3.11 found where uv looks, installs from the lock with
-# its hashes checked, then checks the venv equals the lock.
-$(VENV)/.base: setup.cfg setup.py $(LOCK) $(UV)
+# venv with a Python 3.11 found where uv looks, uninstalls any other MXNet
+# build (each installs the same mxnet/ package, so one must never be
+# installed over another), installs from the lock with its hashes checked,
+# then checks the venv equals the lock, with MXNET its one MXNet build.
+$(BASE): setup.cfg setup.py $(LOCK) $(UV)
 	@python=$$(sh tools/find-python.sh $(UV) "$(PYTHON)") || exit 1; \
 	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \
 	$(BIN)/python -c '' 2>/dev/null || \
 	    $(UV) venv --quiet --clear --python "$$python" $(VENV) || exit 1
+	@rm -f $(VENV)/.base-*
+	@others=$$($(BIN)/python tools/lockfile.py builds | grep -vx '$(MXNET)'); \
+	if [ -n "$$others" ]; then \
+	    echo "make: uninstalling" $$others "before installing $(MXNET)"; \
+	    $(UV) pip uninstall --quiet --python $(BIN)/python $$others || exit 1; \
+	fi
 	$(call install,.[$(MXNET_EXTRA)])
 	@touch $@
 
-$(VENV)/.test: $(VENV)/.base
+$(VENV)/.test: $(BASE)
 	$(call install,.[$(MXNET_EXTRA)$(comma)test])
 	@touch $@
 
-$(VENV)/.lab: $(VENV)/.base
+$(VENV)/.lab: $(BASE)
 	$(call install,.[$(MXNET_EXTRA)$(comma)lab])
 	@touch $@
 
-$(VENV)/.e2e: $(VENV)/.base
+$(VENV)/.e2e: $(BASE)
 	$(call install,.[$(MXNET_EXTRA)$(comma)e2e])
 	@touch $@
 
 define install
 	$(UV) pip install --quiet --python $(BIN)/python --verify-hashes \
 	    --constraint $(LOCK) --editable '$(1)'
-	@$(BIN)/python tools/lockfile.py verify $(LOCK)
+	@$(BIN)/python tools/lockfile.py verify $(LOCK) $(MXNET)
 endef
 
 clean:
-	rm -rf $(VENV) $(UV_DIR) build *.egg-info figures-out e2e-out
+	rm -rf $(VENV) $(UV_DIR) .venv-matrix build *.egg-info figures-out \
+	    e2e-out
 
 # Re-run the notebooks in place so their stored outputs (which nbval checks
 # and GitHub shows) are current.
@@ -96,7 +124,7 @@ notebooks: $(VENV)/.test
 
 # Draw the section's four figures (PNG and SVG) into figures-out/, which git
 # ignores, and copy the two the README shows into docs/figures/.
-figures: $(VENV)/.base
+figures: $(BASE)
 	$(BIN)/python -m d2l_conv --figures figures-out
 	mkdir -p docs/figures
 	cp figures-out/cross_correlation.png figures-out/edge_detection.png \

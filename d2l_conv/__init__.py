@@ -15,15 +15,19 @@ not that line has run; the book's own call afterwards changes nothing.
 It imports nothing heavy beyond MXNet: matplotlib is imported only when
 `d2l_conv.figures` is first used, and scipy never.
 
-MXNet 1.9.1 needs ``numpy<1.24``; with a newer NumPy the import raises an
-`ImportError` that says so.
+d2l_conv runs on MXNet 1.7 to 1.9.1, any build (CPU or ``mxnet-cuXX``),
+which it does not install (see the README's "Your MXNet"). Without one,
+with another version, or with ``numpy>=1.24`` (MXNet 1.x needs
+``numpy<1.24``) the import raises one `ImportError` saying what to
+install.
 """
 
-from ._compat import check_numpy
+from ._compat import check_numpy, import_mxnet
 
 check_numpy()
+import_mxnet()
 
-from mxnet import npx  # noqa: E402 (after the NumPy check)
+from mxnet import npx  # noqa: E402 (after the version checks)
 
 npx.set_np()
 

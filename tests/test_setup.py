@@ -1,5 +1,6 @@
 """The set-up the README's two commands do: Python discovery and the lock."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,10 @@ sys.path.insert(0, str(ROOT / 'tools'))
 import lockfile  # noqa: E402
 
 LOCK = ROOT / 'requirements.lock'
+MATRIX_LOCK = ROOT / 'tools' / 'mxnet-matrix.lock'
+#: The MXNet build this environment should hold: `make test` sets it to
+#: its MXNET (e.g. mxnet-cu117), `make test-matrix` to mxnet==VERSION.
+EXPECTED_MXNET = os.environ.get('D2L_CONV_MXNET', 'mxnet')
 FIND_PYTHON = ROOT / 'tools' / 'find-python.sh'
 UV = ROOT / '.uv' / 'bin' / 'uv'
 
@@ -89,6 +94,8 @@ def test_other_setup_cfg_edits_keep_the_lock_fresh(tmp_path):
 def test_the_lock_pins_the_working_set_with_hashes():
     pins = lockfile.locked_versions(LOCK)
     assert pins['mxnet'] == [('1.9.1', '')]
+    assert pins['mxnet-cu112'] == [('1.9.1', '')]
+    assert pins['mxnet-cu117'] == [('1.9.1', '')]
     assert pins['numpy'] == [('1.23.5', '')]
     assert pins['numba'] == [('0.60.0', '')]
     lines = LOCK.read_text().splitlines()
@@ -97,8 +104,93 @@ def test_the_lock_pins_the_working_set_with_hashes():
             assert lines[i + 1].strip().startswith('--hash=sha256:'), line
 
 
-def test_this_environment_equals_the_lock():
-    assert lockfile.mismatches(LOCK) == []
+def test_this_environment_equals_the_lock(tmp_path):
+    """The lock, with the MXNet build `make` was asked for.
+
+    Under `make test-matrix` (``D2L_CONV_MXNET=mxnet==1.7.0.post2``) the
+    lock's MXNet pin is swapped for that release's, as the matrix
+    installs it.
+    """
+    assert lockfile.mismatches(expected_lock(tmp_path),
+                               EXPECTED_MXNET) == []
+
+
+def expected_lock(tmp_path):
+    """The lock this environment was installed from (see above)."""
+    name, _, version = EXPECTED_MXNET.partition('==')
+    if not version:
+        return LOCK
+    lock = tmp_path / 'requirements.lock'
+    lock.write_text(lockfile.with_mxnet(LOCK, name, version, MATRIX_LOCK))
+    return lock
+
+
+def test_another_mxnet_build_than_the_one_asked_for_is_reported(tmp_path):
+    installed = lockfile.installed_builds()
+    assert list(installed) == [EXPECTED_MXNET.split('==')[0]]
+    other = 'mxnet-cu112' if 'mxnet' in installed else 'mxnet'
+    lock = expected_lock(tmp_path)
+    assert lockfile.mismatches(lock, other) == [
+        f'the MXNet build expected is {other}; installed: '
+        + ', '.join(f'{n}=={v}' for n, v in installed.items())]
+    version = next(iter(installed.values()))
+    assert lockfile.mismatches(lock, f'{other}=={version}') != []
+    assert lockfile.mismatches(lock, EXPECTED_MXNET.split('==')[0]
+                               + '==0.1') != []
+
+
+def test_two_mxnet_builds_are_reported(tmp_path):
+    # a second build, as metadata only: what `pip install mxnet-cu117`
+    # over the CPU build leaves behind
+    site = tmp_path / 'site'
+    info = site / 'mxnet_cu117-1.9.1.dist-info'
+    info.mkdir(parents=True)
+    (info / 'METADATA').write_text(
+        'Metadata-Version: 2.1\nName: mxnet-cu117\nVersion: 1.9.1\n')
+    done = subprocess.run(
+        [sys.executable, str(ROOT / 'tools' / 'lockfile.py'), 'verify',
+         str(LOCK)], env={**os.environ, 'PYTHONPATH': str(site)},
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert 'more than one MXNet build is installed (' in done.stderr
+    assert 'mxnet-cu117==1.9.1' in done.stderr
+
+
+def test_the_lock_with_another_mxnet_release_pins_only_that_one():
+    text = lockfile.with_mxnet(LOCK, 'mxnet', '1.7.0.post2', MATRIX_LOCK)
+    lock_lines = LOCK.read_text().splitlines()
+    pins = [line for line in text.splitlines() if line.startswith('mxnet')]
+    assert pins == ['mxnet==1.7.0.post2 \\']
+    hashes = text.split('mxnet==1.7.0.post2 \\\n', 1)[1].splitlines()
+    assert hashes[0].strip().startswith('--hash=sha256:')
+    # every other pin, hashes and all, as the lock has it
+    others = [line for line in lock_lines
+              if line[:1].isalnum() and not line.startswith('mxnet')]
+    assert others == [line for line in text.splitlines()
+                      if line[:1].isalnum() and
+                      not line.startswith('mxnet')]
+    assert 'numpy==1.23.5 \\' in others
+
+
+def test_the_lock_with_a_gpu_build_takes_it_from_the_lock():
+    text = lockfile.with_mxnet(LOCK, 'mxnet-cu117', '1.9.1')
+    pins = [line for line in text.splitlines() if line.startswith('mxnet')]
+    assert pins == ['mxnet-cu117==1.9.1 \\']
+
+
+def test_an_mxnet_release_no_lock_pins_is_refused():
+    with pytest.raises(ValueError, match='with_mxnet: .*pins mxnet==1.5.0'):
+        lockfile.with_mxnet(LOCK, 'mxnet', '1.5.0', MATRIX_LOCK)
+
+
+def test_the_matrix_lock_pins_each_release_it_runs_with_hashes():
+    sys.path.insert(0, str(ROOT / 'tools'))
+    import matrix
+    for version in matrix.REFUSED + matrix.SUPPORTED:
+        block = (lockfile.pin_block(LOCK, 'mxnet', version)
+                 or lockfile.pin_block(MATRIX_LOCK, 'mxnet', version))
+        assert block, version
+        assert block[1].strip().startswith('--hash=sha256:')
 
 
 def test_an_unlocked_version_is_reported(tmp_path):

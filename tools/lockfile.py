@@ -10,8 +10,15 @@ Usage (stdlib only, so any Python 3 runs ``stamp`` and ``check``)::
 
     python tools/lockfile.py stamp LOCK    # record setup.cfg's digest
     python tools/lockfile.py check LOCK    # exit 1 if LOCK is stale
-    python tools/lockfile.py verify LOCK   # exit 1 unless this Python's
-                                           # environment equals LOCK
+    python tools/lockfile.py verify LOCK [MXNET]
+        # exit 1 unless this Python's environment equals LOCK, with exactly
+        # one MXNet build installed: MXNET (a name, e.g. mxnet-cu117, or
+        # name==version) when given
+    python tools/lockfile.py builds        # print the MXNet builds installed
+
+The lock pins every MXNet build ``make`` can install (``mxnet``,
+``mxnet-cu112``, ``mxnet-cu117``); an environment holds one of them, the
+one ``make MXNET=...`` chose, and ``verify`` demands no other.
 """
 
 import configparser
@@ -25,6 +32,10 @@ SETUP_CFG = ROOT / 'setup.cfg'
 DIGEST_PREFIX = '# setup.cfg requirements digest: '
 #: Installed, but not from the lock: the project itself (editable).
 PROJECT = 'd2l-conv'
+#: The distributions that install the `mxnet` package: the CPU build and
+#: its CUDA and MKL variants. Two of them in one environment overwrite
+#: each other's files.
+BUILD = re.compile(r'mxnet(-(cu\d+(mkl)?|mkl|native))?')
 
 
 def _lines(text):
@@ -116,8 +127,25 @@ def _marker_holds(marker):
     return Marker(marker).evaluate()
 
 
-def mismatches(lock):
-    """Return how this environment differs from `lock`, one line each."""
+def installed_builds():
+    """Return the MXNet builds installed here, ``{name: version}``."""
+    from importlib import metadata
+    builds = {}
+    for dist in metadata.distributions():
+        name = _normalise(dist.metadata['Name'] or '')
+        if BUILD.fullmatch(name):
+            builds[name] = dist.version
+    return dict(sorted(builds.items()))
+
+
+def mismatches(lock, mxnet=None):
+    """Return how this environment differs from `lock`, one line each.
+
+    Every installed distribution must be pinned by `lock`, at a version it
+    pins, and at most one MXNet build may be installed: `mxnet` (a name
+    such as ``'mxnet-cu117'``, or ``'name==version'``) when given. The
+    builds `lock` pins but this environment lacks are not demanded.
+    """
     from importlib import metadata
     pins = locked_versions(lock)
     problems = []
@@ -133,22 +161,87 @@ def mismatches(lock):
         elif dist.version not in allowed:
             problems.append(f'{name}=={dist.version} is installed; the lock '
                             f'pins {" or ".join(allowed)}')
-    return sorted(problems)
+    builds = installed_builds()
+    found = ', '.join(f'{n}=={v}' for n, v in builds.items()) or 'none'
+    if len(builds) > 1:
+        problems.append(f'more than one MXNet build is installed ({found}); '
+                        'each installs the same mxnet/ package')
+    if mxnet:
+        name, _, version = mxnet.partition('==')
+        name = _normalise(name)
+        if builds.get(name) is None or (version and
+                                        builds[name] != version):
+            problems.append(f'the MXNet build expected is {mxnet}; '
+                            f'installed: {found}')
+    return sorted(set(problems))
+
+
+def _blocks(text):
+    """Split lock text into ``(name, lines)`` blocks, one per pin.
+
+    A block is a pin line and the hash and comment lines that follow it;
+    the header comes first, with the name None.
+    """
+    blocks = [(None, [])]
+    for line in text.splitlines():
+        if line[:1].isalnum():
+            name = re.split(r'[=<>!~; \\]', line, maxsplit=1)[0]
+            blocks.append((_normalise(name), []))
+        blocks[-1][1].append(line)
+    return blocks
+
+
+def pin_block(lock, name, version):
+    """Return the lines pinning `name` at `version` in `lock`, or None."""
+    for block, lines in _blocks(Path(lock).read_text(encoding='utf-8')):
+        if block == _normalise(name) and lines[0].startswith(
+                f'{lines[0].split("==")[0]}=={version} '):
+            return lines
+    return None
+
+
+def with_mxnet(lock, name, version, *sources):
+    """Return the text of `lock` with one MXNet build, `name`==`version`.
+
+    Every MXNet build's pin is dropped and the one asked for put in its
+    place, with its hashes, taken from `lock` or from the first of
+    `sources` (more lock files) that pins it: what ``make test-matrix``
+    installs a version with. Raises `ValueError` if none pins it.
+    """
+    for source in (lock, *sources):
+        wanted = pin_block(source, name, version)
+        if wanted:
+            break
+    else:
+        names = ', '.join(map(str, (lock, *sources)))
+        raise ValueError(f'with_mxnet: none of {names} pins '
+                         f'{name}=={version}; run `make lock`')
+    lines = []
+    for block, block_lines in _blocks(Path(lock).read_text(
+            encoding='utf-8')):
+        if block is None or not BUILD.fullmatch(block):
+            lines += block_lines
+    return '\n'.join(lines + wanted) + '\n'
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 2 or argv[0] not in ('stamp', 'check', 'verify'):
+    if argv == ['builds']:
+        for name in installed_builds():
+            print(name)
+        return 0
+    if not (len(argv) == 2 and argv[0] in ('stamp', 'check', 'verify')
+            or len(argv) == 3 and argv[0] == 'verify'):
         print(__doc__.split('Usage', 1)[1], file=sys.stderr)
         return 2
-    command, lock = argv
+    command, lock = argv[:2]
     if command == 'stamp':
         stamp(lock)
         return 0
     if command == 'check':
         error = check(lock)
     else:
-        problems = mismatches(lock)
+        problems = mismatches(lock, *argv[2:])
         error = (f'the environment of {sys.executable} differs from {lock}: '
                  + '; '.join(problems)) if problems else None
     if error:

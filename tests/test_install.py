@@ -1,0 +1,305 @@
+"""Installing d2l_conv beside the reader's MXNet, or where there is none.
+
+Real installs, with the pinned uv, into fresh venvs under ``tmp_path``:
+the d2l_conv wheel (built once, from a copy of the tree) beside a stand-in
+``mxnet-cu117`` (a tiny wheel made here: a real GPU build is 500 MB and
+cannot import without a driver), and where no MXNet is installed. Every
+package comes from uv's cache after the first run, which fetches
+setuptools (for the build) and index metadata: the module takes about
+13 s on one core (``-n0``; measured with ``pytest tests/test_install.py
+-n0 --durations=5``). Marked ``install``; ``-m 'not install'`` leaves it
+out.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCK = ROOT / 'requirements.lock'
+UV = ROOT / '.uv' / 'bin' / 'uv'
+
+pytestmark = [
+    pytest.mark.install,
+    pytest.mark.skipif(not UV.exists(), reason='needs make\'s uv (.uv/)'),
+]
+
+#: The stand-in GPU build's package: it says which build it is, and
+#: fails as a GPU build without CUDA does when STAND_IN_NO_CUDA is set.
+STAND_IN = '''"""Stand-in for the mxnet-cu117 build (d2l_conv's tests)."""
+import os
+__version__ = '1.9.1'
+BUILD = 'stand-in mxnet-cu117'
+if os.environ.get('STAND_IN_NO_CUDA'):
+    raise OSError('libcudart.so.11.0: cannot open shared object file: '
+                  'No such file or directory')
+'''
+
+
+def uv(*args, check=True):
+    """Run the pinned uv; return the finished process."""
+    done = subprocess.run([str(UV), *map(str, args)], capture_output=True,
+                          text=True, timeout=300)
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+def make_wheel(directory, dist, version, files):
+    """Write a pure-Python wheel of `dist` holding `files` (path: bytes)."""
+    name = f'{dist.replace("-", "_")}-{version}'
+    info = f'{name}.dist-info'
+    files = {**files,
+             f'{info}/METADATA': (f'Metadata-Version: 2.1\nName: {dist}\n'
+                                  f'Version: {version}\n').encode(),
+             f'{info}/WHEEL': (b'Wheel-Version: 1.0\nGenerator: d2l_conv '
+                               b'tests\nRoot-Is-Purelib: true\n'
+                               b'Tag: py3-none-any\n')}
+    record = []
+    for path, data in files.items():
+        digest = base64.urlsafe_b64encode(
+            hashlib.sha256(data).digest()).rstrip(b'=').decode()
+        record.append(f'{path},sha256={digest},{len(data)}')
+    record.append(f'{info}/RECORD,,')
+    files[f'{info}/RECORD'] = ('\n'.join(record) + '\n').encode()
+    directory.mkdir(parents=True, exist_ok=True)
+    wheel = directory / f'{name}-py3-none-any.whl'
+    with zipfile.ZipFile(wheel, 'w') as archive:
+        for path, data in files.items():
+            archive.writestr(path, data)
+    return wheel
+
+
+def stand_in_wheel(directory, dist='mxnet-cu117'):
+    """A stand-in MXNet build: ``mxnet/`` and a fake shared library."""
+    source = STAND_IN.replace('mxnet-cu117', dist).encode()
+    return make_wheel(directory, dist, '1.9.1', {
+        'mxnet/__init__.py': source,
+        'mxnet/libmxnet.so': f'not a library: {dist}\n'.encode() * 64})
+
+
+@pytest.fixture(scope='module')
+def wheel(tmp_path_factory):
+    """The d2l_conv wheel, built with ``uv build`` from a copy of the tree."""
+    tmp = tmp_path_factory.mktemp('wheel')
+    source = tmp / 'src'
+    source.mkdir()
+    for name in ('setup.py', 'setup.cfg', 'README.md'):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / 'd2l_conv', source / 'd2l_conv',
+                    ignore=shutil.ignore_patterns('__pycache__'))
+    uv('build', '--quiet', '--wheel', '--python', sys.executable,
+       '--out-dir', tmp / 'dist', source)
+    [built] = (tmp / 'dist').glob('d2l_conv-*.whl')
+    return built
+
+
+def fresh_venv(path):
+    """A venv with nothing installed; return its Python."""
+    uv('venv', '--quiet', '--python', sys.executable, path)
+    return path / 'bin' / 'python'
+
+
+def installed(python):
+    """Return ``{name: version}`` of what `python`'s venv holds."""
+    done = uv('pip', 'list', '--format', 'json', '--python', python)
+    return {dist['name']: dist['version'] for dist in json.loads(done.stdout)}
+
+
+def tree(package):
+    """Return ``{relative path: sha256}`` of the files under `package`."""
+    return {str(path.relative_to(package)):
+            hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(package.rglob('*')) if path.is_file()
+            and '__pycache__' not in path.parts}
+
+
+def run(python, code, **env):
+    return subprocess.run([str(python), '-c', code], capture_output=True,
+                          text=True, timeout=300, cwd='/',
+                          env={**os.environ, **env})
+
+
+@pytest.mark.parametrize('extra, build', [
+    ('cpu', 'mxnet'), ('cu112', 'mxnet-cu112'), ('cu117', 'mxnet-cu117')])
+def test_each_extra_installs_its_build_from_the_lock_and_no_other(
+        tmp_path, wheel, extra, build):
+    python = fresh_venv(tmp_path / 'venv')
+    done = uv('pip', 'install', '--dry-run', '--python', python,
+              '--verify-hashes', '--constraint', LOCK, f'{wheel}[{extra}]')
+    plan = [line.split()[1] for line in done.stderr.splitlines()
+            if line.startswith(' + ')]
+    mxnets = [line for line in plan if line.startswith('mxnet')]
+    assert mxnets == [f'{build}==1.9.1'], done.stderr
+    assert 'numpy==1.23.5' in plan
+
+
+def test_beside_a_gpu_build_it_installs_no_mxnet_and_leaves_it_alone(
+        tmp_path, wheel):
+    python = fresh_venv(tmp_path / 'venv')
+    uv('pip', 'install', '--quiet', '--python', python,
+       stand_in_wheel(tmp_path / 'wheels'))
+    [site] = (tmp_path / 'venv' / 'lib').glob('python3*/site-packages')
+    before = tree(site / 'mxnet')
+    assert installed(python) == {'mxnet-cu117': '1.9.1'}
+
+    uv('pip', 'install', '--quiet', '--python', python, '--verify-hashes',
+       '--constraint', LOCK, wheel)
+
+    now = installed(python)
+    assert [name for name in now if name.startswith('mxnet')] == [
+        'mxnet-cu117']
+    assert now['d2l-conv'] == '0.1.0' and now['numpy'] == '1.23.5'
+    assert tree(site / 'mxnet') == before
+    done = run(python, 'import mxnet; print(mxnet.BUILD, mxnet.__file__)')
+    assert done.stdout.split() == [
+        'stand-in', 'mxnet-cu117', str(site / 'mxnet' / '__init__.py')]
+
+
+def test_a_gpu_build_that_cannot_load_cuda_gets_one_clear_import_error(
+        tmp_path, wheel):
+    python = fresh_venv(tmp_path / 'venv')
+    uv('pip', 'install', '--quiet', '--python', python, '--constraint',
+       LOCK, wheel, stand_in_wheel(tmp_path / 'wheels'))
+    done = run(python, 'import d2l_conv', STAND_IN_NO_CUDA='1')
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith('ImportError: d2l_conv: `import mxnet` failed '
+                           '(mxnet-cu117 1.9.1 installed): OSError: '
+                           'libcudart.so.11.0')
+    assert 'NVIDIA driver and the CUDA 11.7 libraries' in last
+    assert 'pip uninstall mxnet-cu117, then pip install mxnet==1.9.1' in last
+    assert 'During handling' not in done.stderr  # one error, not a chain
+
+
+def test_without_mxnet_the_import_says_what_to_install(tmp_path, wheel):
+    python = fresh_venv(tmp_path / 'venv')
+    uv('pip', 'install', '--quiet', '--python', python, '--verify-hashes',
+       '--constraint', LOCK, wheel)
+    assert not [name for name in installed(python)
+                if name.startswith('mxnet')]
+    done = run(python, 'import d2l_conv')
+    assert done.returncode == 1
+    assert 'During handling' not in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith('ImportError: d2l_conv needs MXNet 1.7 to '
+                           '1.9.1, and no MXNet is installed')
+    for way in ('pip install mxnet==1.9.1', "pip install 'd2l_conv[cpu]'",
+                'pip install mxnet-cu117==1.9.1 (CUDA 11.7)',
+                'mxnet-cu112==1.9.1 (CUDA 11.2)'):
+        assert way in last
+
+
+def test_the_cpu_extra_gives_a_working_d2l_conv(tmp_path, wheel):
+    python = fresh_venv(tmp_path / 'venv')
+    uv('pip', 'install', '--quiet', '--python', python, '--verify-hashes',
+       '--constraint', LOCK, f'{wheel}[cpu]')
+    assert installed(python)['mxnet'] == '1.9.1'
+    done = run(python, 'import d2l_conv; '
+               'print(d2l_conv.corr2d([[0, 1], [2, 3]], [[1]]).tolist())')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == '[[0.0, 1.0], [2.0, 3.0]]'
+
+
+# make, choosing a build ---------------------------------------------------
+
+FAKE_UV = '''#!/bin/sh
+# uv, except that `pip install` installs the stand-in wheel of the extra
+# asked for (cpu, cu117) instead of the real, large build.
+echo "$*" >> "$LOG"
+if [ "$1 $2" = "pip install" ]; then
+    for arg; do
+        case $arg in .\\[*\\]) extra=${arg#.[}; extra=${extra%%]*};
+                           extra=${extra%%,*};; esac
+    done
+    exec "$REAL_UV" pip install --quiet --python "$VENV_PYTHON" \\
+        "$WHEELS/$extra"/*.whl
+fi
+exec "$REAL_UV" "$@"
+'''
+
+
+@pytest.fixture
+def make_copy(tmp_path):
+    """A copy of the tree's make set-up, with FAKE_UV as its uv."""
+    if shutil.which('make') is None:
+        pytest.skip('needs make')
+    for name in ('Makefile', 'setup.cfg', 'setup.py', 'requirements.lock'):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / 'tools', tmp_path / 'tools',
+                    ignore=shutil.ignore_patterns('__pycache__'))
+    (tmp_path / '.uv' / 'bin').mkdir(parents=True)
+    fake = tmp_path / '.uv' / 'bin' / 'uv'
+    fake.write_text(FAKE_UV)
+    fake.chmod(0o755)
+    stand_in_wheel(tmp_path / 'wheels' / 'cpu', 'mxnet')
+    stand_in_wheel(tmp_path / 'wheels' / 'cu117', 'mxnet-cu117')
+    python = fresh_venv(tmp_path / '.venv')
+
+    def make(*args):
+        env = {**os.environ, 'LOG': str(tmp_path / 'uv.log'),
+               'REAL_UV': str(UV), 'VENV_PYTHON': str(python),
+               'WHEELS': str(tmp_path / 'wheels')}
+        return subprocess.run(
+            ['make', '--no-print-directory', *args,
+             f'PYTHON={sys.executable}'], cwd=tmp_path, env=env,
+            capture_output=True, text=True, timeout=120)
+    make.python = python
+    make.log = tmp_path / 'uv.log'
+    return make
+
+
+def test_make_switches_builds_uninstalling_the_other_first(make_copy):
+    make = make_copy
+    done = make('venv')
+    assert done.returncode == 0, done.stderr
+    assert installed(make.python) == {'mxnet': '1.9.1'}
+
+    make.log.write_text('')
+    done = make('venv', 'MXNET=mxnet-cu117')
+    assert done.returncode == 0, done.stderr
+    assert 'make: uninstalling mxnet before installing mxnet-cu117' \
+        in done.stdout
+    calls = make.log.read_text().splitlines()
+    assert [call.split()[:2] for call in calls] == [
+        ['pip', 'uninstall'], ['pip', 'install']]
+    assert calls[0].endswith(' mxnet') and ".[cu117]" in calls[1]
+    assert installed(make.python) == {'mxnet-cu117': '1.9.1'}
+    done = run(make.python, 'import mxnet; print(mxnet.BUILD)')
+    assert done.stdout.strip() == 'stand-in mxnet-cu117'
+
+    done = make('venv')  # and back: the CPU build's stamp was dropped
+    assert done.returncode == 0, done.stderr
+    assert installed(make.python) == {'mxnet': '1.9.1'}
+    assert run(make.python, 'import mxnet; print(mxnet.BUILD)').stdout \
+        .strip() == 'stand-in mxnet'
+
+
+def test_make_installs_the_chosen_builds_extra_and_verifies_it(make_copy):
+    done = make_copy('-n', 'test', 'MXNET=mxnet-cu117')
+    assert done.returncode == 0, done.stderr
+    assert "--editable '.[cu117]'" in done.stdout
+    assert "--editable '.[cu117,test]'" in done.stdout
+    assert 'lockfile.py verify requirements.lock mxnet-cu117' in done.stdout
+    assert 'D2L_CONV_MXNET=mxnet-cu117 ' in done.stdout
+    assert "'.[cpu" not in done.stdout
+
+
+@pytest.mark.parametrize('value', ['mxnet-cu101', 'cu117', '',
+                                   'mxnet mxnet-cu117'])
+def test_make_refuses_an_unknown_build_in_one_line(make_copy, value):
+    done = make_copy('reproduce', f'MXNET={value}')
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert f'MXNET={value} is not a build the lock holds' in lines[0]
+    assert 'mxnet-cu117 (CUDA 11.7)' in lines[0]
+    assert not make_copy.log.exists()  # nothing ran

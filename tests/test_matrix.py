@@ -1,0 +1,92 @@
+"""`make test-matrix`'s bookkeeping: counts, the README table, its writes.
+
+The matrix itself (four venvs, the suite in each) is `make test-matrix`;
+these check what it reports and writes, in milliseconds.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'tools'))
+import matrix  # noqa: E402
+
+JUNIT = '''<?xml version="1.0" encoding="utf-8"?>
+<testsuites><testsuite name="pytest" errors="{errors}" failures="{failures}"
+ skipped="{skipped}" tests="{tests}" time="1.0"></testsuite></testsuites>
+'''
+
+
+@pytest.mark.parametrize('numbers, text, ok', [
+    ((918, 0, 0, 0), '918 passed', True),
+    ((918, 1, 0, 2), '915 passed, 1 failed, 2 skipped', False),
+    ((10, 0, 3, 0), '7 passed, 3 errors', False)])
+def test_counts_read_the_junit_report(tmp_path, numbers, text, ok):
+    tests, failures, errors, skipped = numbers
+    junit = tmp_path / 'junit.xml'
+    junit.write_text(JUNIT.format(tests=tests, failures=failures,
+                                  errors=errors, skipped=skipped))
+    assert matrix.counts(junit) == (text, ok)
+
+
+def test_the_table_has_a_row_per_version_between_the_markers():
+    results = [{'version': '1.6.0', 'reproduce': 'refused',
+                'pytest': 'not run'},
+               {'version': '1.9.1', 'reproduce': '6/6',
+                'pytest': '918 passed'}]
+    block = matrix.table(results, '3.11.7', 125.0)
+    lines = block.splitlines()
+    assert lines[0] == matrix.START and lines[-1] == matrix.END
+    assert lines[3:5] == ['| 1.6.0 | refused | not run |',
+                          '| 1.9.1 | 6/6 | 918 passed |']
+    assert 'Python 3.11.7, numpy 1.23.5' in block
+    assert 'took 2.1 min' in block
+
+
+def test_the_block_replaces_only_what_is_between_the_markers():
+    text = f'# a\n\nbefore\n{matrix.START}\nold\n{matrix.END}\nafter\n'
+    new = matrix.replace_block(text, f'{matrix.START}\nnew\n{matrix.END}')
+    assert new == f'# a\n\nbefore\n{matrix.START}\nnew\n{matrix.END}\nafter\n'
+
+
+@pytest.mark.parametrize('text', [
+    'no markers', f'{matrix.END}\n{matrix.START}',
+    f'{matrix.START}\n{matrix.END}\n{matrix.START}\n{matrix.END}'])
+def test_a_readme_without_one_marker_pair_is_refused(text):
+    with pytest.raises(ValueError, match='replace_block: README.md needs'):
+        matrix.replace_block(text, 'x')
+
+
+def test_the_readme_holds_the_markers_once():
+    text = (ROOT / 'README.md').read_text()
+    assert matrix.replace_block(text, 'x').count('x') >= 1
+
+
+def test_writes_replace_a_link_and_never_follow_it(tmp_path):
+    target = tmp_path / 'elsewhere.md'
+    target.write_text('keep')
+    link = tmp_path / 'README.md'
+    link.symlink_to(target)
+    matrix.write_atomic(link, 'new')
+    assert target.read_text() == 'keep'
+    assert not link.is_symlink() and link.read_text() == 'new'
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        'README.md', 'elsewhere.md']
+
+
+def test_an_unknown_version_is_refused_in_one_line(capsys):
+    assert matrix.run('uv', sys.executable, ['1.5.0']) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ['make: test-matrix knows no MXNet 1.5.0 (it has 1.6.0, '
+                   '1.7.0.post2, 1.8.0.post0, 1.9.0, 1.9.1)']
+
+
+def test_the_matrix_covers_setup_cfgs_range_and_the_import_check():
+    from d2l_conv import _compat
+    assert all(_compat.mxnet_supported(v) for v in matrix.SUPPORTED)
+    assert not any(_compat.mxnet_supported(v) for v in matrix.REFUSED)
+    assert matrix.SUPPORTED[-1] == '1.9.1'
+    cfg = (ROOT / 'setup.cfg').read_text()
+    assert 'mxnet>=1.7,<1.10' in cfg

@@ -1,0 +1,243 @@
+"""``make test-matrix``: the whole suite on each MXNet release supported.
+
+Each version gets its own venv, ``.venv-matrix/<version>`` (its log
+beside it, ``<version>.log``), holding the CPU
+build of that release and everything else exactly as ``requirements.lock``
+pins it, hashes checked: the lock's MXNet pin is swapped for the
+version's own, with its hashes, from ``tools/mxnet-matrix.lock`` (written
+by ``make lock``). In each, ``python -m d2l_conv`` must reproduce the
+section and ``pytest`` (the suite in the tree, whatever it holds) must
+pass. The releases refused (1.6.0) are installed too, and
+``import d2l_conv`` must refuse them with its `ImportError`. A full run
+rewrites the table in the README's "Your MXNet" section, atomically.
+
+Usage (stdlib only)::
+
+    python tools/matrix.py lock UV                # tools/mxnet-matrix.lock
+    python tools/matrix.py run UV PYTHON [VERSION ...]
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lockfile  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCK = ROOT / 'requirements.lock'
+MATRIX_LOCK = ROOT / 'tools' / 'mxnet-matrix.lock'
+README = ROOT / 'README.md'
+VENVS = ROOT / '.venv-matrix'
+#: The releases the suite must pass on: setup.cfg's range, 1.7 to 1.9.1.
+SUPPORTED = ('1.7.0.post2', '1.8.0.post0', '1.9.0', '1.9.1')
+#: Releases `import d2l_conv` must refuse (see the README for why).
+REFUSED = ('1.6.0',)
+START = '<!-- mxnet-matrix:start -->'
+END = '<!-- mxnet-matrix:end -->'
+#: What `import d2l_conv` says when it refuses an MXNet.
+REFUSAL = 'd2l_conv needs MXNet 1.7 to 1.9.1'
+
+
+def write_lock(uv, path=MATRIX_LOCK):
+    """Pin, with hashes, each release the matrix installs not in LOCK."""
+    parts = ['# The MXNet releases `make test-matrix` installs beside the '
+             'rest of', '# requirements.lock, with their hashes. Written by '
+             '`make lock`.']
+    for version in REFUSED + SUPPORTED:
+        if lockfile.pin_block(LOCK, 'mxnet', version):
+            continue
+        done = subprocess.run(
+            [str(uv), 'pip', 'compile', '-', '--quiet', '--no-deps',
+             '--generate-hashes', '--universal', '--python-version', '3.11',
+             '--no-header', '--no-annotate'],
+            input=f'mxnet=={version}\n', capture_output=True, text=True,
+            check=True)
+        parts.append(done.stdout.rstrip('\n'))
+    write_atomic(path, '\n'.join(parts) + '\n')
+
+
+def write_atomic(path, text):
+    """Write `text` to `path` whole or not at all, replacing any link."""
+    path = Path(path)
+    fd, temporary = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp',
+                                     dir=path.parent)
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8') as file:
+            file.write(text)
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _run(args, log, env=None):
+    """Run `args` in ROOT, output appended to `log`; return the status."""
+    with open(log, 'a', encoding='utf-8') as out:
+        out.write(f'$ {" ".join(map(str, args))}\n')
+        out.flush()
+        return subprocess.run([str(arg) for arg in args], cwd=ROOT,
+                              stdout=out, stderr=subprocess.STDOUT,
+                              env=env).returncode
+
+
+def counts(junit):
+    """Return ``'N passed, M failed, ...'`` from a JUnit XML report."""
+    root = ET.parse(junit).getroot()
+    suites = [root] if root.tag == 'testsuite' else root.iter('testsuite')
+    total = {'tests': 0, 'failures': 0, 'errors': 0, 'skipped': 0}
+    for suite in suites:
+        for key in total:
+            total[key] += int(suite.get(key, 0))
+    passed = total['tests'] - total['failures'] - total['errors'] \
+        - total['skipped']
+    parts = [f'{passed} passed']
+    for key, word in (('failures', 'failed'), ('errors', 'errors'),
+                      ('skipped', 'skipped')):
+        if total[key]:
+            parts.append(f'{total[key]} {word}')
+    return ', '.join(parts), total['failures'] + total['errors'] == 0
+
+
+def check_version(uv, python, version):
+    """Build the venv for `version` and check it; return a result dict."""
+    venv = VENVS / version
+    bin_python = venv / 'bin' / 'python'
+    VENVS.mkdir(exist_ok=True)
+    log = VENVS / f'{version}.log'
+    log.write_text('', encoding='utf-8')
+    result = {'version': version, 'ok': False, 'log': log,
+              'reproduce': 'not run', 'pytest': 'not run'}
+    works = bin_python.exists() and subprocess.run(
+        [str(bin_python), '-c', ''], capture_output=True).returncode == 0
+    if not works and _run([uv, 'venv', '--quiet', '--clear', '--python',
+                           python, venv], log):
+        result['reproduce'] = 'venv not created'
+        return result
+    constraints = VENVS / f'{version}.constraints.txt'
+    write_atomic(constraints,
+                 lockfile.with_mxnet(LOCK, 'mxnet', version, MATRIX_LOCK))
+    supported = version in SUPPORTED
+    wanted = (['--editable', '.[cpu,test]'] if supported
+              else ['--editable', '.', f'mxnet=={version}'])
+    if _run([uv, 'pip', 'install', '--quiet', '--python', bin_python,
+             '--verify-hashes', '--constraint', constraints, *wanted], log) \
+            or _run([bin_python, 'tools/lockfile.py', 'verify', constraints,
+                     f'mxnet=={version}'], log):
+        result['reproduce'] = 'install failed'
+        return result
+    if not supported:
+        done = subprocess.run([str(bin_python), '-c', 'import d2l_conv'],
+                              cwd=ROOT, capture_output=True, text=True)
+        with open(log, 'a', encoding='utf-8') as out:
+            out.write(done.stderr)
+        refused = done.returncode != 0 and REFUSAL in done.stderr \
+            and done.stderr.rstrip().splitlines()[-1].startswith(
+                'ImportError: ')
+        result['reproduce'] = ('refused: `import d2l_conv` raises the '
+                               'ImportError' if refused else
+                               'NOT refused by `import d2l_conv`')
+        result['ok'] = refused
+        return result
+    done = subprocess.run([str(bin_python), '-m', 'd2l_conv'], cwd=ROOT,
+                          capture_output=True, text=True)
+    with open(log, 'a', encoding='utf-8') as out:
+        out.write(done.stdout + done.stderr)
+    last = (done.stdout.strip().splitlines() or ['no output'])[-1]
+    result['reproduce'] = last.split()[0] if done.returncode == 0 \
+        else f'failed: {last}'
+    junit = VENVS / f'{version}.junit.xml'
+    junit.unlink(missing_ok=True)
+    env = {**os.environ, 'D2L_CONV_MXNET': f'mxnet=={version}'}
+    status = _run([bin_python, '-m', 'pytest', '-q', '--junitxml', junit],
+                  log, env=env)
+    if junit.exists():
+        result['pytest'], passed = counts(junit)
+    else:
+        result['pytest'], passed = f'pytest exited {status}', False
+    result['ok'] = done.returncode == 0 and status == 0 and passed
+    return result
+
+
+def table(results, python_version, seconds):
+    """Return the README's matrix block for `results`, markers included."""
+    numpy_version = lockfile.locked_versions(LOCK)['numpy'][0][0]
+    lines = [START,
+             '| MXNet (CPU build) | `python -m d2l_conv` | `pytest` |',
+             '|---|---|---|']
+    for result in results:
+        lines.append(f'| {result["version"]} | {result["reproduce"]} | '
+                     f'{result["pytest"]} |')
+    lines += ['', f'Python {python_version}, numpy {numpy_version} and '
+              'every other package as `requirements.lock` pins it; '
+              f'`make test-matrix` took {seconds / 60:.1f} min '
+              f'on {os.cpu_count()} cores.', END]
+    return '\n'.join(lines)
+
+
+def replace_block(text, block):
+    """Return README `text` with the matrix block replaced by `block`."""
+    if text.count(START) != 1 or text.count(END) != 1 \
+            or text.index(START) > text.index(END):
+        raise ValueError(f'replace_block: README.md needs one {START} ... '
+                         f'{END} pair')
+    head, rest = text.split(START)
+    return head + block + rest.split(END, 1)[1]
+
+
+def run(uv, python, versions=()):
+    """Check each version; rewrite the README after a full run."""
+    versions = tuple(versions) or REFUSED + SUPPORTED
+    unknown = [v for v in versions if v not in REFUSED + SUPPORTED]
+    if unknown:
+        print(f'make: test-matrix knows no MXNet {", ".join(unknown)} '
+              f'(it has {", ".join(REFUSED + SUPPORTED)})', file=sys.stderr)
+        return 2
+    start = time.monotonic()
+    results = []
+    for version in versions:
+        began = time.monotonic()
+        result = check_version(uv, python, version)
+        results.append(result)
+        print(f'test-matrix: MXNet {version}: {result["reproduce"]}; '
+              f'pytest {result["pytest"]} '
+              f'({time.monotonic() - began:.0f} s)'
+              + ('' if result['ok'] else f'; FAILED, see {result["log"]}'),
+              flush=True)
+    seconds = time.monotonic() - start
+    python_version = subprocess.run(
+        [python, '-c', 'import platform; print(platform.python_version())'],
+        capture_output=True, text=True).stdout.strip()
+    block = table(results, python_version, seconds)
+    print(block)
+    if set(versions) == set(REFUSED + SUPPORTED):
+        write_atomic(README, replace_block(
+            README.read_text(encoding='utf-8'), block))
+    failed = [r['version'] for r in results if not r['ok']]
+    if failed:
+        print(f'make: test-matrix failed on MXNet {", ".join(failed)}',
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ['lock'] and len(argv) == 2:
+        write_lock(argv[1])
+        return 0
+    if argv[:1] == ['run'] and len(argv) >= 3:
+        return run(argv[1], argv[2], argv[3:])
+    print(__doc__.split('Usage', 1)[1], file=sys.stderr)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main())
