@@ -533,6 +533,9 @@ def check_widgets(page, name, out):
             failures.append(f'{name}: cell {i} shows its stored picture '
                             'beside (or instead of) the widget')
     moved = 0
+    # Tall enough for the tallest widget's cell in one screenshot.
+    width = page.viewport_size['width']
+    page.set_viewport_size({'width': width, 'height': 1500})
     for css, move in MOVES.items():
         found = page.locator(f'{PANEL} .{css}')
         for n in range(found.count()):
@@ -544,6 +547,11 @@ def check_widgets(page, name, out):
             move(mover)
             failures += mover.failures
             moved += 1
+    page.set_viewport_size({'width': width, 'height': 1000})
+    # A widget's input keeps the keys from JupyterLab (Ctrl+S): give
+    # the focus back to the notebook, in command mode.
+    page.evaluate('() => document.activeElement.blur()')
+    page.locator(f'{PANEL} .jp-Cell .jp-InputPrompt').first.click()
     return failures, moved
 
 
