@@ -460,6 +460,8 @@ class Mover:
 
     def drag(self, fraction):
         """Drag the slider's handle to `fraction` of its track."""
+        # The notebook scrolls in a panel: bring the slider into view
+        self.root.locator('.noUi-base').scroll_into_view_if_needed()
         handle = self.root.locator('.noUi-handle').bounding_box()
         track = self.root.locator('.noUi-base').bounding_box()
         y = handle['y'] + handle['height'] / 2
