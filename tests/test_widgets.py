@@ -9,6 +9,7 @@ import base64
 import io
 import json
 import pathlib
+import re
 
 import mxnet as mx
 import nbformat
@@ -359,3 +360,15 @@ def test_the_photograph_notebook_stores_the_explorer_with_its_picture():
     decode(base64.b64decode(output['data']['image/png']))
     assert 'application/vnd.jupyter.widget-view+json' in output['data']
     json.dumps(notebook)  # nothing but JSON
+
+
+def test_the_readme_shows_a_moved_widget_and_names_each_widget():
+    readme = (NOTEBOOKS.parent / 'README.md').read_text(encoding='utf-8')
+    start = readme.index('<!-- section:lab:start -->')
+    section = readme[start:readme.index('<!-- section:lab:end -->')]
+    linked = re.findall(r'\]\((docs/figures/[^)]+\.png)\)', section)
+    assert 'docs/figures/widget_window_slider.png' in linked
+    for link in linked:
+        decode((NOTEBOOKS.parent / link).read_bytes())
+    for name in ('window_slider', 'kernel_explorer', 'training_stepper'):
+        assert f'`{name}(' in section and callable(getattr(widgets, name))
