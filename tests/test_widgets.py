@@ -3,6 +3,8 @@
 Each widget is moved by setting its controls' values, as the browser
 does; the tests read back what it shows (text, picture, arrays) and
 check it against the package's functions and the book's record.
+That ``import d2l_conv`` imports no ipywidgets (nor anything else beyond
+MXNet and the standard library) is `tests/test_imports.py`'s to check.
 """
 
 import base64
@@ -15,7 +17,6 @@ import mxnet as mx
 import nbformat
 import numpy as onp
 import pytest
-from conftest import run_python
 from mxnet import autograd, np
 from mxnet.gluon import nn
 from PIL import Image
@@ -35,18 +36,6 @@ def decode(png):
     image = Image.open(io.BytesIO(png))
     assert image.format == 'PNG'
     return onp.asarray(image.convert('RGB'))
-
-
-def test_the_package_does_not_import_widgets_but_widgets_imports_them():
-    done = run_python('''
-        import sys
-        import d2l_conv
-        print('ipywidgets' in sys.modules, 'matplotlib' in sys.modules)
-        from d2l_conv import widgets
-        print('ipywidgets' in sys.modules, callable(widgets.window_slider))
-        ''')
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ['False', 'False', 'True', 'True']
 
 
 # 6.2.1: window_slider
