@@ -460,6 +460,8 @@ class Mover:
 
     def drag(self, fraction):
         """Drag the slider's handle to `fraction` of its track."""
+        # The notebook scrolls in a panel: bring the slider into view
+        self.root.locator('.noUi-base').scroll_into_view_if_needed()
         handle = self.root.locator('.noUi-handle').bounding_box()
         track = self.root.locator('.noUi-base').bounding_box()
         y = handle['y'] + handle['height'] / 2
@@ -533,6 +535,9 @@ def check_widgets(page, name, out):
             failures.append(f'{name}: cell {i} shows its stored picture '
                             'beside (or instead of) the widget')
     moved = 0
+    # Tall enough for the tallest widget's cell in one screenshot.
+    width = page.viewport_size['width']
+    page.set_viewport_size({'width': width, 'height': 1500})
     for css, move in MOVES.items():
         found = page.locator(f'{PANEL} .{css}')
         for n in range(found.count()):
@@ -544,6 +549,11 @@ def check_widgets(page, name, out):
             move(mover)
             failures += mover.failures
             moved += 1
+    page.set_viewport_size({'width': width, 'height': 1000})
+    # A widget's input keeps the keys from JupyterLab (Ctrl+S): give
+    # the focus back to the notebook, in command mode.
+    page.evaluate('() => document.activeElement.blur()')
+    page.locator(f'{PANEL} .jp-Cell .jp-InputPrompt').first.click()
     return failures, moved
 
 

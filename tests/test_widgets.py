@@ -3,18 +3,20 @@
 Each widget is moved by setting its controls' values, as the browser
 does; the tests read back what it shows (text, picture, arrays) and
 check it against the package's functions and the book's record.
+That ``import d2l_conv`` imports no ipywidgets (nor anything else beyond
+MXNet and the standard library) is `tests/test_imports.py`'s to check.
 """
 
 import base64
 import io
 import json
 import pathlib
+import re
 
 import mxnet as mx
 import nbformat
 import numpy as onp
 import pytest
-from conftest import run_python
 from mxnet import autograd, np
 from mxnet.gluon import nn
 from PIL import Image
@@ -34,18 +36,6 @@ def decode(png):
     image = Image.open(io.BytesIO(png))
     assert image.format == 'PNG'
     return onp.asarray(image.convert('RGB'))
-
-
-def test_the_package_does_not_import_widgets_but_widgets_imports_them():
-    done = run_python('''
-        import sys
-        import d2l_conv
-        print('ipywidgets' in sys.modules, 'matplotlib' in sys.modules)
-        from d2l_conv import widgets
-        print('ipywidgets' in sys.modules, callable(widgets.window_slider))
-        ''')
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ['False', 'False', 'True', 'True']
 
 
 # 6.2.1: window_slider
@@ -200,9 +190,9 @@ def test_the_box_blur_is_drawn_as_pixels_and_disables_the_entries(
     w = explorer
     w.preset.value = 'box blur, 9 x 9 ones / 81'
     assert w.kernel.shape == (9, 9) and enabled(w) == [[False] * 3] * 3
-    gray = onp.asarray(Image.open(io.BytesIO(w.image.value)))
-    assert gray.ndim == 2  # grayscale, 0 black, 1 white
-    onp.testing.assert_allclose(gray / 255, w.output, atol=1 / 255)
+    rgb = decode(w.image.value)
+    assert (rgb == rgb[..., :1]).all()  # gray: 0 black, 1 white
+    onp.testing.assert_allclose(rgb[..., 0] / 255, w.output, atol=1 / 255)
     assert 'gray' in w.text.value
 
 
@@ -359,3 +349,15 @@ def test_the_photograph_notebook_stores_the_explorer_with_its_picture():
     decode(base64.b64decode(output['data']['image/png']))
     assert 'application/vnd.jupyter.widget-view+json' in output['data']
     json.dumps(notebook)  # nothing but JSON
+
+
+def test_the_readme_shows_a_moved_widget_and_names_each_widget():
+    readme = (NOTEBOOKS.parent / 'README.md').read_text(encoding='utf-8')
+    start = readme.index('<!-- section:lab:start -->')
+    section = readme[start:readme.index('<!-- section:lab:end -->')]
+    linked = re.findall(r'\]\((docs/figures/[^)]+\.png)\)', section)
+    assert 'docs/figures/widget_window_slider.png' in linked
+    for link in linked:
+        decode((NOTEBOOKS.parent / link).read_bytes())
+    for name in ('window_slider', 'kernel_explorer', 'training_stepper'):
+        assert f'`{name}(' in section and callable(getattr(widgets, name))

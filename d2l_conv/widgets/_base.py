@@ -29,24 +29,31 @@ def figure_png(fig, dpi=None):
     return buffer.getvalue()
 
 
-def array_png(A, cmap=None):
-    """Return a 2-D array of values in ``[0, 1]`` as PNG bytes.
+def array_png(A, vmin=0.0, vmax=1.0, cmap=None):
+    """Return a 2-D float array as PNG bytes, `vmin` to `vmax` in colour.
 
-    One pixel per element: grayscale (0 black, 1 white) without `cmap`,
-    else an 8-bit image with `cmap`'s 256 colours as its palette, which
-    encodes a few times faster than RGB and is half the size.
+    One pixel per element, in gray (`vmin` black, `vmax` white) or in
+    `cmap`; values beyond are clipped, NaN drawn as `vmin`. An 8-bit
+    image with 256 colours as its palette, at zlib's fastest level: PIL
+    filters no palette image, so the 600 x 512 photograph encodes in
+    about 12 ms, where grayscale (``'L'``) at the default level takes
+    70 ms, for a file a quarter larger.
     """
     from PIL import Image
-    index = onp.clip(onp.nan_to_num(A) * 255 + 0.5, 0, 255).astype(onp.uint8)
+    scaled = onp.subtract(A, vmin, dtype='float32')  # one pass a step
+    scaled *= 255 / (vmax - vmin)
+    scaled += 0.5
+    onp.nan_to_num(scaled, copy=False)
+    index = onp.clip(scaled, 0, 255, out=scaled).astype(onp.uint8)
     if cmap is None:
-        image = Image.fromarray(index, 'L')
+        palette = onp.repeat(onp.arange(256, dtype=onp.uint8)[:, None], 3, 1)
     else:
         from matplotlib import colormaps
         palette = colormaps[cmap](onp.linspace(0, 1, 256), bytes=True)
-        image = Image.fromarray(index, 'P')
-        image.putpalette(palette[:, :3].ravel().tolist())
+    image = Image.fromarray(index, 'P')
+    image.putpalette(palette[:, :3].ravel().tolist())
     buffer = io.BytesIO()
-    image.save(buffer, format='PNG')
+    image.save(buffer, format='PNG', compress_level=1)
     return buffer.getvalue()
 
 

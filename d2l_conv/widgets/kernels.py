@@ -180,7 +180,7 @@ class KernelExplorer(Figure):
             vmax = float(onp.percentile(abs(self.output), 99.5)) or 1.0
             scale = (f'red: positive, blue: negative, white: 0; clipped '
                      f'at ±{vmax:.3g}')
-            png = array_png(self.output / vmax / 2 + 0.5, cmap=CMAP)
+            png = array_png(self.output, -vmax, vmax, cmap=CMAP)
         self.image.value = png
         self.update_s = time.perf_counter() - start
         H, W = self.output.shape

@@ -92,7 +92,7 @@ class TrainingStepper(Figure):
         ipywidgets.jslink((self.play, 'value'), (self.slider, 'value'))
         self.text = ipywidgets.HTML()
         self.image = ipywidgets.Image(format='png', layout=natural())
-        self._pngs = {}
+        self._pngs, self._figure = {}, None
         super().__init__([ipywidgets.HBox([self.play, self.slider]),
                           self.text, self.image])
         self.slider.observe(self._update, names='value')
@@ -144,8 +144,28 @@ class TrainingStepper(Figure):
         self.text.value = f'<div class="d2l-step">{line}</div>'
 
     def _draw(self):
-        """Losses (log scale) and weights, the first `step` in colour."""
-        k, n = self.step, len(self.losses)
+        """Losses (log scale) and weights, the first `step` in colour.
+
+        The figure is built once; each step moves its lines and title
+        only, which halves the drawing (no axes and ticks made anew).
+        """
+        if self._figure is None:
+            self._figure = self._build()
+        fig, reached, current, weights, title = self._figure
+        k = self.step
+        its = onp.arange(1, len(self.losses) + 1)
+        reached.set_data(its[:k], self.losses[:k])
+        current.set_data(its[k - 1:k], self.losses[k - 1:k])
+        for i, line in enumerate(weights):
+            line.set_data(onp.arange(k + 1), self.weights[:k + 1, i])
+        title.set_text('6.2.4 Learning a kernel: '
+                       + ('before training' if k == 0 else self.loss_line))
+        return fig
+
+    def _build(self):
+        """Draw what every step shows: axes, the whole run in gray, the
+        book's losses; return the figure and the artists that move."""
+        n = len(self.losses)
         fig = _figure(figsize=(10, 3.4))
         # fixed margins: a constrained layout doubles the drawing time
         fig.subplots_adjust(left=0.07, right=0.99, bottom=0.14, top=0.89,
@@ -153,8 +173,9 @@ class TrainingStepper(Figure):
         loss_ax, weight_ax = fig.subplots(1, 2)
         its = onp.arange(1, n + 1)
         loss_ax.plot(its, self.losses, '-', color='0.85')  # to come
-        loss_ax.plot(its[:k], self.losses[:k], 'o-', markersize=4,
-                     label='learn_kernel() losses')
+        (reached,) = loss_ax.plot([], [], 'o-', markersize=4,
+                                  color='tab:blue',
+                                  label='learn_kernel() losses')
         batches, printed = zip(*self.book.items(), strict=True)
         loss_ax.plot(batches, printed, 's', markersize=10,
                      markerfacecolor='none', markeredgecolor='tab:red',
@@ -163,30 +184,29 @@ class TrainingStepper(Figure):
             loss_ax.annotate(f'{loss:.3f}', (batch, loss), xytext=(-10, -6),
                              textcoords='offset points', ha='right',
                              va='center', fontsize=8, color='tab:red')
-        if k:
-            loss_ax.plot([k], [self.losses[k - 1]], 'o', markersize=9,
-                         color='tab:blue')
+        (current,) = loss_ax.plot([], [], 'o', markersize=9,
+                                  color='tab:blue')
         loss_ax.set_yscale('log')
         loss_ax.set_xticks(its)
         loss_ax.set_xlim(0.5, n + 0.5)
         loss_ax.set_xlabel('iteration (batch)')
         loss_ax.set_ylabel('loss: summed squared error')
-        loss_ax.legend(fontsize=8)
+        loss_ax.legend(fontsize=8, loc='upper right')
         steps = onp.arange(n + 1)
+        weights = []
         for i, colour in enumerate(('tab:green', 'tab:purple')):
             target = (1, -1)[i]
             weight_ax.axhline(target, color=colour, linestyle=':')
             weight_ax.plot(steps, self.weights[:, i], '-', color='0.85')
-            weight_ax.plot(steps[:k + 1], self.weights[:k + 1, i], 'o-',
-                           markersize=4, color=colour,
-                           label=f'weight {i}, K[0, {i}] = {target}')
+            weights += weight_ax.plot(
+                [], [], 'o-', markersize=4, color=colour,
+                label=f'weight {i}, K[0, {i}] = {target}')
         weight_ax.set_xticks(steps)
         weight_ax.set_xlabel('updates made')
         weight_ax.set_ylabel('kernel weight')
-        weight_ax.legend(fontsize=8)
-        title = ('before training' if k == 0 else self.loss_line)
-        fig.suptitle(f'6.2.4 Learning a kernel: {title}')
-        return fig
+        weight_ax.legend(fontsize=8, loc='center right')
+        title = fig.suptitle('')
+        return fig, reached, current, weights, title
 
 
 def training_stepper():
