@@ -249,3 +249,33 @@ def test_a_large_result_asks_for_huge_pages():
     middle = _dlpack_view(Y)[1024].ctypes.data  # the ends share pages
     assert anon_huge_kib(middle) > 0
     assert anon_huge_kib(_dlpack_view(X)[1024].ctypes.data) == 0
+
+
+def test_integer_sums_below_2_24_are_exact_on_the_fft_engine():
+    """A uint8 image and an int16 kernel whose every window sums to less
+    than ``2**24`` (exact in float32), large enough for the FFT engine:
+    every output equals scipy's integer correlation."""
+    from scipy.signal import correlate
+
+    from d2l_conv.fast import choose
+    rng = onp.random.default_rng(16)
+    X = rng.integers(0, 256, (1024, 1024), dtype='uint8')
+    K = rng.integers(-64, 65, (31, 31), dtype='int16')  # 255*961*64 < 2**24
+    assert choose.choose_engine(X.shape, K.shape, onp.dtype('float32'),
+                                compile=False) == 'fft'
+    want = correlate(X.astype('int64'), K.astype('int64'), 'valid')
+    assert onp.abs(want).max() < 2**24
+    for x, k in ((X, K), (np.array(X), np.array(K.astype('int32')))):
+        Y = corr2d_fast(x, k)
+        assert Y.dtype == onp.float32
+        onp.testing.assert_array_equal(Y.asnumpy(), want)
+
+
+@pytest.mark.parametrize('X_bool, K_bool', [(True, True), (True, False),
+                                            (False, True)])
+def test_a_bool_mxnet_array_gets_a_type_error(X_bool, K_bool):
+    X = np.ones((4, 4), dtype='bool' if X_bool else 'float32')
+    K = np.ones((2, 2), dtype='bool' if K_bool else 'float32')
+    name = 'X' if X_bool else 'K'
+    with pytest.raises(TypeError, match=f'corr2d_fast: {name} must be '):
+        corr2d_fast(X, K)
