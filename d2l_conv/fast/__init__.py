@@ -184,7 +184,7 @@ _VIEWS = {}
 def _new_float_view(A):
     """Return `_float_view`'s view of `A`, made anew (or None)."""
     handle, code, ndim = A.handle, ctypes.c_int(), ctypes.c_int()
-    check_call(_LIB.MXNDArrayGetDType(handle, ctypes.byref(code)))
+    check_call(_HELD.MXNDArrayGetDType(handle, ctypes.byref(code)))
     dtype = _FLOAT_CODES.get(code.value)
     if dtype is None or _device(A)[0] != _CPU:
         return None
@@ -201,6 +201,13 @@ def _new_float_view(A):
 
 
 _FLOAT_CODES = {0: onp.dtype('float32'), 1: onp.dtype('float64')}
+
+#: MXNet's C API for the calls that only look up or allocate, called
+#: with the GIL held (``ctypes.PyDLL``): each takes a microsecond, and
+#: each release of the GIL could wait a switch interval (5 ms) for a
+#: thread that holds it, such as numba's loader. Waiting for MXNet's
+#: pending writes (``MXNDArrayWaitToRead``) still releases it.
+_HELD = ctypes.PyDLL(_LIB._name, handle=_LIB._handle)
 
 
 def _correlate(X, K, where, integer):
@@ -239,7 +246,7 @@ def _device(where):
         ctx = current_context()
         return ctx.device_typeid, ctx.device_id
     kind, number = ctypes.c_int(), ctypes.c_int()
-    check_call(_LIB.MXNDArrayGetContext(where.handle, ctypes.byref(kind),
+    check_call(_HELD.MXNDArrayGetContext(where.handle, ctypes.byref(kind),
                                         ctypes.byref(number)))
     return kind.value, number.value
 
@@ -302,7 +309,7 @@ def _view(handle, shape, dtype, new=False):
     for huge pages.
     """
     address = ctypes.c_void_p()
-    check_call(_LIB.MXNDArrayGetData(handle, ctypes.byref(address)))
+    check_call(_HELD.MXNDArrayGetData(handle, ctypes.byref(address)))
     size = dtype.itemsize * shape[0] * shape[1]
     if new and size >= HUGE_PAGES_FROM:
         _ask_for_huge_pages(address.value, size)
@@ -316,8 +323,8 @@ def _allocator():
     from mxnet.ndarray.ndarray import _DTYPE_NP_TO_MX, _int64_enabled
     codes = {dtype: _DTYPE_NP_TO_MX[dtype.type] for dtype in _FLOATS}
     if _int64_enabled():
-        return _LIB.MXNDArrayCreateEx64, ctypes.c_int64, codes
-    return _LIB.MXNDArrayCreateEx, ctypes.c_uint, codes
+        return _HELD.MXNDArrayCreateEx64, ctypes.c_int64, codes
+    return _HELD.MXNDArrayCreateEx, ctypes.c_uint, codes
 
 
 @functools.cache
@@ -325,8 +332,8 @@ def _shape_getter():
     """Return MXNet's shape query and the type of its sides."""
     from mxnet.ndarray.ndarray import _int64_enabled
     if _int64_enabled():
-        return _LIB.MXNDArrayGetShapeEx64, ctypes.c_int64
-    return _LIB.MXNDArrayGetShapeEx, ctypes.c_int
+        return _HELD.MXNDArrayGetShapeEx64, ctypes.c_int64
+    return _HELD.MXNDArrayGetShapeEx, ctypes.c_int
 
 
 #: Outputs of this many bytes and more ask for transparent huge pages,

@@ -18,6 +18,7 @@ install is writable, else numba's user-wide cache directory
 
 import functools
 import importlib.util
+import sys
 import threading
 
 import numpy as onp
@@ -80,6 +81,7 @@ def start(dtype='float32'):
 
 def _load(name, done):
     """Compile (or load from the cache) the kernel for dtype `name`."""
+    _switch_often(True)
     try:
         if not available():
             raise ImportError('numba is not installed')
@@ -94,7 +96,35 @@ def _load(name, done):
     except Exception as err:  # an engine that cannot load is not used
         _FAILED[name] = f'{type(err).__name__}: {err}'
     finally:
+        _switch_often(False)
         done.set()
+
+
+#: CPython's switch interval (s) while a kernel loads. Importing numba
+#: and compiling hold the GIL for long stretches; at the default 5 ms a
+#: call that released the GIL waited up to that long to get it back,
+#: each time: a 1024²·3x3 call that releases it a few times took 30 to
+#: 360 ms while numba loaded, against 1 to 11 ms otherwise.
+LOADING_SWITCH_INTERVAL = 1e-4
+
+_SWITCH = [0, None]  # [loaders running, the interval before the first]
+
+
+def _switch_often(starting):
+    """Lower the switch interval while any loader runs; then restore it
+    (unless someone else changed it meanwhile)."""
+    with _LOCK:
+        if starting:
+            _SWITCH[0] += 1
+            if _SWITCH[0] == 1:
+                _SWITCH[1] = sys.getswitchinterval()
+                sys.setswitchinterval(min(_SWITCH[1],
+                                          LOADING_SWITCH_INTERVAL))
+            return
+        _SWITCH[0] -= 1
+        if (_SWITCH[0] == 0 and sys.getswitchinterval()
+                == min(_SWITCH[1], LOADING_SWITCH_INTERVAL)):
+            sys.setswitchinterval(_SWITCH[1])
 
 
 def load(dtype):
