@@ -185,6 +185,18 @@ def markdown(data):
         'kernel loads in the background; the slowest of those calls, '
         "against `ndimage.correlate`'s median for the same case in the "
         'grid above.', '', *cold, '',
+        "numba's loader holds the GIL for long stretches (importing "
+        'numba, loading its cache), and a call waits to get the GIL back '
+        'each time it releases it (OpenCV\'s filter, NumPy\'s large '
+        "copies, MXNet's waits), up to CPython's switch interval, 5 ms by "
+        'default: with the NumPy engine, which releases it once per '
+        'NumPy call, 1024²·3×3 calls took 31 to 361 ms while numba '
+        'loaded. So `numba_engine` lowers the interval to 0.1 ms while '
+        "it loads (and restores it), MXNet's look-ups and allocation keep "
+        'the GIL, and OpenCV, one release a call, serves small kernels '
+        'meanwhile. On a shared 2-core machine the operating system also '
+        'takes the cores away for tens of ms at times, loader or not.',
+        '',
         f'Target: ≤ {COLD_TARGET}× ndimage. Worst measured: '
         f'{verdict(worst_cold, COLD_TARGET)}.', '']
     return '\n'.join(lines) + '\n', holds

@@ -176,3 +176,46 @@ def test_without_opencv_installed_everything_works():
         ''')
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ['ok']
+
+
+def test_the_switch_interval_is_short_while_numba_loads(monkeypatch):
+    """A call that releases the GIL waits up to a switch interval to get
+    it back from the loader; the interval is 0.1 ms while one loads, and
+    the reader's own afterwards."""
+    import sys
+    monkeypatch.setattr(numba_engine, '_DONE', {})
+    monkeypatch.setattr(numba_engine, '_READY', set())
+    monkeypatch.setattr(numba_engine, '_FAILED', {})
+    monkeypatch.setattr(numba_engine, 'available', lambda: False)
+    before = sys.getswitchinterval()
+    assert before > numba_engine.LOADING_SWITCH_INTERVAL
+    seen = []
+    real = numba_engine._switch_often
+
+    def spy(starting):
+        real(starting)
+        seen.append(sys.getswitchinterval())
+    monkeypatch.setattr(numba_engine, '_switch_often', spy)
+    assert not numba_engine.load('float32')  # "numba is not installed"
+    assert seen == [pytest.approx(numba_engine.LOADING_SWITCH_INTERVAL),
+                    before]
+    assert sys.getswitchinterval() == before
+
+
+def test_two_loaders_restore_the_interval_once_both_end(monkeypatch):
+    import sys
+    before = sys.getswitchinterval()
+    try:
+        numba_engine._switch_often(True)
+        numba_engine._switch_often(True)
+        numba_engine._switch_often(False)
+        assert sys.getswitchinterval() == pytest.approx(
+            numba_engine.LOADING_SWITCH_INTERVAL)
+        numba_engine._switch_often(False)
+        assert sys.getswitchinterval() == before
+        numba_engine._switch_often(True)
+        sys.setswitchinterval(0.002)  # the reader's own choice, kept
+        numba_engine._switch_often(False)
+        assert sys.getswitchinterval() == 0.002
+    finally:
+        sys.setswitchinterval(before)

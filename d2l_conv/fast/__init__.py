@@ -1,21 +1,24 @@
 """A fast `corr2d`: engines chosen by a cost model.
 
-`corr2d_fast` checks its input (or sees that MXNet arrays need no
-checking), then hands NumPy views of MXNet's memory (DLPack, no copies)
+`corr2d_fast` checks its input on the host (NumPy arrays as they are,
+MXNet arrays through views of their memory: no copies), then hands it
 to one engine, which writes into an array MXNet allocated. The engines
 are each in their own module:
 
 * `numpy_engine`: shifted slices in NumPy, blocked and threaded; needs
-  nothing else, so it serves small inputs and is the fallback;
+  nothing else, so it is the fallback;
+* `cv2_engine`: OpenCV's ``cv2.filter2D`` (optional), a few microseconds
+  a call, for small images and kernels of under 50 taps, and only where
+  it puts NaN and inf where scipy does;
 * `numba_engine`: a compiled direct kernel, one pass over the input,
   compiled in the background and cached on disk (numba is optional);
-* `fft_engine`: tiled float32 real FFTs (``scipy.fft``, optional), for
-  large kernels, and only on input that is all finite.
+* `fft_engine`: tiled real FFTs (``scipy.fft``, optional), for large
+  kernels, and only on input that is all finite.
 
 `choose` holds the cost model that picks one, with constants measured
-on this machine. Importing this package imports neither numba nor scipy
-and compiles nothing; `_threads` shares an engine's work among the cores
-and keeps its helper threads safe across ``fork``.
+on this machine. Importing this package imports neither numba, scipy
+nor OpenCV and compiles nothing; `_threads` shares an engine's work
+among the cores and keeps its helper threads safe across ``fork``.
 """
 
 import ctypes
@@ -50,10 +53,12 @@ def corr2d_fast(X, K):
     has shape ``(H - h + 1, W - w + 1)`` for an ``H x W`` input and an
     ``h x w`` kernel. Outside ``autograd.record()`` it computes on the
     host, by whichever engine `choose.choose_engine`'s cost model says
-    is fastest for these shapes: shifted slices in NumPy (small inputs),
-    a numba kernel (small kernels on large images; compiled in the
-    background on first need, so no call waits for it) or tiled float32
-    FFTs (large kernels). Under ``autograd.record()`` it calls
+    is fastest for these shapes: OpenCV's ``cv2.filter2D`` (small images
+    and kernels), a numba kernel (small kernels on larger images;
+    compiled in the background on first need, so no call waits for it),
+    tiled FFTs (large kernels) or, where neither OpenCV nor numba is
+    installed, shifted slices in NumPy. NumPy input is computed as it is,
+    never copied into MXNet. Under ``autograd.record()`` it calls
     ``npx.convolution``, the operator behind Gluon's ``nn.Conv2D``, so
     gradients flow to `X` and `K` and equal that layer's.
 
@@ -68,7 +73,8 @@ def corr2d_fast(X, K):
     -------
     Y : mxnet.np.ndarray
         The output, of shape ``(H - h + 1, W - w + 1)``, on the context of
-        `X`: float64 if `X` or `K` is float64, else float32.
+        `X` (the current context if `X` is not an ``mxnet.np.ndarray``):
+        float64 if `X` or `K` is float64, else float32.
 
     Raises
     ------
@@ -80,12 +86,18 @@ def corr2d_fast(X, K):
     Notes
     -----
     Integer and float16 inputs compute in float32; float64 in float64;
-    longdouble in float64. Integer sums are exact only below ``2**24``.
-    NaN and inf propagate as in ``scipy.signal.correlate2d`` in float64:
-    NaN only in the windows that hold one, inf stays inf, ``inf - inf``
-    and ``0 * inf`` give NaN (such input never goes to the FFT, which
-    would spread it). The FFT engine's error is about 1e-7 of the
-    largest output (float32), spread evenly; see `fft_engine`.
+    longdouble in float64. When `X` and `K` both hold integers, every
+    output whose sum is below ``2**24`` in magnitude is exact, whichever
+    engine runs: the FFT engine then transforms in float64 and rounds to
+    the nearest integer (as scipy's ``correlate`` does on integers), or
+    leaves the call to a direct engine where its largest possible sum
+    reaches ``2**40``. NaN and inf propagate as in
+    ``scipy.signal.correlate2d`` in float64: NaN only in the windows
+    that hold one, inf stays inf, ``inf - inf`` and ``0 * inf`` give NaN
+    (such input never goes to the FFT, which would spread it, nor to
+    OpenCV with a zero tap, which it skips). On floats, the FFT engine's
+    error is about 1e-7 of the largest output (float32), spread evenly;
+    see `fft_engine`.
 
     See Also
     --------

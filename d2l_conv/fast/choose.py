@@ -11,11 +11,14 @@ times of each engine called directly, float32, on this project's 2-core
 AMD EPYC machine, by ``python benchmarks/fit_cost.py``, which prints
 them. They compare engines; they do not promise absolute times.
 
-An engine is a candidate only if it can run: the FFT needs scipy, and
-numba's kernel must already be loaded. When numba would save more than
+An engine is a candidate only if it can run: the FFT needs scipy,
+OpenCV must be installed (and the kernel under
+`cv2_engine.DIRECT_TAPS` taps), and numba's kernel must already be
+loaded. When numba would save more than
 `START_SAVING` seconds on a call but is not loaded yet, the call starts
 loading it in the background and is served by the next best engine.
-Input that is not all finite never goes to the FFT.
+Input that is not all finite never goes to the FFT, nor to OpenCV
+with a zero tap (`correlate` picks the best direct engine instead).
 """
 
 import functools

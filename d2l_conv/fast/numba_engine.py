@@ -107,7 +107,7 @@ def _load(name, done):
 #: 360 ms while numba loaded, against 1 to 11 ms otherwise.
 LOADING_SWITCH_INTERVAL = 1e-4
 
-_SWITCH = [0, None]  # [loaders running, the interval before the first]
+_SWITCH = [0, None, None]  # [loaders running, interval before, set]
 
 
 def _switch_often(starting):
@@ -120,10 +120,10 @@ def _switch_often(starting):
                 _SWITCH[1] = sys.getswitchinterval()
                 sys.setswitchinterval(min(_SWITCH[1],
                                           LOADING_SWITCH_INTERVAL))
+                _SWITCH[2] = sys.getswitchinterval()  # as CPython keeps it
             return
         _SWITCH[0] -= 1
-        if (_SWITCH[0] == 0 and sys.getswitchinterval()
-                == min(_SWITCH[1], LOADING_SWITCH_INTERVAL)):
+        if _SWITCH[0] == 0 and sys.getswitchinterval() == _SWITCH[2]:
             sys.setswitchinterval(_SWITCH[1])
 
 
