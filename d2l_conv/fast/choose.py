@@ -25,23 +25,21 @@ import functools
 import importlib.util
 import math
 
-from . import cv2_engine, fft_engine, numba_engine, numpy_engine
+from . import _threads, cv2_engine, fft_engine, numba_engine, numpy_engine
 
 #: Seconds per call, per NumPy call, per unit of work and per element of
 #: traffic (see `features`), fitted by ``python benchmarks/fit_cost.py``
-#: (see the module's docstring), re-fitted after the numba engine left
-#: numba's parallel launch for `_threads`' helpers (model / measured:
-#: numpy 0.62-1.28, numba 0.24-1.35, fft 0.62-1.27). It picked the
-#: fastest engine in 51 of the 55 cases timed; of the other four, only
-#: 64²·31x31 (numba, 0.18 ms, where the FFT took 0.08) lost over 20%.
-#: OpenCV's was fitted later (``fit_cost.py cv2``, images from 28² to
-#: 2048², kernels of up to 49 taps; model / measured 0.20-1.33, the
-#: worst at 2048², out of cache, where numba is far faster anyway).
+#: (see the module's docstring) for all four engines in one run, images
+#: from 28² to 2048², on the shared 2-core machine while others used it
+#: (model / measured: numpy 0.63-1.43, numba 0.20-1.81, fft 0.56-1.63,
+#: cv2 0.25-1.41; numba's worst are the tiny images, where its fixed
+#: cost varies most). numba's work counts once per core it runs on:
+#: calls under `numba_engine.SERIAL_WORK` run on one.
 COSTS = {
-    'numpy': (1.13e-05, 1.84e-06, 1.03e-10, 7.91e-11),
-    'numba': (1.54e-05, 0.0, 2.34e-11, 4.89e-11),
-    'fft': (6.33e-05, 0.0, 1.26e-10, 1.24e-09),
-    'cv2': (5.72e-06, 0.0, 6.79e-11, 1.31e-10),
+    'numpy': (2.18e-05, 2.80e-06, 3.33e-10, 2.33e-10),
+    'numba': (2.48e-05, 0.0, 5.07e-11, 1.43e-10),
+    'fft': (1.88e-04, 0.0, 1.74e-10, 4.76e-09),
+    'cv2': (6.06e-06, 0.0, 7.34e-11, 1.25e-10),
 }
 
 #: Start compiling numba's kernel only for calls it would speed up by at
@@ -70,7 +68,10 @@ def features(engine, X_shape, K_shape):
         blocks = -(-oh * W // numpy_engine.BLOCK)
         return 1, h * w * blocks, oh * W * h * w, traffic
     if engine == 'numba':
-        return 1, 0, oh * ow * h * w, traffic
+        work = oh * ow * h * w
+        if work < numba_engine.SERIAL_WORK:  # one core, not all of them
+            work *= _threads.cores()
+        return 1, 0, work, traffic
     if engine == 'cv2':  # a whole H x W output, then the valid part copied
         return 1, 0, H * W * h * w, traffic + H * W + oh * ow
     sh, sw = _fft_sides(H, W, h, w)
