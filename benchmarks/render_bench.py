@@ -180,9 +180,10 @@ def markdown(data):
         'about 5 s of one core), and the next call used '
         f'`{first["then"]}`.', '',
         '### The cold start', '',
-        'A fresh process (numba\'s cache already on disk) calls '
-        '`corr2d_fast` back to back for its first 2 s, while numba\'s '
-        'kernel loads in the background; the slowest of those calls, '
+        'A fresh process (numba\'s cache already on disk) starts '
+        "loading numba's kernel in the background, as the first call "
+        'that would gain from it does, and calls `corr2d_fast` back to '
+        'back for its first 2 s meanwhile; the slowest of those calls, '
         "against `ndimage.correlate`'s median for the same case in the "
         'grid above.', '', *cold, '',
         "numba's loader holds the GIL for long stretches (importing "
