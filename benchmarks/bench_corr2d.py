@@ -9,13 +9,15 @@ Measured, all in this one process, each after a warm-up call whose
 output is checked against `corr2d_fast`'s, and each call on its own copy
 of the image, so that none finds it in the cache after another read it:
 
-* the grid: 256², 1024², 2048², 4096² images with 1x2, 7x1, 3x3, 5x5,
-  15x15, 31x31, 63x63 kernels, float32, for `corr2d_fast` (given
-  ``mxnet.np`` arrays, so its conversions are timed, numba's kernel
-  loaded first) and the peers: ``npx.convolution`` (oneDNN, the op behind
-  ``nn.Conv2D``), ``scipy.signal.correlate2d``, ``scipy.ndimage.correlate``
-  (cropped to the valid part), ``scipy.signal.correlate`` (its
-  ``method='auto'`` picks direct or FFT) and ``scipy.signal.fftconvolve``.
+* the grid: 28², 64², 224², 256², 1024², 2048², 4096² images with 1x2,
+  7x1, 3x3, 5x5, 15x15, 31x31, 63x63 kernels (those that fit), float32,
+  for `corr2d_fast` given ``mxnet.np`` arrays and given NumPy arrays
+  (numba's kernel loaded first), and the peers: ``cv2.filter2D``
+  (OpenCV, cropped to the valid part), ``npx.convolution`` (oneDNN, the
+  op behind ``nn.Conv2D``), ``scipy.signal.correlate2d``,
+  ``scipy.ndimage.correlate`` (cropped to the valid part),
+  ``scipy.signal.correlate`` (its ``method='auto'`` picks direct or FFT)
+  and ``scipy.signal.fftconvolve``.
   Direct peers are skipped where they would need more than `DIRECT_MAX`
   multiply-adds (seconds per call; they cannot be the best peer there);
 * the crossover: each engine of `corr2d_fast`, called directly, and each
@@ -26,7 +28,10 @@ of the image, so that none finds it in the cache after another read it:
   writes its output there: the traffic the bound counts, no more;
 * the stream-copy bandwidth (a 256 MiB copy on two threads), for the
   memory-traffic bound;
-* the first call in a fresh process, and loading numba's cached kernel.
+* the first call in a fresh process, and loading numba's cached kernel;
+* the cold start: in a fresh process (numba's cache warm), the slowest
+  of the calls made back to back in its first `COLD_SECONDS` seconds,
+  against ``ndimage.correlate``'s median for the same case in the grid.
 """
 
 import argparse
@@ -40,12 +45,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 JSON = HERE / 'results.json'
-SIDES = [256, 1024, 2048, 4096]
+SIDES = [28, 64, 224, 256, 1024, 2048, 4096]
 KERNELS = [(1, 2), (7, 1), (3, 3), (5, 5), (15, 15), (31, 31), (63, 63)]
 CROSSOVER = (1024, [1, 2, 3, 5, 7, 9, 11, 15, 21, 31, 45, 63])
 BOUND_CASES = [(1024, (3, 3)), (2048, (3, 3))]
 DIRECT_PEERS = ['npx.convolution', 'signal.correlate2d',
                 'ndimage.correlate']
+COLD_CASES = [(1024, (3, 3)), (224, (3, 3))]
+COLD_SECONDS = 2.0
 FFT_PEERS = ['signal.correlate', 'signal.fftconvolve']
 DIRECT_MAX = 1.5e9  # multiply-adds beyond which direct peers are skipped
 STREAM_BYTES = 128 << 20  # images streamed through for the bound: 4x L3
@@ -68,6 +75,7 @@ def make_inputs(n, kernel, seed=0):
 
 def peers(X, K):
     """Return ``{name: call}`` for the peers worth running on this case."""
+    import cv2
     from mxnet import np, npx
     from scipy import ndimage, signal
     (H, W), (h, w) = X.shape, K.shape
@@ -76,8 +84,12 @@ def peers(X, K):
     top, left = h // 2, w // 2  # ndimage centres the kernel there
     flipped = K[::-1, ::-1].copy()
     # each its own copy of X: none finds it in cache after another's read
-    X1, X2, X3, X4 = (X.copy() for _ in range(4))
+    X1, X2, X3, X4, X5 = (X.copy() for _ in range(5))
     found = {
+        # anchored at the kernel's centre, as ndimage
+        'cv2.filter2D': lambda: cv2.filter2D(
+            X5, -1, K, borderType=cv2.BORDER_CONSTANT)[
+                top:top + H - h + 1, left:left + W - w + 1],
         'npx.convolution': lambda: waited(npx.convolution(
             x4, k4, kernel=(h, w), num_filter=1, no_bias=True)),
         'signal.correlate2d': lambda: signal.correlate2d(X1, K, 'valid'),
@@ -93,14 +105,22 @@ def peers(X, K):
     return found
 
 
-def ours(X, K):
-    """Return ``{'corr2d_fast': call}``, given ``mxnet.np`` arrays."""
+def ours(X, K, numpy=True):
+    """Return ``{'corr2d_fast': call}``, given ``mxnet.np`` arrays, and
+    ``{'corr2d_fast, NumPy in': call}`` given NumPy arrays."""
     from mxnet import np
 
     from d2l_conv import corr2d_fast
     x, k = np.array(X), np.array(K)
     x.wait_to_read()
-    return {'corr2d_fast': lambda: waited(corr2d_fast(x, k))}
+    calls = {'corr2d_fast': lambda: waited(corr2d_fast(x, k))}
+    if numpy:
+        X0, K0 = X.copy(), K.copy()
+        calls[NUMPY_IN] = lambda: waited(corr2d_fast(X0, K0))
+    return calls
+
+
+NUMPY_IN = 'corr2d_fast, NumPy in'
 
 
 def waited(Y):
@@ -111,10 +131,17 @@ def waited(Y):
 
 def engines(X, K):
     """Return each engine of `corr2d_fast`, called directly."""
-    from d2l_conv.fast import fft_engine, numba_engine, numpy_engine
+    from d2l_conv.fast import (
+        cv2_engine,
+        fft_engine,
+        numba_engine,
+        numpy_engine,
+    )
     calls = {'numpy': numpy_engine.correlate_valid,
              'numba': numba_engine.correlate_valid,
              'fft': fft_engine.correlate_valid}
+    if K.size < cv2_engine.DIRECT_TAPS:  # never sent larger kernels
+        calls['cv2'] = cv2_engine.correlate_valid
     copies = {name: X.copy() for name in calls}  # each its own X
     return {f'engine: {name}': (lambda f=f, X=copies[name]: f(X, K))
             for name, f in calls.items()}
@@ -223,6 +250,50 @@ print(imported - start, first, loaded, engine)
 '''
 
 
+COLD_START = '''
+import sys
+import time
+import numpy as onp
+import d2l_conv
+from d2l_conv.fast import numba_engine
+from mxnet import np
+n, k, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+rng = onp.random.default_rng(0)
+x = np.array(rng.standard_normal((n, n)).astype('float32'))
+K = np.array(rng.standard_normal((k, k)).astype('float32'))
+x.wait_to_read()
+# as the first large call would: the loader runs during the calls timed
+numba_engine.start('float32')
+times, ready = [], None
+start = time.perf_counter()
+while time.perf_counter() - start < seconds:
+    t = time.perf_counter()
+    d2l_conv.corr2d_fast(x, K).wait_to_read()
+    times.append(time.perf_counter() - t)
+    if ready is None and numba_engine.ready('float32'):
+        ready = time.perf_counter() - start
+print(max(times), len(times), times[0], -1 if ready is None else ready)
+'''
+
+
+def cold_start():
+    """Return, per `COLD_CASES` case, the slowest call in the first
+    `COLD_SECONDS` of a fresh process, with numba's cache warm."""
+    subprocess.run([sys.executable, '-c', 'from d2l_conv.fast import '
+                    "numba_engine; numba_engine.load('float32')"],
+                   check=True)  # the cache is on disk
+    found = []
+    for n, (k, _) in COLD_CASES:
+        out = subprocess.run(
+            [sys.executable, '-c', COLD_START, str(n), str(k),
+             str(COLD_SECONDS)], capture_output=True, text=True, check=True)
+        slowest, calls, first, ready = out.stdout.split()
+        found.append({'n': n, 'kernel': (k, k), 'slowest': float(slowest),
+                      'calls': int(calls), 'first': float(first),
+                      'numba ready at': float(ready)})
+    return found
+
+
 def first_call():
     """Return seconds of import, first call and numba's load, fresh."""
     out = subprocess.run([sys.executable, '-c', FIRST_CALL],
@@ -236,6 +307,7 @@ def machine():
     """Return one line naming the CPU and the library versions."""
     import platform
 
+    import cv2
     import mxnet
     import numba
     import numpy
@@ -250,7 +322,7 @@ def machine():
     return (f'{model}, {os.cpu_count()} cores, {platform.system()}; '
             f'Python {platform.python_version()}, NumPy {numpy.__version__}'
             f', MXNet {mxnet.__version__}, SciPy {scipy.__version__}, '
-            f'numba {numba.__version__}')
+            f'numba {numba.__version__}, OpenCV {cv2.__version__}')
 
 
 def measure():
@@ -258,10 +330,14 @@ def measure():
     from d2l_conv.fast import choose, numba_engine
     progress('first call in a fresh process')
     first = first_call()
+    progress('the cold start: the slowest call in a fresh process')
+    cold = cold_start()
     numba_engine.load('float32')
     grid = []
     for n in SIDES:
         for kernel in KERNELS:
+            if max(kernel) > n:
+                continue
             X, K = make_inputs(n, kernel)
             calls = {**ours(X, K), **peers(X, K)}
             times = time_calls(calls, f'{n}x{n}, {kernel}')
@@ -272,7 +348,8 @@ def measure():
     crossover = []
     for k in sides:
         X, K = make_inputs(n, (k, k))
-        calls = {**ours(X, K), **engines(X, K), **peers(X, K)}
+        calls = {**ours(X, K, numpy=False), **engines(X, K),
+                 **peers(X, K)}
         crossover.append({'k': k, 'times': time_calls(
             calls, f'crossover {n}x{n}, {k}x{k}')})
     progress('the bound: streaming through distinct images')
@@ -280,7 +357,7 @@ def measure():
     progress('stream-copy bandwidth')
     return {'machine': machine(), 'grid': grid, 'crossover': crossover,
             'crossover_n': n, 'copy_bandwidth': copy_bandwidth(),
-            'bound': bound, 'first_call': first}
+            'bound': bound, 'first_call': first, 'cold_start': cold}
 
 
 
@@ -292,7 +369,13 @@ def main(argv=None):
                         help='re-render benchmarks/results.json')
     parser.add_argument('--no-write', action='store_true',
                         help='measure and print; write nothing')
+    parser.add_argument('--quick', action='store_true',
+                        help='a few cases only, to try the script out')
     args = parser.parse_args(argv)
+    if args.quick:
+        global SIDES, KERNELS, CROSSOVER, BUDGET, BOUND_CASES
+        SIDES, KERNELS, BUDGET = [28, 224, 1024], [(3, 3), (31, 31)], 0.05
+        CROSSOVER, BOUND_CASES = (1024, [1, 3, 31]), [(1024, (3, 3))]
     sys.path.insert(0, str(HERE))
     import render_bench
     if args.render_only:

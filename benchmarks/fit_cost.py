@@ -1,6 +1,7 @@
 """Fit the constants of `corr2d_fast`'s cost model (`fast.choose.COSTS`).
 
-Run ``python benchmarks/fit_cost.py``. It times each engine called
+Run ``python benchmarks/fit_cost.py [ENGINE ...]`` (all engines if none
+is named). It times each engine called
 directly (float32, median of a few runs) over a grid of image and kernel
 sizes, fits the constants of `fast.choose.features` per engine by non-negative
 least squares on relative error, and prints the fit and, per engine, how
@@ -13,9 +14,9 @@ import time
 
 import numpy as onp
 
-SIDES = [32, 64, 128, 256, 512, 1024, 2048]
-KERNELS = [(1, 2), (3, 3), (5, 5), (7, 1), (9, 9), (15, 15), (31, 31),
-           (63, 63)]
+SIDES = [28, 64, 128, 224, 256, 512, 1024, 2048]
+KERNELS = [(1, 2), (3, 3), (5, 5), (7, 1), (7, 7), (9, 9), (15, 15),
+           (31, 31), (63, 63)]
 
 
 def timed(call, budget=0.3, most=7):
@@ -32,14 +33,24 @@ def timed(call, budget=0.3, most=7):
 def main():
     from scipy.optimize import nnls
 
-    from d2l_conv.fast import choose, fft_engine, numba_engine, numpy_engine
+    from d2l_conv.fast import (
+        choose,
+        cv2_engine,
+        fft_engine,
+        numba_engine,
+        numpy_engine,
+    )
     numba_engine.load('float32')
+    names = sys.argv[1:]
     engines = {'numpy': numpy_engine.correlate_valid,
                'numba': numba_engine.correlate_valid,
-               'fft': fft_engine.correlate_valid}
+               'fft': fft_engine.correlate_valid,
+               'cv2': cv2_engine.correlate_valid}
     rng = onp.random.default_rng(0)
     fits = {}
     for name, call in engines.items():
+        if names and name not in names:
+            continue
         rows, times = [], []
         for n in SIDES:
             X = rng.standard_normal((n, n)).astype('float32')
@@ -47,6 +58,8 @@ def main():
                 if h > n or w > n or (name != 'fft'
                                       and n * n * h * w > 4e9):
                     continue  # direct engines: skip the minute-long cases
+                if name == 'cv2' and h * w >= cv2_engine.DIRECT_TAPS:
+                    continue  # OpenCV's DFT: never used
                 K = rng.standard_normal((h, w)).astype('float32')
                 t = timed(lambda c=call, X=X, K=K: c(X, K))
                 rows.append(choose.features(name, X.shape, K.shape))

@@ -69,6 +69,50 @@ complex64
                     f'float), got dtype {dtype}')
 
 
+def _checked(func, name, value):
+    """Check `value` as `as_2d_array` does, converting nothing to MXNet.
+
+    Returns ``(host, dtype, target)``: `host` is `value` as a NumPy array
+    (None for an ``mxnet.np.ndarray``), `dtype` the dtype it came in and
+    `target` the dtype the policy computes it in.
+    """
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f'{func}: {name} must be a 2-D numeric array, '
+                        f'got {type(value).__name__}')
+    if isinstance(value, np.ndarray):
+        host = None
+        dtype = onp.dtype(value.dtype)
+    else:
+        if hasattr(value, 'as_np_ndarray'):  # legacy `mxnet.nd.NDArray`
+            value = value.asnumpy()
+        try:
+            with warnings.catch_warnings():
+                # numpy<1.24 only warns about ragged lists; refuse them
+                warnings.simplefilter('error', onp.VisibleDeprecationWarning)
+                host = onp.asarray(value)
+        except (TypeError, ValueError, onp.VisibleDeprecationWarning):
+            raise TypeError(f'{func}: {name} must be a 2-D numeric array, '
+                            f'got {type(value).__name__} with rows of '
+                            'different lengths') from None
+        dtype = host.dtype
+    target = compute_dtype(func, name, dtype)
+    shape = tuple(value.shape) if host is None else host.shape
+    if len(shape) != 2:
+        raise ValueError(f'{func}: {name} must be a 2-D array, '
+                         f'got shape {shape}')
+    if 0 in shape:
+        raise ValueError(f'{func}: {name} must not be empty, '
+                         f'got shape {shape}')
+    if host is None and dtype.kind in 'iu' and value.grad is not None:
+        raise TypeError(
+            f'{func}: {name} is an integer array ({dtype}) with a '
+            'gradient attached; its gradient would be truncated to '
+            f'integers. Cast it to float before attach_grad()')
+    if isinstance(value, (list, tuple)):
+        target = _FLOAT32  # as `mxnet.np.array` makes lists
+    return host, dtype, target
+
+
 def as_2d_array(func, name, value):
     """Return `value` as a non-empty 2-D float ``mxnet.np.ndarray``.
 
@@ -112,44 +156,44 @@ def as_2d_array(func, name, value):
     ...
     ValueError: corr2d: X must be a 2-D array, got shape (2,)
     """
-    if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f'{func}: {name} must be a 2-D numeric array, '
-                        f'got {type(value).__name__}')
-    if isinstance(value, np.ndarray):
-        host = None
-        dtype = onp.dtype(value.dtype)
-    else:
-        if hasattr(value, 'as_np_ndarray'):  # legacy `mxnet.nd.NDArray`
-            value = value.asnumpy()
-        try:
-            with warnings.catch_warnings():
-                # numpy<1.24 only warns about ragged lists; refuse them
-                warnings.simplefilter('error', onp.VisibleDeprecationWarning)
-                host = onp.asarray(value)
-        except (TypeError, ValueError, onp.VisibleDeprecationWarning):
-            raise TypeError(f'{func}: {name} must be a 2-D numeric array, '
-                            f'got {type(value).__name__} with rows of '
-                            'different lengths') from None
-        dtype = host.dtype
-    target = compute_dtype(func, name, dtype)
-    shape = tuple(value.shape) if host is None else host.shape
-    if len(shape) != 2:
-        raise ValueError(f'{func}: {name} must be a 2-D array, '
-                         f'got shape {shape}')
-    if 0 in shape:
-        raise ValueError(f'{func}: {name} must not be empty, '
-                         f'got shape {shape}')
+    host, dtype, target = _checked(func, name, value)
     if host is None:
-        if dtype.kind in 'iu' and value.grad is not None:
-            raise TypeError(
-                f'{func}: {name} is an integer array ({dtype}) with a '
-                'gradient attached; its gradient would be truncated to '
-                f'integers. Cast it to float before attach_grad()')
         return value if dtype == target else value.astype(target)
-    if isinstance(value, (list, tuple)):
-        target = _FLOAT32  # as `mxnet.np.array` makes lists
     # native byte order and C order, which MXNet needs
     return np.array(onp.ascontiguousarray(host, dtype=target), dtype=target)
+
+
+def as_2d_host(func, name, value, view):
+    """Return `value` as a non-empty 2-D NumPy array, and if it was integer.
+
+    The same checks, messages and dtype policy as `as_2d_array`, for
+    code that computes on the host: nothing is copied into MXNet. A
+    NumPy array already in its compute dtype is returned as it is (any
+    strides or byte order); others are cast by NumPy. An
+    ``mxnet.np.ndarray`` is read through ``view(value)``, which returns
+    a NumPy array of its values (a view of its memory where it can).
+
+    Returns
+    -------
+    host : numpy.ndarray
+        float32 or float64, as the policy says.
+    integer : bool
+        Whether `value` held integers (its dtype, before the cast).
+
+    Examples
+    --------
+    >>> as_2d_host('corr2d_fast', 'X', [[1, 2]], None)
+    (array([[1., 2.]], dtype=float32), True)
+    >>> as_2d_host('corr2d_fast', 'X', onp.ones((2, 2), bool), None)
+    Traceback (most recent call last):
+    ...
+    TypeError: corr2d_fast: X must be numeric (integer or float), got \
+dtype bool
+    """
+    host, dtype, target = _checked(func, name, value)
+    if host is None:
+        host = view(value)
+    return host.astype(target, copy=False), dtype.kind in 'iu'
 
 
 def promote(A, B):

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from mxnet import np
+from test_nonfinite import forced
 
 from d2l_conv import conv2d_true, corr2d, corr2d_fast, corr2d_vectorized
 from d2l_conv.exercises import corr2d_im2col, corr2d_toeplitz
@@ -147,3 +148,34 @@ def test_books_corr2d_returns_on_the_default_context_as_documented(fn):
     Y = fn(X, np.array([[1., -1.]], ctx=mx.cpu(1)))
     assert Y.ctx == mx.context.current_context()
     assert 'default context' in ' '.join(fn.__doc__.split())
+
+
+@pytest.mark.parametrize('engine', ['numpy', 'numba', 'fft', 'cv2'])
+@given(X_dtype=st.sampled_from(sorted(POLICY)),
+       K_dtype=st.sampled_from(sorted(POLICY)),
+       X_in=st.sampled_from(['numpy', 'mxnet']),
+       K_in=st.sampled_from(['numpy', 'mxnet']),
+       seed=st.integers(0, 2**16))
+def test_policy_holds_on_every_engine(engine, X_dtype, K_dtype, X_in, K_in,
+                                      seed):
+    """`corr2d_fast` made to pick each engine: the same dtypes, and on
+    integers the same exact sums (the FFT's rounded)."""
+    if X_in == 'mxnet' and X_dtype not in MXNET_DTYPES:
+        X_in = 'numpy'
+    if K_in == 'mxnet' and K_dtype not in MXNET_DTYPES:
+        K_in = 'numpy'
+    rng = onp.random.default_rng(seed)
+    X = rng.integers(0, 100, (9, 11))
+    K = rng.integers(0, 4, (3, 4))
+    with forced(engine):
+        Y = corr2d_fast(make(X_in, X, X_dtype), make(K_in, K, K_dtype))
+    assert isinstance(Y, np.ndarray)
+    assert Y.dtype == expected_dtype(corr2d_fast, X_dtype, K_dtype)
+    integers = all(onp.dtype(onp.longdouble if d == 'longdouble' else d
+                             ).kind in 'iu' for d in (X_dtype, K_dtype))
+    if engine == 'fft' and not integers:  # float FFTs round differently
+        onp.testing.assert_allclose(Y.asnumpy(), oracle(X, K, corr2d_fast),
+                                    atol=1e-3)
+    else:
+        onp.testing.assert_array_equal(Y.asnumpy(),
+                                       oracle(X, K, corr2d_fast))

@@ -7,12 +7,45 @@ import pytest
 from conftest import random_pair
 
 from d2l_conv import corr2d_fast
-from d2l_conv.fast import choose, numba_engine
+from d2l_conv.fast import choose, cv2_engine, numba_engine
 
 
-def test_small_inputs_go_to_numpy_before_numba_is_loaded(monkeypatch):
+def test_small_inputs_go_to_numpy_without_opencv(monkeypatch):
     monkeypatch.setattr(numba_engine, '_READY', set())
+    monkeypatch.setattr(cv2_engine, 'available', lambda: False)
     assert choose.choose_engine((16, 16), (3, 3), 'float32') == 'numpy'
+
+
+@pytest.mark.parametrize('numba_ready', [False, True])
+def test_small_inputs_go_to_opencv(monkeypatch, numba_ready):
+    pytest.importorskip('cv2')
+    if numba_ready:
+        pytest.importorskip('numba')
+        assert numba_engine.load('float32')
+    else:
+        monkeypatch.setattr(numba_engine, '_READY', set())
+    for n in (28, 64):
+        assert choose.choose_engine((n, n), (3, 3), 'float32') == 'cv2'
+    # OpenCV filters kernels of 50 taps and more by DFT: never sent there
+    assert choose.choose_engine((28, 28), (5, 10), 'float32') != 'cv2'
+
+
+def test_opencv_is_not_sent_what_it_would_misplace(monkeypatch):
+    """A zero tap meeting NaN or inf: OpenCV skips the zero tap."""
+    pytest.importorskip('cv2')
+    X = onp.ones((28, 28), 'float32')
+    X[5, 5] = onp.inf
+    K = onp.ones((3, 3), 'float32')
+    K[1, 1] = 0
+    ran = []
+    real = cv2_engine.correlate_valid
+    monkeypatch.setattr(cv2_engine, 'correlate_valid',
+                        lambda *a, **k: ran.append(1) or real(*a, **k))
+    Y = corr2d_fast(X, K).asnumpy()
+    assert ran == [] and onp.isnan(Y[4, 4]) and onp.isinf(Y[3, 3])
+    X[5, 5] = 1  # all finite: the zero tap changes nothing
+    onp.testing.assert_array_equal(corr2d_fast(X, K).asnumpy(), 8)
+    assert ran == [1]
 
 
 def test_large_kernels_go_to_the_fft():
@@ -27,7 +60,7 @@ def test_small_kernels_on_large_images_go_to_numba_once_loaded():
 
 
 def test_every_estimate_grows_with_the_work():
-    for engine in ('numpy', 'numba', 'fft'):
+    for engine in ('numpy', 'numba', 'fft', 'cv2'):
         small = choose.estimate(engine, (256, 256), (3, 3))
         assert 0 < small < choose.estimate(engine, (2048, 2048), (3, 3))
 
@@ -69,11 +102,13 @@ def test_small_calls_start_no_compile(fresh_numba):
     assert numba_engine._DONE == {}
 
 
-def test_without_numba_or_scipy_numpy_serves(monkeypatch):
+def test_without_numba_scipy_or_opencv_numpy_serves(monkeypatch):
     monkeypatch.setattr(numba_engine, '_READY', set())
     monkeypatch.setattr(numba_engine, 'available', lambda: False)
     monkeypatch.setattr(choose, 'fft_available', lambda: False)
-    for shapes in (((512, 512), (3, 3)), ((300, 300), (41, 41))):
+    monkeypatch.setattr(cv2_engine, 'available', lambda: False)
+    for shapes in (((512, 512), (3, 3)), ((300, 300), (41, 41)),
+                   ((28, 28), (3, 3))):
         assert choose.choose_engine(*shapes, 'float32') == 'numpy'
     check = random_pair(((200, 180), (31, 5)), 1)
     from scipy.signal import correlate2d
@@ -115,3 +150,72 @@ def test_the_model_is_asked_once_per_shape_once_numba_is_loaded(
     assert count and choose.choose_engine((777, 555), (3, 4),
                                           'float32') == first
     assert len(asked) == count
+
+
+def test_without_opencv_installed_everything_works():
+    """A fresh process where ``import cv2`` fails, as where OpenCV is
+    not installed (MXNet then does without it too)."""
+    from conftest import run_python
+    done = run_python('''
+        import sys
+        sys.modules['cv2'] = None  # import cv2 raises ImportError
+        import numpy as onp
+        from scipy.signal import correlate2d
+        import d2l_conv
+        from d2l_conv.fast import choose, cv2_engine
+        assert not cv2_engine.available()
+        rng = onp.random.default_rng(0)
+        for n, k in ((28, 3), (64, 5), (300, 3), (300, 41)):
+            X = rng.standard_normal((n, n)).astype('float32')
+            K = rng.standard_normal((k, k)).astype('float32')
+            assert choose.choose_engine(X.shape, K.shape, X.dtype) != 'cv2'
+            Y = d2l_conv.corr2d_fast(X, K).asnumpy()
+            onp.testing.assert_allclose(Y, correlate2d(X, K, 'valid'),
+                                        atol=1e-3, rtol=1e-4)
+        print('ok')
+        ''')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ['ok']
+
+
+def test_the_switch_interval_is_short_while_numba_loads(monkeypatch):
+    """A call that releases the GIL waits up to a switch interval to get
+    it back from the loader; the interval is 0.1 ms while one loads, and
+    the reader's own afterwards."""
+    import sys
+    monkeypatch.setattr(numba_engine, '_DONE', {})
+    monkeypatch.setattr(numba_engine, '_READY', set())
+    monkeypatch.setattr(numba_engine, '_FAILED', {})
+    monkeypatch.setattr(numba_engine, 'available', lambda: False)
+    before = sys.getswitchinterval()
+    assert before > numba_engine.LOADING_SWITCH_INTERVAL
+    seen = []
+    real = numba_engine._switch_often
+
+    def spy(starting):
+        real(starting)
+        seen.append(sys.getswitchinterval())
+    monkeypatch.setattr(numba_engine, '_switch_often', spy)
+    assert not numba_engine.load('float32')  # "numba is not installed"
+    assert seen == [pytest.approx(numba_engine.LOADING_SWITCH_INTERVAL),
+                    before]
+    assert sys.getswitchinterval() == before
+
+
+def test_two_loaders_restore_the_interval_once_both_end(monkeypatch):
+    import sys
+    before = sys.getswitchinterval()
+    try:
+        numba_engine._switch_often(True)
+        numba_engine._switch_often(True)
+        numba_engine._switch_often(False)
+        assert sys.getswitchinterval() == pytest.approx(
+            numba_engine.LOADING_SWITCH_INTERVAL)
+        numba_engine._switch_often(False)
+        assert sys.getswitchinterval() == before
+        numba_engine._switch_often(True)
+        sys.setswitchinterval(0.002)  # the reader's own choice, kept
+        numba_engine._switch_often(False)
+        assert sys.getswitchinterval() == 0.002
+    finally:
+        sys.setswitchinterval(before)

@@ -16,17 +16,26 @@ from d2l_conv.fast import numpy_engine
 
 pytest.importorskip('scipy')
 pytest.importorskip('numba')
+pytest.importorskip('cv2')
 
 
 def engines():
     """Return ``{name: correlate_valid}`` for every engine."""
-    from d2l_conv.fast import fft_engine, numba_engine
+    from d2l_conv.fast import cv2_engine, fft_engine, numba_engine
     return {'numpy': numpy_engine.correlate_valid,
             'numba': numba_engine.correlate_valid,
-            'fft': fft_engine.correlate_valid}
+            'fft': fft_engine.correlate_valid,
+            'cv2': cv2_engine.correlate_valid}
 
 
-ENGINES = ['numpy', 'numba', 'fft']
+ENGINES = ['numpy', 'numba', 'fft', 'cv2']
+
+
+def never_sent(name, K):
+    """Tell whether `corr2d_fast` never sends a kernel like `K` to `name`:
+    OpenCV filters kernels of `cv2_engine.DIRECT_TAPS` and more by DFT."""
+    from d2l_conv.fast import cv2_engine
+    return name == 'cv2' and K.size >= cv2_engine.DIRECT_TAPS
 
 
 def scipy_valid(X, K):
@@ -37,6 +46,8 @@ def scipy_valid(X, K):
 
 
 def check_engine(name, X, K, tol=1e-4):
+    if never_sent(name, K):
+        return
     Y = engines()[name](X, K)
     expected = scipy_valid(X, K)
     assert Y.shape == expected.shape
@@ -134,8 +145,56 @@ def test_non_finite_like_scipy(name, pair):
         with pytest.raises(ValueError, match='finite'):  # never sent there
             engines()[name](X, K)
         return
+    if name == 'cv2' and not fast.cv2_engine.usable(X, K):
+        return  # never sent there (test_opencv_skips_zero_taps shows why)
     with onp.errstate(invalid='ignore'):
         assert_same_non_finite(engines()[name](X, K), scipy_valid(X, K))
+
+
+@st.composite
+def sprinkled_pair(draw, dtype):
+    """A larger image (OpenCV's SIMD and IPP paths) with NaN and inf
+    sprinkled over small integers, and a kernel of up to 7 x 7 whose
+    taps are non-zero unless the image is all finite."""
+    H, W = draw(st.integers(1, 160)), draw(st.integers(1, 160))
+    h, w = draw(st.integers(1, min(H, 7))), draw(st.integers(1, min(W, 7)))
+    rng = onp.random.default_rng(draw(st.integers(0, 2**16)))
+    finite = onp.array([0., 1., -2., 3.])
+    X = rng.choice(finite, (H, W))
+    if draw(st.booleans()):
+        spots = rng.random((H, W)) < draw(st.sampled_from([1e-3, 1e-2, .1]))
+        X[spots] = rng.choice([onp.nan, onp.inf, -onp.inf], spots.sum())
+        K = rng.choice([1., -2., 3., onp.inf, -onp.inf, onp.nan], (h, w),
+                       p=[.3, .3, .3, .04, .03, .03])
+    else:
+        K = rng.choice(finite, (h, w))
+    return X.astype(dtype), K.astype(dtype)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@given(data=st.data())
+def test_opencv_places_non_finite_like_scipy_where_it_is_sent(dtype, data):
+    from d2l_conv.fast import cv2_engine
+    X, K = data.draw(sprinkled_pair(dtype))
+    assert cv2_engine.usable(X, K)
+    Y = cv2_engine.correlate_valid(X, K)
+    assert Y.dtype == X.dtype
+    with onp.errstate(invalid='ignore'):
+        assert_same_non_finite(Y, scipy_valid(X, K))
+
+
+def test_opencv_skips_zero_taps():
+    """Why `cv2_engine.usable` refuses a zero tap on non-finite input:
+    OpenCV drops the tap, so ``0 * inf`` never becomes NaN."""
+    from d2l_conv.fast import cv2_engine
+    X = onp.array([[1., onp.inf, 1.]], 'float32')
+    K = onp.array([[1., 0.]], 'float32')
+    with onp.errstate(invalid='ignore'):
+        expected = scipy_valid(X, K)  # 1 * 1 + 0 * inf, 1 * inf + 0 * 1
+    onp.testing.assert_array_equal(expected, [[onp.nan, onp.inf]])
+    onp.testing.assert_array_equal(cv2_engine.correlate_valid(X, K),
+                                   [[1, onp.inf]])
+    assert not cv2_engine.usable(X, K)
 
 
 @given(pair=non_finite_pair())

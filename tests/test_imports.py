@@ -37,7 +37,8 @@ def test_import_adds_nothing_heavy_beyond_mxnet(fresh_import):
                sys.stdlib_module_names and
                name.split('.')[0] not in sys.stdlib_module_names]
     assert outside == []
-    for heavy in ('matplotlib', 'pandas', 'numba', 'llvmlite', 'scipy'):
+    for heavy in ('matplotlib', 'pandas', 'numba', 'llvmlite', 'scipy',
+                  'cv2'):
         assert not any(name.split('.')[0] == heavy for name in added)
 
 

@@ -4,15 +4,18 @@ scipy's float64 direct sum is the oracle: NaN only in the windows that
 hold a NaN (or multiply 0 by inf), inf stays inf, and inf - inf is NaN.
 """
 
+import contextlib
+from unittest import mock
+
 import numpy as onp
 import pytest
 from conftest import corr2d_shapes
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from mxnet import np
 
-from d2l_conv import corr2d, corr2d_vectorized
+from d2l_conv import corr2d, corr2d_fast, corr2d_vectorized
 from d2l_conv.exercises import (
     corr2d_im2col,
     corr2d_input_grad,
@@ -106,3 +109,35 @@ def test_issue_reproducers(fn):
 def test_mxnet_sum_turns_inf_into_nan_as_corr2d_says():
     assert onp.isnan(float(np.array([inf, 1., 2.]).sum()))
     assert 'MXNet' in corr2d.__doc__ and 'nan' in corr2d.__doc__
+
+
+#: Every engine of `corr2d_fast`; `forced` makes its cost model pick one.
+ENGINES = ['numpy', 'numba', 'fft', 'cv2']
+
+
+@contextlib.contextmanager
+def forced(engine):
+    """Make `corr2d_fast` pick `engine` (it still falls back from the FFT
+    on non-finite input, and from OpenCV where that would misplace)."""
+    from d2l_conv.fast import choose, numba_engine
+    pytest.importorskip({'numba': 'numba', 'fft': 'scipy',
+                         'cv2': 'cv2'}.get(engine, 'numpy'))
+    if engine == 'numba':
+        assert numba_engine.load('float32') and numba_engine.load('float64')
+    with mock.patch.object(choose, 'choose_engine',
+                           lambda *args, **kwargs: engine):
+        yield
+
+
+@pytest.mark.parametrize('engine', ENGINES)
+@settings(max_examples=100)  # 25 missed OpenCV's skipped zero taps
+@given(pair=nonfinite_pairs())
+def test_corr2d_fast_places_them_like_scipy_on_every_engine(engine, pair):
+    from scipy.signal import correlate2d
+    X, K = pair
+    expected = correlate2d(X, K, mode='valid')
+    with forced(engine):
+        for dtype in ('float32', 'float64'):
+            for x, k in ((X.astype(dtype), K.astype(dtype)),
+                         (np.array(X, dtype=dtype), np.array(K, dtype=dtype))):
+                assert_placed_like(corr2d_fast(x, k).asnumpy(), expected)

@@ -1,32 +1,37 @@
 """A fast `corr2d`: engines chosen by a cost model.
 
-`corr2d_fast` checks its input (or sees that MXNet arrays need no
-checking), then hands NumPy views of MXNet's memory (DLPack, no copies)
+`corr2d_fast` checks its input on the host (NumPy arrays as they are,
+MXNet arrays through views of their memory: no copies), then hands it
 to one engine, which writes into an array MXNet allocated. The engines
 are each in their own module:
 
 * `numpy_engine`: shifted slices in NumPy, blocked and threaded; needs
-  nothing else, so it serves small inputs and is the fallback;
+  nothing else, so it is the fallback;
+* `cv2_engine`: OpenCV's ``cv2.filter2D`` (optional), a few microseconds
+  a call, for small images and kernels of under 50 taps, and only where
+  it puts NaN and inf where scipy does;
 * `numba_engine`: a compiled direct kernel, one pass over the input,
   compiled in the background and cached on disk (numba is optional);
-* `fft_engine`: tiled float32 real FFTs (``scipy.fft``, optional), for
-  large kernels, and only on input that is all finite.
+* `fft_engine`: tiled real FFTs (``scipy.fft``, optional), for large
+  kernels, and only on input that is all finite.
 
 `choose` holds the cost model that picks one, with constants measured
-on this machine. Importing this package imports neither numba nor scipy
-and compiles nothing; `_threads` shares an engine's work among the cores
-and keeps its helper threads safe across ``fork``.
+on this machine. Importing this package imports neither numba, scipy
+nor OpenCV and compiles nothing; `_threads` shares an engine's work
+among the cores and keeps its helper threads safe across ``fork``.
 """
 
 import ctypes
 import functools
 import sys
+import weakref
 
 import numpy as onp
-from mxnet import autograd, cpu, np, npx
-from mxnet.base import _LIB, check_call
+from mxnet import autograd, np, npx
+from mxnet.base import _LIB, NDArrayHandle, check_call
+from mxnet.context import current_context
 
-from .._validation import check_corr2d_args
+from .._validation import as_2d_host, check_corr2d_args, check_fits
 from . import choose
 
 __all__ = ['corr2d_fast']
@@ -48,10 +53,12 @@ def corr2d_fast(X, K):
     has shape ``(H - h + 1, W - w + 1)`` for an ``H x W`` input and an
     ``h x w`` kernel. Outside ``autograd.record()`` it computes on the
     host, by whichever engine `choose.choose_engine`'s cost model says
-    is fastest for these shapes: shifted slices in NumPy (small inputs),
-    a numba kernel (small kernels on large images; compiled in the
-    background on first need, so no call waits for it) or tiled float32
-    FFTs (large kernels). Under ``autograd.record()`` it calls
+    is fastest for these shapes: OpenCV's ``cv2.filter2D`` (small images
+    and kernels), a numba kernel (small kernels on larger images;
+    compiled in the background on first need, so no call waits for it),
+    tiled FFTs (large kernels) or, where neither OpenCV nor numba is
+    installed, shifted slices in NumPy. NumPy input is computed as it is,
+    never copied into MXNet. Under ``autograd.record()`` it calls
     ``npx.convolution``, the operator behind Gluon's ``nn.Conv2D``, so
     gradients flow to `X` and `K` and equal that layer's.
 
@@ -66,7 +73,8 @@ def corr2d_fast(X, K):
     -------
     Y : mxnet.np.ndarray
         The output, of shape ``(H - h + 1, W - w + 1)``, on the context of
-        `X`: float64 if `X` or `K` is float64, else float32.
+        `X` (the current context if `X` is not an ``mxnet.np.ndarray``):
+        float64 if `X` or `K` is float64, else float32.
 
     Raises
     ------
@@ -78,12 +86,18 @@ def corr2d_fast(X, K):
     Notes
     -----
     Integer and float16 inputs compute in float32; float64 in float64;
-    longdouble in float64. Integer sums are exact only below ``2**24``.
-    NaN and inf propagate as in ``scipy.signal.correlate2d`` in float64:
-    NaN only in the windows that hold one, inf stays inf, ``inf - inf``
-    and ``0 * inf`` give NaN (such input never goes to the FFT, which
-    would spread it). The FFT engine's error is about 1e-7 of the
-    largest output (float32), spread evenly; see `fft_engine`.
+    longdouble in float64. When `X` and `K` both hold integers, every
+    output whose sum is below ``2**24`` in magnitude is exact, whichever
+    engine runs: the FFT engine then transforms in float64 and rounds to
+    the nearest integer (as scipy's ``correlate`` does on integers), or
+    leaves the call to a direct engine where its largest possible sum
+    reaches ``2**40``. NaN and inf propagate as in
+    ``scipy.signal.correlate2d`` in float64: NaN only in the windows
+    that hold one, inf stays inf, ``inf - inf`` and ``0 * inf`` give NaN
+    (such input never goes to the FFT, which would spread it, nor to
+    OpenCV with a zero tap, which it skips). On floats, the FFT engine's
+    error is about 1e-7 of the largest output (float32), spread evenly;
+    see `fft_engine`.
 
     See Also
     --------
@@ -109,52 +123,144 @@ def corr2d_fast(X, K):
     array([[ 8., 12.],
            [20., 24.]])
     """
-    if not autograd.is_recording():
-        views = _ready_views(X, K)
-        if views is not None:  # nothing to check or convert
-            return _correlate(*views, X.ctx)
-    # one dtype, float32 or float64, both on the context of X
-    X, K = check_corr2d_args('corr2d_fast', X, K)
     if autograd.is_recording():
+        # one dtype, float32 or float64, both on the context of X
+        X, K = check_corr2d_args('corr2d_fast', X, K)
         return _convolution(X, K)
-    return _correlate(_host_view(X), K.asnumpy(), X.ctx)
+    return _correlate(*_host_args(X, K))
 
 
-def _correlate(X, K, ctx):
-    """Correlate NumPy `X` and `K` into a new MXNet array on `ctx`.
+def _host_args(X, K):
+    """Return `X` and `K` checked, as NumPy arrays of one dtype, and more.
 
-    The engine writes straight into memory MXNet allocated (on the host),
-    so the result needs no conversion: lending NumPy's memory to MXNet
-    instead (``mxnet.nd.from_numpy``) took 0.05 to 0.2 ms a call.
+    Returns ``(x, k, X, integer)``: `x` and `k` float32 or float64 (the
+    dtype policy of `check_corr2d_args`, with the same checks and
+    messages), `X` itself (whose context the result goes to) and whether
+    both held integers. NumPy input is used as it is, and
+    ``mxnet.np.ndarray`` input is read through a view of its memory:
+    neither is copied into MXNet (that round trip took 0.4 ms a call).
+    """
+    x, k = _ready(X), _ready(K)
+    if (x is not None and k is not None and x.dtype == k.dtype
+            and k.shape[0] <= x.shape[0] and k.shape[1] <= x.shape[1]):
+        return x, k, X, False  # float input, nothing to convert
+    x, x_integer = as_2d_host('corr2d_fast', 'X', X, _host_view)
+    k, k_integer = as_2d_host('corr2d_fast', 'K', K, _host_view)
+    check_fits('corr2d_fast', k.shape, x.shape)
+    if x.dtype != k.dtype:  # as NumPy promotes them
+        x, k = x.astype(_FLOATS[1]), k.astype(_FLOATS[1])
+    return x, k, X, x_integer and k_integer
+
+
+def _ready(A):
+    """Return `A` as a NumPy array if it needs no checking, else None.
+
+    That is a 2-D, non-empty float32 or float64 NumPy array, or an
+    ``mxnet.np.ndarray`` like it on the host (then a view of its memory).
+    Anything else takes `as_2d_host`, which converts it or raises.
+    """
+    if type(A) is np.ndarray:
+        return _float_view(A)
+    if (type(A) is not onp.ndarray or A.ndim != 2
+            or A.dtype not in _FLOATS or 0 in A.shape):
+        return None
+    return A
+
+
+def _float_view(A):
+    """Return a read-only NumPy view of MXNet's `A`, if 2-D float on the
+    host, non-empty; else None.
+
+    A view made before is reused, once MXNet's pending writes to `A` are
+    done: an array's memory, shape and dtype never change while it
+    lives, and the view is forgotten when `A` dies. That takes 0.7 us;
+    a new view, made by four calls of MXNet's C API, 3 to 6 us (checking
+    the dtype first: a DLPack view of a bool array fails with a
+    ``SystemError``).
+    """
+    known = _VIEWS.get(id(A))
+    if known is not None and known[0]() is A:
+        check_call(_LIB.MXNDArrayWaitToRead(A.handle))
+        return known[1]
+    view = _new_float_view(A)
+    if view is not None:
+        key = id(A)
+        _VIEWS[key] = weakref.ref(A, lambda _: _VIEWS.pop(key, None)), view
+    return view
+
+
+#: id of an MXNet array -> (a weak reference to it, its NumPy view)
+_VIEWS = {}
+
+
+def _new_float_view(A):
+    """Return `_float_view`'s view of `A`, made anew (or None)."""
+    handle, code, ndim = A.handle, ctypes.c_int(), ctypes.c_int()
+    check_call(_HELD.MXNDArrayGetDType(handle, ctypes.byref(code)))
+    dtype = _FLOAT_CODES.get(code.value)
+    if dtype is None or _device(A)[0] != _CPU:
+        return None
+    get_shape, size_type = _shape_getter()
+    sides = ctypes.POINTER(size_type)()
+    check_call(get_shape(handle, ctypes.byref(ndim), ctypes.byref(sides)))
+    if ndim.value != 2 or sides[0] == 0 or sides[1] == 0:
+        return None
+    shape = sides[0], sides[1]
+    check_call(_LIB.MXNDArrayWaitToRead(handle))
+    view = _view(handle, shape, dtype)
+    view.flags.writeable = False
+    return view
+
+
+_FLOAT_CODES = {0: onp.dtype('float32'), 1: onp.dtype('float64')}
+
+#: MXNet's C API for the calls that only look up or allocate, called
+#: with the GIL held (``ctypes.PyDLL``): each takes a microsecond, and
+#: each release of the GIL could wait a switch interval (5 ms) for a
+#: thread that holds it, such as numba's loader. Waiting for MXNet's
+#: pending writes (``MXNDArrayWaitToRead``) still releases it.
+_HELD = ctypes.PyDLL(_LIB._name, handle=_LIB._handle)
+
+
+def _correlate(X, K, where, integer):
+    """Correlate NumPy `X` and `K` into a new MXNet array.
+
+    The result goes to the context of `where` (an ``mxnet.np.ndarray``),
+    else to the current context. The engine writes straight into memory
+    MXNet allocated on the host, so the result needs no conversion:
+    lending NumPy's memory to MXNet instead (``mxnet.nd.from_numpy``)
+    took 0.05 to 0.2 ms a call.
     """
     (H, W), (h, w) = X.shape, K.shape
     shape = H - h + 1, W - w + 1
-    host = ctx if ctx.device_type == 'cpu' else cpu()
-    Y = np.empty(shape, dtype=X.dtype, ctx=host)
-    choose.correlate(X, K, out=_writable_view(Y, shape, X.dtype))
-    return Y if host is ctx else Y.as_in_context(ctx)
-
-
-def _ready_views(X, K):
-    """Return NumPy views of `X` and `K`, or None if they need checking.
-
-    Views are returned only where `check_corr2d_args` would pass both
-    unchanged: ``mxnet.np.ndarray`` on the host, 2-D, non-empty, both
-    float32 or both float64, `K` fitting in `X`. Anything else takes
-    the checked path, which converts it or raises.
-    """
-    if not (isinstance(X, np.ndarray) and isinstance(K, np.ndarray)):
-        return None
-    x, k = _dlpack_view(X), _dlpack_view(K)
-    if (x is None or k is None or x.ndim != 2 or k.ndim != 2
-            or x.dtype != k.dtype or x.dtype not in _FLOATS
-            or not 0 < k.shape[0] <= x.shape[0]
-            or not 0 < k.shape[1] <= x.shape[1]):
-        return None
-    return x, k
+    device = _device(where)
+    host = device if device[0] == _CPU else (_CPU, 0)
+    Y, out = _new_host_array(shape, X.dtype, host)
+    choose.correlate(X, K, out=out, integer=integer)
+    if host == device:
+        return Y
+    return Y.as_in_context(where.ctx if isinstance(where, np.ndarray)
+                           else current_context())
 
 
 _FLOATS = (onp.dtype('float32'), onp.dtype('float64'))
+_CPU = 1  # MXNet's device type of the host (cpu)
+
+
+def _device(where):
+    """Return ``(device type, id)`` of `where`'s context, or the current
+    context's if `where` is not an ``mxnet.np.ndarray``.
+
+    Asked of MXNet's C API (``MXNDArrayGetContext``): ``X.ctx`` builds a
+    `Context`, a tenth of a small call.
+    """
+    if not isinstance(where, np.ndarray):
+        ctx = current_context()
+        return ctx.device_typeid, ctx.device_id
+    kind, number = ctypes.c_int(), ctypes.c_int()
+    check_call(_HELD.MXNDArrayGetContext(where.handle, ctypes.byref(kind),
+                                        ctypes.byref(number)))
+    return kind.value, number.value
 
 
 class _Capsule:
@@ -191,21 +297,55 @@ def _host_view(X):
     return X.asnumpy() if view is None else view
 
 
-def _writable_view(Y, shape, dtype):
-    """Return a writable NumPy view of new, host `Y`'s memory.
+def _new_host_array(shape, dtype, device):
+    """Return a new ``mxnet.np.ndarray`` and a writable NumPy view of it.
 
-    NumPy's DLPack views are read-only, so this asks MXNet for the
-    address (``MXNDArrayGetData`` of its C API). `Y` must be freshly
-    allocated (no pending writes), of `shape` and `dtype` (given, since
-    asking MXNet costs a call each), and outlive the view.
+    Allocated on `device` (``(type, id)``, a host one) by MXNet's C API
+    (``MXNDArrayCreateEx``: ``mxnet.np.empty`` parses its arguments in
+    Python, twice as long). NumPy's DLPack views are read-only, so the
+    view takes the address from ``MXNDArrayGetData``; it is valid as
+    long as the array lives, and the array has no pending writes.
+    """
+    create, size_type, codes = _allocator()
+    handle = NDArrayHandle()
+    check_call(create((size_type * 2)(*shape), 2, device[0], device[1], 0,
+                      codes[dtype], ctypes.byref(handle)))
+    return np.ndarray(handle=handle), _view(handle, shape, dtype, True)
+
+
+def _view(handle, shape, dtype, new=False):
+    """Return a NumPy view of the memory of MXNet's array `handle`.
+
+    Its address is asked of MXNet (``MXNDArrayGetData``); the view is
+    valid while the array lives. A `new` array of 4 MiB and more asks
+    for huge pages.
     """
     address = ctypes.c_void_p()
-    check_call(_LIB.MXNDArrayGetData(Y.handle, ctypes.byref(address)))
+    check_call(_HELD.MXNDArrayGetData(handle, ctypes.byref(address)))
     size = dtype.itemsize * shape[0] * shape[1]
-    if size >= HUGE_PAGES_FROM:
+    if new and size >= HUGE_PAGES_FROM:
         _ask_for_huge_pages(address.value, size)
     memory = (ctypes.c_char * size).from_address(address.value)
     return onp.frombuffer(memory, dtype).reshape(shape)
+
+
+@functools.cache
+def _allocator():
+    """Return MXNet's array constructor, its size type and dtype codes."""
+    from mxnet.ndarray.ndarray import _DTYPE_NP_TO_MX, _int64_enabled
+    codes = {dtype: _DTYPE_NP_TO_MX[dtype.type] for dtype in _FLOATS}
+    if _int64_enabled():
+        return _HELD.MXNDArrayCreateEx64, ctypes.c_int64, codes
+    return _HELD.MXNDArrayCreateEx, ctypes.c_uint, codes
+
+
+@functools.cache
+def _shape_getter():
+    """Return MXNet's shape query and the type of its sides."""
+    from mxnet.ndarray.ndarray import _int64_enabled
+    if _int64_enabled():
+        return _HELD.MXNDArrayGetShapeEx64, ctypes.c_int64
+    return _HELD.MXNDArrayGetShapeEx, ctypes.c_int
 
 
 #: Outputs of this many bytes and more ask for transparent huge pages,

@@ -11,30 +11,35 @@ times of each engine called directly, float32, on this project's 2-core
 AMD EPYC machine, by ``python benchmarks/fit_cost.py``, which prints
 them. They compare engines; they do not promise absolute times.
 
-An engine is a candidate only if it can run: the FFT needs scipy, and
-numba's kernel must already be loaded. When numba would save more than
+An engine is a candidate only if it can run: the FFT needs scipy,
+OpenCV must be installed (and the kernel under
+`cv2_engine.DIRECT_TAPS` taps), and numba's kernel must already be
+loaded. When numba would save more than
 `START_SAVING` seconds on a call but is not loaded yet, the call starts
 loading it in the background and is served by the next best engine.
-Input that is not all finite never goes to the FFT.
+Input that is not all finite never goes to the FFT, nor to OpenCV
+with a zero tap (`correlate` picks the best direct engine instead).
 """
 
 import functools
 import importlib.util
 import math
 
-from . import fft_engine, numba_engine, numpy_engine
+from . import _threads, cv2_engine, fft_engine, numba_engine, numpy_engine
 
 #: Seconds per call, per NumPy call, per unit of work and per element of
 #: traffic (see `features`), fitted by ``python benchmarks/fit_cost.py``
-#: (see the module's docstring), re-fitted after the numba engine left
-#: numba's parallel launch for `_threads`' helpers (model / measured:
-#: numpy 0.62-1.28, numba 0.24-1.35, fft 0.62-1.27). It picked the
-#: fastest engine in 51 of the 55 cases timed; of the other four, only
-#: 64²·31x31 (numba, 0.18 ms, where the FFT took 0.08) lost over 20%.
+#: (see the module's docstring) for all four engines in one run, images
+#: from 28² to 2048², on the shared 2-core machine while others used it
+#: (model / measured: numpy 0.63-1.43, numba 0.20-1.81, fft 0.56-1.63,
+#: cv2 0.25-1.41; numba's worst are the tiny images, where its fixed
+#: cost varies most). numba's work counts once per core it runs on:
+#: calls under `numba_engine.SERIAL_WORK` run on one.
 COSTS = {
-    'numpy': (1.13e-05, 1.84e-06, 1.03e-10, 7.91e-11),
-    'numba': (1.54e-05, 0.0, 2.34e-11, 4.89e-11),
-    'fft': (6.33e-05, 0.0, 1.26e-10, 1.24e-09),
+    'numpy': (2.18e-05, 2.80e-06, 3.33e-10, 2.33e-10),
+    'numba': (2.48e-05, 0.0, 5.07e-11, 1.43e-10),
+    'fft': (1.88e-04, 0.0, 1.74e-10, 4.76e-09),
+    'cv2': (6.06e-06, 0.0, 7.34e-11, 1.25e-10),
 }
 
 #: Start compiling numba's kernel only for calls it would speed up by at
@@ -63,7 +68,12 @@ def features(engine, X_shape, K_shape):
         blocks = -(-oh * W // numpy_engine.BLOCK)
         return 1, h * w * blocks, oh * W * h * w, traffic
     if engine == 'numba':
-        return 1, 0, oh * ow * h * w, traffic
+        work = oh * ow * h * w
+        if work < numba_engine.SERIAL_WORK:  # one core, not all of them
+            work *= _threads.cores()
+        return 1, 0, work, traffic
+    if engine == 'cv2':  # a whole H x W output, then the valid part copied
+        return 1, 0, H * W * h * w, traffic + H * W + oh * ow
     sh, sw = _fft_sides(H, W, h, w)
     tiles = -(-oh // (sh - h + 1)) * -(-ow // (sw - w + 1))
     return 1, 0, tiles * sh * sw * math.log2(sh * sw), traffic
@@ -103,7 +113,7 @@ def choose_engine(X_shape, K_shape, dtype, compile=True):
     Returns
     -------
     str
-        ``'numpy'``, ``'numba'`` or ``'fft'``.
+        ``'numpy'``, ``'numba'``, ``'fft'`` or ``'cv2'``.
 
     Examples
     --------
@@ -111,8 +121,8 @@ def choose_engine(X_shape, K_shape, dtype, compile=True):
     'fft'
     """
     if numba_engine.ready(dtype):
-        return _cheapest(X_shape, K_shape, fft_available(), True)
-    times = _times(X_shape, K_shape, fft_available(), False)
+        return _cheapest(X_shape, K_shape, _candidates(K_shape, True))
+    times = _times(X_shape, K_shape, _candidates(K_shape, False))
     if (compile and numba_engine.available()
             and min(times.values()) - estimate('numba', X_shape, K_shape)
             > START_SAVING):
@@ -120,27 +130,49 @@ def choose_engine(X_shape, K_shape, dtype, compile=True):
     return min(times, key=times.get)
 
 
-def _times(X_shape, K_shape, fft, numba):
-    """Return ``{engine: modelled seconds}`` for the engines that can run."""
-    names = ['numpy'] + ['fft'] * fft + ['numba'] * numba
+#: The engines that sum the products directly (not by FFT).
+DIRECT = ('numpy', 'numba', 'cv2')
+
+
+def _candidates(K_shape, numba):
+    """Return the names of the engines that can run on this kernel."""
+    names = ('numpy',)
+    if fft_available():
+        names += ('fft',)
+    if numba:
+        names += ('numba',)
+    if (cv2_engine.available()
+            and K_shape[0] * K_shape[1] < cv2_engine.DIRECT_TAPS):
+        names += ('cv2',)
+    return names
+
+
+def _times(X_shape, K_shape, names):
+    """Return ``{engine: modelled seconds}`` for the engines `names`."""
     return {name: estimate(name, X_shape, K_shape) for name in names}
 
 
 @functools.lru_cache(maxsize=1024)
-def _cheapest(X_shape, K_shape, fft, numba):
+def _cheapest(X_shape, K_shape, names):
     """Return the engine of least modelled time; remembered, since the
     model costs a tenth of a small call and its answer never changes."""
-    times = _times(X_shape, K_shape, fft, numba)
+    times = _times(X_shape, K_shape, names)
     return min(times, key=times.get)
 
 
-def correlate(X, K, out=None):
+def correlate(X, K, out=None, integer=False):
     """Valid 2-D cross-correlation by the engine `choose_engine` picks.
 
     `X` and `K` are NumPy arrays of one dtype, float32 or float64; the
     result goes to `out` if given (see `numpy_engine.correlate_valid`).
-    Input that holds NaN or inf goes to the best direct engine instead of
-    the FFT, so non-finite values stay in the windows that hold them.
+    NaN and inf stay in the windows that hold them, as in scipy's direct
+    sum: input that holds any goes to the best direct engine instead of
+    the FFT, and to OpenCV only where `cv2_engine.usable` says so.
+
+    With `integer` (`X` and `K` hold integers), the FFT engine computes
+    in float64 and rounds, so the result is exact wherever the sum is
+    below ``2**24``, as on the direct engines; where even that could be
+    inexact (`fft_engine.exact_for_integers`), a direct engine runs.
 
     Examples
     --------
@@ -150,10 +182,25 @@ def correlate(X, K, out=None):
     """
     engine = choose_engine(X.shape, K.shape, X.dtype)
     if engine == 'fft':
-        try:
-            return fft_engine.correlate_valid(X, K, out=out)
-        except fft_engine.NonFiniteInput:
-            engine = 'numba' if numba_engine.ready(X.dtype) else 'numpy'
+        if not integer or fft_engine.exact_for_integers(X, K):
+            try:
+                return fft_engine.correlate_valid(X, K, out=out,
+                                                  integers=integer)
+            except fft_engine.NonFiniteInput:
+                pass
+        engine = _direct(X, K)
+    elif engine == 'cv2' and not cv2_engine.usable(X, K):
+        engine = _direct(X, K)
+    if engine == 'cv2':
+        return cv2_engine.correlate_valid(X, K, out=out)
     if engine == 'numba':
         return numba_engine.correlate_valid(X, K, out=out)
     return numpy_engine.correlate_valid(X, K, out=out)
+
+
+def _direct(X, K):
+    """Return the cheapest direct engine that can run on `X` and `K`."""
+    names = tuple(
+        name for name in _candidates(K.shape, numba_engine.ready(X.dtype))
+        if name in DIRECT and (name != 'cv2' or cv2_engine.usable(X, K)))
+    return _cheapest(X.shape, K.shape, names)

@@ -18,6 +18,7 @@ install is writable, else numba's user-wide cache directory
 
 import functools
 import importlib.util
+import sys
 import threading
 
 import numpy as onp
@@ -29,6 +30,7 @@ _LOCK = threading.Lock()
 _DONE = {}  # dtype name -> threading.Event, set when loaded or failed
 _READY = set()  # dtype names whose kernel is compiled and loaded
 _FAILED = {}  # dtype name -> why it could not be loaded
+_KERNELS = {}  # dtype name -> the compiled kernel's entry point
 
 #: Multiply-adds below which a call runs on the calling thread alone:
 #: between other work, handing half to a helper thread cost about as
@@ -53,7 +55,13 @@ def available():
 
 def ready(dtype):
     """Tell whether the kernel for `dtype` is loaded and may be called."""
-    return onp.dtype(dtype).name in _READY
+    return _name(dtype) in _READY
+
+
+@functools.lru_cache(maxsize=64)
+def _name(dtype):
+    """Return the name of `dtype`: ``dtype.name`` runs Python code, 1 us."""
+    return onp.dtype(dtype).name
 
 
 def start(dtype='float32'):
@@ -73,16 +81,50 @@ def start(dtype='float32'):
 
 def _load(name, done):
     """Compile (or load from the cache) the kernel for dtype `name`."""
+    _switch_often(True)
     try:
         if not available():
             raise ImportError('numba is not installed')
         from . import _numba_kernels as kernels
-        kernels.correlate_rows.compile(kernels.signature(name))
+        signature = kernels.signature(name)
+        kernels.correlate_rows.compile(signature)
+        # its compiled entry point: the dispatcher's type matching and
+        # this module's checks cost 12 us of a 16 us call at 28 x 28
+        _KERNELS[name] = kernels.correlate_rows.overloads[
+            signature.args].entry_point
         _READY.add(name)
     except Exception as err:  # an engine that cannot load is not used
         _FAILED[name] = f'{type(err).__name__}: {err}'
     finally:
+        _switch_often(False)
         done.set()
+
+
+#: CPython's switch interval (s) while a kernel loads. Importing numba
+#: and compiling hold the GIL for long stretches; at the default 5 ms a
+#: call that released the GIL waited up to that long to get it back,
+#: each time: a 1024²·3x3 call that releases it a few times took 30 to
+#: 360 ms while numba loaded, against 1 to 11 ms otherwise.
+LOADING_SWITCH_INTERVAL = 1e-4
+
+_SWITCH = [0, None, None]  # [loaders running, interval before, set]
+
+
+def _switch_often(starting):
+    """Lower the switch interval while any loader runs; then restore it
+    (unless someone else changed it meanwhile)."""
+    with _LOCK:
+        if starting:
+            _SWITCH[0] += 1
+            if _SWITCH[0] == 1:
+                _SWITCH[1] = sys.getswitchinterval()
+                sys.setswitchinterval(min(_SWITCH[1],
+                                          LOADING_SWITCH_INTERVAL))
+                _SWITCH[2] = sys.getswitchinterval()  # as CPython keeps it
+            return
+        _SWITCH[0] -= 1
+        if _SWITCH[0] == 0 and sys.getswitchinterval() == _SWITCH[2]:
+            sys.setswitchinterval(_SWITCH[1])
 
 
 def load(dtype):
@@ -132,31 +174,27 @@ def correlate_valid(X, K, threads=None, out=None):
     """
     X = onp.ascontiguousarray(X)
     K = onp.ascontiguousarray(K, X.dtype)
-    if not load(X.dtype):
-        raise RuntimeError('corr2d_fast: the numba engine is unavailable '
-                           f'({_FAILED.get(X.dtype.name)})')
-    from ._numba_kernels import correlate_rows
-    X, K = _read_only(X), _read_only(K)  # the compiled signature's type
+    kernel = _KERNELS.get(X.dtype.name)
+    if kernel is None:
+        if not load(X.dtype):
+            raise RuntimeError('corr2d_fast: the numba engine is '
+                               f'unavailable ({_FAILED.get(X.dtype.name)})')
+        kernel = _KERNELS[X.dtype.name]
     (H, W), (h, w) = X.shape, K.shape
     oh, ow = H - h + 1, W - w + 1
     Y = output(out, (oh, ow), X.dtype)
     threads = _threads.cores() if threads is None else threads
     if threads == 1 or oh * ow * h * w < SERIAL_WORK:
-        correlate_rows(X, K, Y, 0, oh)
+        kernel(X, K, Y, 0, oh)
         return Y
     count = min(oh, threads * PIECES_PER_THREAD)
 
     def work(shared):  # the kernel releases the GIL
         for start, stop in shared:
-            correlate_rows(X, K, Y, start, stop)
+            kernel(X, K, Y, start, stop)
 
     _threads.share(work, [(oh * p // count, oh * (p + 1) // count)
                           for p in range(count)], min(threads, count))
     return Y
 
 
-def _read_only(A):
-    """Return a read-only view of `A`."""
-    A = A.view()
-    A.flags.writeable = False
-    return A
