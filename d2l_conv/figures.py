@@ -65,15 +65,18 @@ def _number(value):
     return f'{float(value):g}'.replace('-', '\N{MINUS SIGN}')
 
 
-def _draw_grid(ax, A, shaded):
-    """Draw `A` as a grid of numbered cells, shading those in `shaded`."""
+def _draw_grid(ax, A, shaded, blank_nan=False):
+    """Draw `A` as a grid of numbered cells, shading those in `shaded`;
+    with `blank_nan`, a NaN cell is left blank (an output not yet
+    computed, in `widgets.window_slider`)."""
     rows, cols = A.shape
     for i in range(rows):
         for j in range(cols):
             ax.add_patch(_rectangle(
                 (j, i), facecolor=SHADE if shaded[i, j] else 'white'))
-            ax.text(j + 0.5, i + 0.5, _number(A[i, j]), ha='center',
-                    va='center', fontsize=14)
+            if not (blank_nan and onp.isnan(A[i, j])):
+                ax.text(j + 0.5, i + 0.5, _number(A[i, j]), ha='center',
+                        va='center', fontsize=14)
     ax.set_xlim(0, cols)
     ax.set_ylim(rows, 0)  # row 0 on top, as the array prints
     ax.set_axis_off()

@@ -57,6 +57,18 @@ def array_png(A, vmin=0.0, vmax=1.0, cmap=None):
     return buffer.getvalue()
 
 
+def player(start, stop, description):
+    """Return a slider from `start` to `stop` and a play button that
+    moves it (linked in the browser), both at `start`."""
+    slider = ipywidgets.IntSlider(
+        value=start, min=start, max=stop, description=description,
+        continuous_update=True)
+    play = ipywidgets.Play(value=start, min=start, max=stop,
+                           interval=1000, description='play')
+    ipywidgets.jslink((play, 'value'), (slider, 'value'))
+    return slider, play
+
+
 def natural():
     """Return the layout of a picture: its own size, at most the width.
 

@@ -7,7 +7,7 @@ from mxnet.gluon import nn
 
 from ..figures import _figure, book_losses
 from ..learning import BOOK_SEED, learn_kernel
-from ._base import Figure, figure_png, natural
+from ._base import Figure, figure_png, natural, player
 
 
 def weight_history():
@@ -84,12 +84,7 @@ class TrainingStepper(Figure):
         self.weights, self.losses = weight_history()
         self.book = dict(zip(*book_losses(), strict=True))
         n = len(self.losses)
-        self.slider = ipywidgets.IntSlider(
-            value=0, min=0, max=n, description='iteration',
-            continuous_update=True)
-        self.play = ipywidgets.Play(value=0, min=0, max=n, interval=1000,
-                                    description='play')
-        ipywidgets.jslink((self.play, 'value'), (self.slider, 'value'))
+        self.slider, self.play = player(0, n, 'iteration')
         self.text = ipywidgets.HTML()
         self.image = ipywidgets.Image(format='png', layout=natural())
         self._pngs, self._figure = {}, None

@@ -6,8 +6,8 @@ from mxnet import np
 
 from .._validation import check_corr2d_args
 from ..cross_correlation import corr2d
-from ..figures import CELL, SHADE, _figure, _number, _rectangle, sum_text
-from ._base import Figure, figure_png, natural
+from ..figures import CELL, _draw_grid, _figure, sum_text
+from ._base import Figure, figure_png, natural, player
 
 FUNC = 'window_slider'
 
@@ -44,12 +44,7 @@ class WindowSlider(Figure):
         self.Y = corr2d(X, K).asnumpy()  # the book's loop, once
         self.X, self.K = X.asnumpy(), K.asnumpy()
         n = self.Y.size
-        self.slider = ipywidgets.IntSlider(
-            value=1, min=1, max=n, description='window',
-            continuous_update=True)
-        self.play = ipywidgets.Play(value=1, min=1, max=n, interval=1000,
-                                    description='play')
-        ipywidgets.jslink((self.play, 'value'), (self.slider, 'value'))
+        self.slider, self.play = player(1, n, 'window')
         self.text = ipywidgets.HTML()
         self.image = ipywidgets.Image(format='png', layout=natural())
         self._pngs = {}
@@ -131,7 +126,7 @@ class WindowSlider(Figure):
             r, c = A.shape
             y = bottom + (rows - r) / 2
             ax = fig.add_axes([x / width, y / height, c / width, r / height])
-            _cells(ax, A, shaded)
+            _draw_grid(ax, A, shaded, blank_nan=True)
             ax.set_title(title, fontsize=13)
             x += c + gap
             if operator:
@@ -141,21 +136,6 @@ class WindowSlider(Figure):
         fig.text(0.5, bottom / 2 / height, text, ha='center',
                  va='center', fontsize=14)
         return fig
-
-
-def _cells(ax, A, shaded):
-    """Draw `A` as numbered cells, blank where NaN, shading `shaded`."""
-    rows, cols = A.shape
-    for i in range(rows):
-        for j in range(cols):
-            ax.add_patch(_rectangle(
-                (j, i), facecolor=SHADE if shaded[i, j] else 'white'))
-            if not onp.isnan(A[i, j]):
-                ax.text(j + 0.5, i + 0.5, _number(A[i, j]), ha='center',
-                        va='center', fontsize=14)
-    ax.set_xlim(0, cols)
-    ax.set_ylim(rows, 0)  # row 0 on top, as the array prints
-    ax.set_axis_off()
 
 
 def window_slider(X=None, K=None):
