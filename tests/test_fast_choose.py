@@ -136,35 +136,32 @@ def test_small_calls_do_not_search_for_numba_each_time(monkeypatch):
     assert found.count('numba') <= 1
 
 
+def assert_modelled_once(monkeypatch, X_shape, K_shape):
+    """Two calls for one shape ask the cost model only in the first."""
+    asked = []
+    real = choose.estimate
+    monkeypatch.setattr(choose, 'estimate',
+                        lambda *args: asked.append(args) or real(*args))
+    first = choose.choose_engine(X_shape, K_shape, 'float32')
+    count = len(asked)
+    assert count and choose.choose_engine(X_shape, K_shape,
+                                          'float32') == first
+    assert len(asked) == count
+
+
 def test_the_model_is_asked_once_per_shape_once_numba_is_loaded(
         monkeypatch):
     # the model cost a tenth of a small call; its answer never changes
     pytest.importorskip('numba')
     assert numba_engine.load('float32')
-    asked = []
-    real = choose.estimate
-    monkeypatch.setattr(choose, 'estimate',
-                        lambda *args: asked.append(args) or real(*args))
-    first = choose.choose_engine((777, 555), (3, 4), 'float32')
-    count = len(asked)
-    assert count and choose.choose_engine((777, 555), (3, 4),
-                                          'float32') == first
-    assert len(asked) == count
+    assert_modelled_once(monkeypatch, (777, 555), (3, 4))
 
 
 def test_the_model_is_asked_once_per_shape_before_numba_loads(
         monkeypatch):
     # at 28² modelling each call cost about 10 us of a 40 us call
     monkeypatch.setattr(numba_engine, '_READY', set())
-    asked = []
-    real = choose.estimate
-    monkeypatch.setattr(choose, 'estimate',
-                        lambda *args: asked.append(args) or real(*args))
-    first = choose.choose_engine((29, 31), (3, 2), 'float32')
-    count = len(asked)
-    assert count and choose.choose_engine((29, 31), (3, 2),
-                                          'float32') == first
-    assert len(asked) == count
+    assert_modelled_once(monkeypatch, (29, 31), (3, 2))
 
 
 def test_without_opencv_installed_everything_works():
