@@ -79,7 +79,7 @@ $(UV): tools/uv-requirements.txt tools/bootstrap-uv.sh
 # build (each installs the same mxnet/ package, so one must never be
 # installed over another), installs from the lock with its hashes checked,
 # then checks the venv equals the lock, with MXNET its one MXNet build.
-$(BASE): setup.cfg setup.py $(LOCK) $(UV)
+$(BASE): setup.cfg setup.py $(wildcard d2l_conv/fast/*.c) $(LOCK) $(UV)
 	@python=$$(sh tools/find-python.sh $(UV) "$(PYTHON)") || exit 1; \
 	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \
 	$(BIN)/python -c '' 2>/dev/null || \
@@ -105,9 +105,11 @@ $(VENV)/.e2e: $(BASE)
 	$(call install,.[$(MXNET_EXTRA)$(comma)e2e])
 	@touch $@
 
+# --reinstall-package: rebuild corr2d_fast's C engine (uv would reuse
+# the build it cached, keyed on setup.py and setup.cfg, not _direct.c).
 define install
 	$(UV) pip install --quiet --python $(BIN)/python --verify-hashes \
-	    --constraint $(LOCK) --editable '$(1)'
+	    --constraint $(LOCK) --reinstall-package d2l_conv --editable '$(1)'
 	@$(BIN)/python tools/lockfile.py verify $(LOCK) $(MXNET)
 endef
 

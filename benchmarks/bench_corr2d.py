@@ -28,10 +28,13 @@ of the image, so that none finds it in the cache after another read it:
   writes its output there: the traffic the bound counts, no more;
 * the stream-copy bandwidth (a 256 MiB copy on two threads), for the
   memory-traffic bound;
-* the first call in a fresh process, and loading numba's cached kernel;
+* the first call in a fresh process, and loading numba's cached kernel
+  (which a build with the C engine never does);
 * the cold start: in a fresh process (numba's cache warm), the slowest
   of the calls made back to back in its first `COLD_SECONDS` seconds,
-  against ``ndimage.correlate``'s median for the same case in the grid.
+  against ``ndimage.correlate``'s median for the same case in the grid;
+  as installed, and without the C engine (numba's kernel loading
+  meanwhile), for comparison.
 """
 
 import argparse
@@ -132,6 +135,7 @@ def waited(Y):
 def engines(X, K):
     """Return each engine of `corr2d_fast`, called directly."""
     from d2l_conv.fast import (
+        c_engine,
         cv2_engine,
         fft_engine,
         numba_engine,
@@ -139,7 +143,8 @@ def engines(X, K):
     )
     calls = {'numpy': numpy_engine.correlate_valid,
              'numba': numba_engine.correlate_valid,
-             'fft': fft_engine.correlate_valid}
+             'fft': fft_engine.correlate_valid,
+             'c': c_engine.correlate_valid}
     if K.size < cv2_engine.DIRECT_TAPS:  # never sent larger kernels
         calls['cv2'] = cv2_engine.correlate_valid
     copies = {name: X.copy() for name in calls}  # each its own X
@@ -231,6 +236,7 @@ def copy_bandwidth(repeats=7):
 
 
 FIRST_CALL = '''
+import sys
 import time
 start = time.perf_counter()
 import d2l_conv
@@ -242,17 +248,20 @@ x.wait_to_read()
 t = time.perf_counter()
 d2l_conv.corr2d_fast(x, k).wait_to_read()
 first = time.perf_counter() - t
-t = time.perf_counter()
-numba_engine.start('float32').wait()
-loaded = time.perf_counter() - t
 engine = choose.choose_engine((1024, 1024), (3, 3), 'float32')
-print(imported - start, first, loaded, engine)
+numba = 'numba' in sys.modules or bool(numba_engine._DONE)
+t = time.perf_counter()
+numba_engine.start('float32').wait()  # what a build without C would load
+loaded = time.perf_counter() - t
+print(imported - start, first, loaded, engine, int(numba))
 '''
 
 
 COLD_START = '''
 import sys
 import time
+if sys.argv[4] == 'without C':  # as where no compiler built it
+    sys.modules['d2l_conv.fast._direct'] = None
 import numpy as onp
 import d2l_conv
 from d2l_conv.fast import numba_engine
@@ -262,8 +271,9 @@ rng = onp.random.default_rng(0)
 x = np.array(rng.standard_normal((n, n)).astype('float32'))
 K = np.array(rng.standard_normal((k, k)).astype('float32'))
 x.wait_to_read()
-# as the first large call would: the loader runs during the calls timed
-numba_engine.start('float32')
+if sys.argv[4] == 'without C':
+    # as the first large call would: the loader runs during the calls
+    numba_engine.start('float32')
 times, ready = [], None
 start = time.perf_counter()
 while time.perf_counter() - start < seconds:
@@ -272,25 +282,36 @@ while time.perf_counter() - start < seconds:
     times.append(time.perf_counter() - t)
     if ready is None and numba_engine.ready('float32'):
         ready = time.perf_counter() - start
-print(max(times), len(times), times[0], -1 if ready is None else ready)
+numba = 'numba' in sys.modules or bool(numba_engine._DONE)
+print(max(times), len(times), times[0], -1 if ready is None else ready,
+      int(numba))
 '''
+
+#: The cold start's builds: as installed (judged), and, for comparison,
+#: without the C engine, where numba's kernel loads meanwhile.
+COLD_BUILDS = ['as installed', 'without C']
 
 
 def cold_start():
-    """Return, per `COLD_CASES` case, the slowest call in the first
-    `COLD_SECONDS` of a fresh process, with numba's cache warm."""
+    """Return, per `COLD_CASES` case and `COLD_BUILDS` build, the
+    slowest call in the first `COLD_SECONDS` of a fresh process, with
+    numba's cache warm."""
     subprocess.run([sys.executable, '-c', 'from d2l_conv.fast import '
                     "numba_engine; numba_engine.load('float32')"],
                    check=True)  # the cache is on disk
     found = []
-    for n, (k, _) in COLD_CASES:
-        out = subprocess.run(
-            [sys.executable, '-c', COLD_START, str(n), str(k),
-             str(COLD_SECONDS)], capture_output=True, text=True, check=True)
-        slowest, calls, first, ready = out.stdout.split()
-        found.append({'n': n, 'kernel': (k, k), 'slowest': float(slowest),
-                      'calls': int(calls), 'first': float(first),
-                      'numba ready at': float(ready)})
+    for build in COLD_BUILDS:
+        for n, (k, _) in COLD_CASES:
+            out = subprocess.run(
+                [sys.executable, '-c', COLD_START, str(n), str(k),
+                 str(COLD_SECONDS), build], capture_output=True, text=True,
+                check=True)
+            slowest, calls, first, ready, numba = out.stdout.split()
+            found.append({'n': n, 'kernel': (k, k), 'build': build,
+                          'slowest': float(slowest), 'calls': int(calls),
+                          'first': float(first),
+                          'numba ready at': float(ready),
+                          'numba loaded': bool(int(numba))})
     return found
 
 
@@ -298,9 +319,10 @@ def first_call():
     """Return seconds of import, first call and numba's load, fresh."""
     out = subprocess.run([sys.executable, '-c', FIRST_CALL],
                          capture_output=True, text=True, check=True)
-    imported, first, loaded, engine = out.stdout.split()
+    imported, first, loaded, engine, numba = out.stdout.split()
     return {'import': float(imported), 'first call': float(first),
-            'numba load after it': float(loaded), 'then': engine}
+            'numba load after it': float(loaded), 'then': engine,
+            'numba loaded by it': bool(int(numba))}
 
 
 def machine():

@@ -34,6 +34,7 @@ def main():
     from scipy.optimize import nnls
 
     from d2l_conv.fast import (
+        c_engine,
         choose,
         cv2_engine,
         fft_engine,
@@ -45,7 +46,8 @@ def main():
     engines = {'numpy': numpy_engine.correlate_valid,
                'numba': numba_engine.correlate_valid,
                'fft': fft_engine.correlate_valid,
-               'cv2': cv2_engine.correlate_valid}
+               'cv2': cv2_engine.correlate_valid,
+               'c': c_engine.correlate_valid}
     rng = onp.random.default_rng(0)
     fits = {}
     for name, call in engines.items():

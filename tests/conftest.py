@@ -159,6 +159,14 @@ BAD_INPUTS = [
 ]
 
 
+@pytest.fixture
+def without_c(monkeypatch):
+    """`corr2d_fast` as where its C engine was not built (no compiler)."""
+    from d2l_conv.fast import c_engine
+    monkeypatch.setattr(c_engine, 'available', lambda: False)
+    monkeypatch.setattr(c_engine, 'small', lambda: None)
+
+
 def run_python(code, env=None):
     """Run `code` (dedented) in a fresh Python; return what it printed.
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from mxnet import np
-from test_nonfinite import forced
+from test_nonfinite import ENGINES, forced
 
 from d2l_conv import conv2d_true, corr2d, corr2d_fast, corr2d_vectorized
 from d2l_conv.exercises import corr2d_im2col, corr2d_toeplitz
@@ -152,7 +152,7 @@ def test_books_corr2d_returns_on_the_default_context_as_documented(fn):
     assert 'default context' in ' '.join(fn.__doc__.split())
 
 
-@pytest.mark.parametrize('engine', ['numpy', 'numba', 'fft', 'cv2'])
+@pytest.mark.parametrize('engine', ENGINES)
 @given(X_dtype=st.sampled_from(sorted(POLICY)),
        K_dtype=st.sampled_from(sorted(POLICY)),
        X_in=st.sampled_from(['numpy', 'mxnet']),

@@ -10,14 +10,21 @@ from d2l_conv import corr2d_fast
 from d2l_conv.fast import choose, cv2_engine, numba_engine
 
 
-def test_small_inputs_go_to_numpy_without_opencv(monkeypatch):
+def test_small_inputs_go_to_the_c_engine():
+    pytest.importorskip('d2l_conv.fast._direct')
+    for n in (28, 64, 224):
+        assert choose.choose_engine((n, n), (3, 3), 'float32') == 'c'
+
+
+def test_small_inputs_go_to_numpy_without_opencv(monkeypatch, without_c):
     monkeypatch.setattr(numba_engine, '_READY', set())
     monkeypatch.setattr(cv2_engine, 'available', lambda: False)
     assert choose.choose_engine((16, 16), (3, 3), 'float32') == 'numpy'
 
 
 @pytest.mark.parametrize('numba_ready', [False, True])
-def test_small_inputs_go_to_opencv(monkeypatch, numba_ready):
+def test_small_inputs_go_to_opencv_without_c(monkeypatch, without_c,
+                                             numba_ready):
     pytest.importorskip('cv2')
     if numba_ready:
         pytest.importorskip('numba')
@@ -30,7 +37,7 @@ def test_small_inputs_go_to_opencv(monkeypatch, numba_ready):
     assert choose.choose_engine((28, 28), (5, 10), 'float32') != 'cv2'
 
 
-def test_opencv_is_not_sent_what_it_would_misplace(monkeypatch):
+def test_opencv_is_not_sent_what_it_would_misplace(monkeypatch, without_c):
     """A zero tap meeting NaN or inf: OpenCV skips the zero tap."""
     pytest.importorskip('cv2')
     X = onp.ones((28, 28), 'float32')
@@ -53,14 +60,20 @@ def test_large_kernels_go_to_the_fft():
                                 compile=False) == 'fft'
 
 
-def test_small_kernels_on_large_images_go_to_numba_once_loaded():
+def test_small_kernels_on_large_images_go_to_the_c_engine():
+    pytest.importorskip('d2l_conv.fast._direct')
+    for n, k in ((1024, 3), (4096, 3), (1024, 7)):
+        assert choose.choose_engine((n, n), (k, k), 'float32') == 'c'
+
+
+def test_small_kernels_on_large_images_go_to_numba_once_loaded(without_c):
     pytest.importorskip('numba')
     assert numba_engine.load('float32')
     assert choose.choose_engine((1024, 1024), (3, 3), 'float32') == 'numba'
 
 
 def test_every_estimate_grows_with_the_work():
-    for engine in ('numpy', 'numba', 'fft', 'cv2'):
+    for engine in ('numpy', 'numba', 'fft', 'cv2', 'c'):
         small = choose.estimate(engine, (256, 256), (3, 3))
         assert 0 < small < choose.estimate(engine, (2048, 2048), (3, 3))
 
@@ -85,7 +98,18 @@ def fresh_numba(monkeypatch):
     release.set()
 
 
-def test_no_call_waits_for_the_compile(fresh_numba):
+def test_with_the_c_engine_numba_is_never_loaded(fresh_numba):
+    """The C engine needs no loading: no call starts numba's loader, so
+    none runs beside it (it held the GIL for about a second)."""
+    pytest.importorskip('d2l_conv.fast._direct')
+    for shapes in (((2048, 2048), (3, 3)), ((1024, 1024), (15, 15)),
+                   ((300, 300), (41, 41))):
+        corr2d_fast(*random_pair(shapes, 0))
+    assert not fresh_numba.is_set()
+    assert numba_engine._DONE == {}
+
+
+def test_no_call_waits_for_the_compile(fresh_numba, without_c):
     """The call that starts the compile is served by another engine."""
     X, K = random_pair(((2048, 2048), (3, 3)), 0)
     Y = corr2d_fast(X, K)  # returns while the "compile" is still running
@@ -96,13 +120,14 @@ def test_no_call_waits_for_the_compile(fresh_numba):
          for i in range(3)]), atol=1e-4)
 
 
-def test_small_calls_start_no_compile(fresh_numba):
+def test_small_calls_start_no_compile(fresh_numba, without_c):
     corr2d_fast(*random_pair(((64, 64), (3, 3)), 0))
     assert not fresh_numba.is_set()
     assert numba_engine._DONE == {}
 
 
-def test_without_numba_scipy_or_opencv_numpy_serves(monkeypatch):
+def test_without_numba_scipy_or_opencv_numpy_serves(monkeypatch,
+                                                    without_c):
     monkeypatch.setattr(numba_engine, '_READY', set())
     monkeypatch.setattr(numba_engine, 'available', lambda: False)
     monkeypatch.setattr(choose, 'fft_available', lambda: False)

@@ -17,18 +17,20 @@ from d2l_conv.fast import numpy_engine
 pytest.importorskip('scipy')
 pytest.importorskip('numba')
 pytest.importorskip('cv2')
+pytest.importorskip('d2l_conv.fast._direct')
 
 
 def engines():
     """Return ``{name: correlate_valid}`` for every engine."""
-    from d2l_conv.fast import cv2_engine, fft_engine, numba_engine
+    from d2l_conv.fast import c_engine, cv2_engine, fft_engine, numba_engine
     return {'numpy': numpy_engine.correlate_valid,
             'numba': numba_engine.correlate_valid,
             'fft': fft_engine.correlate_valid,
-            'cv2': cv2_engine.correlate_valid}
+            'cv2': cv2_engine.correlate_valid,
+            'c': c_engine.correlate_valid}
 
 
-ENGINES = ['numpy', 'numba', 'fft', 'cv2']
+ENGINES = ['numpy', 'numba', 'fft', 'cv2', 'c']
 
 
 def never_sent(name, K):
@@ -103,14 +105,53 @@ def test_fft_tile_seams():
         onp.testing.assert_allclose(Y, scipy_valid(X, K), atol=1e-4)
 
 
+@pytest.mark.parametrize('name', ['numba', 'c'])
 @given(shapes=corr2d_shapes(max_side=40), seed=st.integers(0, 2**16),
        threads=st.integers(1, 3))
-def test_numba_thread_seams(shapes, seed, threads):
+def test_row_thread_seams(name, shapes, seed, threads):
     """Any number of kernel threads gives the same output."""
-    from d2l_conv.fast import numba_engine
     X, K = random_pair(shapes, seed)
-    Y = numba_engine.correlate_valid(X, K, threads=threads)
+    Y = engines()[name](X, K, threads=threads)
     onp.testing.assert_allclose(Y, scipy_valid(X, K), atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('width', [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31,
+                                   32, 33, 63, 64, 65, 66, 95, 129, 200])
+def test_c_engine_every_row_width(dtype, width):
+    """Rows of any length: the C kernel sums 8, 4 or 1 vectors (8 float32
+    or 4 float64 lanes) at a time, ends a row with one more block that
+    overlaps the last, and one column at a time below a vector."""
+    from d2l_conv.fast import c_engine
+    for w in (1, 2, 3):
+        X, K = random_pair(((5, width + w - 1), (3, w)), width)
+        X, K = X.astype(dtype), K.astype(dtype)
+        Y = c_engine.correlate_valid(X, K, threads=1)
+        assert Y.shape == (3, width)
+        onp.testing.assert_allclose(Y, scipy_valid(X, K), atol=1e-5,
+                                    rtol=1e-5)
+
+
+@pytest.mark.parametrize('args, message', [
+    (('x', onp.ones((1, 1)), onp.ones((1, 1)), 0, 1), 'X and K must'),
+    ((onp.ones(3), onp.ones((1, 1)), onp.ones((1, 1)), 0, 1), 'X and K'),
+    ((onp.ones((3, 3), 'float32'), onp.ones((2, 2)), onp.ones((2, 2)), 0,
+      2), 'one dtype'),
+    ((onp.ones((3, 3)), onp.ones((2, 2)), onp.ones((2, 3)), 0, 2),
+     'valid output'),
+    ((onp.ones((3, 3)), onp.ones((4, 1)), onp.ones((1, 3)), 0, 1), 'fit'),
+    ((onp.ones((3, 3)), onp.ones((2, 2)), onp.ones((2, 2)), 1, 3),
+     'start:stop'),
+    ((onp.ones((3, 3)), onp.ones((2, 2)),
+      onp.ones((2, 2)).view().setflags(write=False) or
+      onp.frombuffer(bytes(32)).reshape(2, 2), 0, 2), 'writable'),
+])
+def test_c_kernel_refuses_what_it_cannot_read(args, message):
+    """The C entry point checks its buffers itself: a wrong one is a
+    ValueError naming corr2d_fast, never a crash."""
+    from d2l_conv.fast import c_engine
+    with pytest.raises(ValueError, match=f'corr2d_fast: .*{message}'):
+        c_engine._module().correlate(*args)
 
 
 #: Values hypothesis draws for the non-finite tests: small integers keep

@@ -112,20 +112,33 @@ def test_mxnet_sum_turns_inf_into_nan_as_corr2d_says():
 
 
 #: Every engine of `corr2d_fast`; `forced` makes its cost model pick one.
-ENGINES = ['numpy', 'numba', 'fft', 'cv2']
+#: 'small' is the C engine's whole-call path (`c_engine.small`), which
+#: serves plain small calls before the model is asked.
+ENGINES = ['numpy', 'numba', 'fft', 'cv2', 'c', 'small']
 
 
 @contextlib.contextmanager
 def forced(engine):
     """Make `corr2d_fast` pick `engine` (it still falls back from the FFT
-    on non-finite input, and from OpenCV where that would misplace)."""
-    from d2l_conv.fast import choose, numba_engine
-    pytest.importorskip({'numba': 'numba', 'fft': 'scipy',
-                         'cv2': 'cv2'}.get(engine, 'numpy'))
+    on non-finite input, and from OpenCV where that would misplace).
+
+    Every engine but 'small' also turns the C engine's whole-call path
+    off, so that the model is asked on every call; with 'small', calls
+    that path does not take go to the C engine through the model.
+    """
+    from d2l_conv.fast import c_engine, choose, numba_engine
+    pytest.importorskip({'numba': 'numba', 'fft': 'scipy', 'cv2': 'cv2',
+                         'c': 'd2l_conv.fast._direct',
+                         'small': 'd2l_conv.fast._direct'}.get(engine,
+                                                               'numpy'))
     if engine == 'numba':
         assert numba_engine.load('float32') and numba_engine.load('float64')
+    picked = 'c' if engine == 'small' else engine
     with mock.patch.object(choose, 'choose_engine',
-                           lambda *args, **kwargs: engine):
+                           lambda *args, **kwargs: picked), \
+            mock.patch.object(choose, 'SMALL_WORK',
+                              c_engine.SERIAL_WORK if engine == 'small'
+                              else 0):
         yield
 
 

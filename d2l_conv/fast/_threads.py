@@ -103,6 +103,45 @@ def share(work, pieces, threads):
         raise errors[0]
 
 
+#: Pieces of rows per thread in `share_rows`, so that the threads finish
+#: together even when the other core is busy.
+PIECES_PER_THREAD = 4
+
+
+def share_rows(kernel, X, K, Y, threads, serial_work):
+    """Fill `Y` by ``kernel(X, K, Y, start, stop)`` over its rows.
+
+    For the compiled direct engines (C and numba), whose row kernels
+    release the GIL. The rows are cut into `PIECES_PER_THREAD` pieces
+    per thread that `threads` threads (this one included) take in turn
+    (see `share`); a call of fewer than `serial_work` multiply-adds runs
+    on this thread alone, as handing work over would cost more than it
+    saves.
+
+    Examples
+    --------
+    >>> import numpy as onp
+    >>> Y = onp.zeros((4, 1))
+    >>> def rows(X, K, Y, start, stop):
+    ...     Y[start:stop] = onp.arange(start, stop)[:, None]
+    >>> share_rows(rows, None, onp.ones((1, 1)), Y, 2, 0).ravel()
+    array([0., 1., 2., 3.])
+    """
+    oh = Y.shape[0]
+    if threads == 1 or Y.size * K.size < serial_work:
+        kernel(X, K, Y, 0, oh)
+        return Y
+    count = min(oh, threads * PIECES_PER_THREAD)
+
+    def work(shared):
+        for start, stop in shared:
+            kernel(X, K, Y, start, stop)
+
+    share(work, [(oh * p // count, oh * (p + 1) // count)
+                 for p in range(count)], min(threads, count))
+    return Y
+
+
 def _after_fork_in_child():
     """Forget the parent's threads; they do not exist here."""
     global _STARTING

@@ -25,22 +25,37 @@ import functools
 import importlib.util
 import math
 
-from . import _threads, cv2_engine, fft_engine, numba_engine, numpy_engine
+from . import (
+    _threads,
+    c_engine,
+    cv2_engine,
+    fft_engine,
+    numba_engine,
+    numpy_engine,
+)
 
 #: Seconds per call, per NumPy call, per unit of work and per element of
 #: traffic (see `features`), fitted by ``python benchmarks/fit_cost.py``
-#: (see the module's docstring) for all four engines in one run, images
-#: from 28² to 2048², on the shared 2-core machine while others used it
-#: (model / measured: numpy 0.63-1.43, numba 0.20-1.81, fft 0.56-1.63,
-#: cv2 0.25-1.41; numba's worst are the tiny images, where its fixed
-#: cost varies most). numba's work counts once per core it runs on:
+#: (see the module's docstring) for all five engines in one run, images
+#: from 28² to 2048², on the shared 2-core machine (model / measured:
+#: numpy 0.55-1.27, numba 0.16-1.64, fft 0.57-1.23, cv2 0.24-1.21,
+#: c 0.30-1.27; the worst are the tiny images, where fixed costs vary
+#: most). The compiled engines' work counts once per core it runs on:
 #: calls under `numba_engine.SERIAL_WORK` run on one.
 COSTS = {
-    'numpy': (2.18e-05, 2.80e-06, 3.33e-10, 2.33e-10),
-    'numba': (2.48e-05, 0.0, 5.07e-11, 1.43e-10),
-    'fft': (1.88e-04, 0.0, 1.74e-10, 4.76e-09),
-    'cv2': (6.06e-06, 0.0, 7.34e-11, 1.25e-10),
+    'numpy': (1.08e-05, 1.28e-06, 1.95e-10, 9.90e-11),
+    'numba': (1.02e-05, 0.0, 2.68e-11, 7.74e-11),
+    'fft': (6.17e-05, 0.0, 1.25e-10, 1.53e-09),
+    'cv2': (3.78e-06, 0.0, 5.33e-11, 8.05e-11),
+    'c': (2.42e-06, 0.0, 1.82e-11, 9.03e-11),
 }
+
+#: Multiply-adds up to which a plain call (float32 or float64, on the
+#: host, outside autograd) is served whole by the C engine's `small`,
+#: without asking the model: below `c_engine.SERIAL_WORK` it runs on one
+#: core, where it is the fastest engine at every shape (its fixed cost
+#: is the least, and it is the fastest direct sum); 0 turns that off.
+SMALL_WORK = c_engine.SERIAL_WORK
 
 #: Start compiling numba's kernel only for calls it would speed up by at
 #: least this much (s): a first compile takes seconds of a core and of
@@ -67,7 +82,7 @@ def features(engine, X_shape, K_shape):
     if engine == 'numpy':
         blocks = -(-oh * W // numpy_engine.BLOCK)
         return 1, h * w * blocks, oh * W * h * w, traffic
-    if engine == 'numba':
+    if engine in ('numba', 'c'):
         work = oh * ow * h * w
         if work < numba_engine.SERIAL_WORK:  # one core, not all of them
             work *= _threads.cores()
@@ -124,13 +139,14 @@ def choose_engine(X_shape, K_shape, dtype, compile=True):
         return _cheapest(X_shape, K_shape, _candidates(K_shape, True))
     engine, saving = _cheapest_before_numba(
         X_shape, K_shape, _candidates(K_shape, False))
-    if compile and saving > START_SAVING and numba_engine.available():
+    if (compile and saving > START_SAVING and numba_engine.available()
+            and not c_engine.available()):
         numba_engine.start(dtype)
     return engine
 
 
 #: The engines that sum the products directly (not by FFT).
-DIRECT = ('numpy', 'numba', 'cv2')
+DIRECT = ('numpy', 'numba', 'cv2', 'c')
 
 
 def _candidates(K_shape, numba):
@@ -138,7 +154,9 @@ def _candidates(K_shape, numba):
     names = ('numpy',)
     if fft_available():
         names += ('fft',)
-    if numba:
+    if c_engine.available():  # numba's kernel only where C's is missing
+        names += ('c',)
+    elif numba:
         names += ('numba',)
     if (cv2_engine.available()
             and K_shape[0] * K_shape[1] < cv2_engine.DIRECT_TAPS):
@@ -207,6 +225,8 @@ def correlate(X, K, out=None, integer=False):
         return cv2_engine.correlate_valid(X, K, out=out)
     if engine == 'numba':
         return numba_engine.correlate_valid(X, K, out=out)
+    if engine == 'c':
+        return c_engine.correlate_valid(X, K, out=out)
     return numpy_engine.correlate_valid(X, K, out=out)
 
 

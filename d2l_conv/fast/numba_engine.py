@@ -38,11 +38,6 @@ _KERNELS = {}  # dtype name -> the compiled kernel's entry point
 #: 0.099 ms shared, 15x15 0.68 against 0.44 ms).
 SERIAL_WORK = 2e6
 
-#: Pieces of rows per thread, so that the threads finish together even
-#: when the other core is busy.
-PIECES_PER_THREAD = 4
-
-
 @functools.cache
 def available():
     """Tell whether numba is installed (without importing it).
@@ -156,10 +151,9 @@ def correlate_valid(X, K, threads=None, out=None):
     An engine of `corr2d_fast`. Loads the kernel first if need be (this
     call then waits for the compile). NaN and inf propagate as in
     scipy's direct sum: every product is computed. The output's rows are
-    cut into pieces that `threads` threads (this one included) take in
-    turn, so a thread slowed by other work leaves its share to the
-    others; calls too small to pay for the hand-over (`SERIAL_WORK`) run
-    on this thread alone. Safe to call from many threads at once.
+    shared among `threads` threads (`_threads.share_rows`); calls too
+    small to pay for the hand-over (`SERIAL_WORK`) run on this thread
+    alone. Safe to call from many threads at once.
 
     `X`, `K`, `out` and the result are as for
     `numpy_engine.correlate_valid`; `threads` defaults to the cores
@@ -181,20 +175,6 @@ def correlate_valid(X, K, threads=None, out=None):
                                f'unavailable ({_FAILED.get(X.dtype.name)})')
         kernel = _KERNELS[X.dtype.name]
     (H, W), (h, w) = X.shape, K.shape
-    oh, ow = H - h + 1, W - w + 1
-    Y = output(out, (oh, ow), X.dtype)
+    Y = output(out, (H - h + 1, W - w + 1), X.dtype)
     threads = _threads.cores() if threads is None else threads
-    if threads == 1 or oh * ow * h * w < SERIAL_WORK:
-        kernel(X, K, Y, 0, oh)
-        return Y
-    count = min(oh, threads * PIECES_PER_THREAD)
-
-    def work(shared):  # the kernel releases the GIL
-        for start, stop in shared:
-            kernel(X, K, Y, start, stop)
-
-    _threads.share(work, [(oh * p // count, oh * (p + 1) // count)
-                          for p in range(count)], min(threads, count))
-    return Y
-
-
+    return _threads.share_rows(kernel, X, K, Y, threads, SERIAL_WORK)
