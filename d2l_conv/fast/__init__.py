@@ -5,13 +5,18 @@ MXNet arrays through views of their memory: no copies), then hands it
 to one engine, which writes into an array MXNet allocated. The engines
 are each in their own module:
 
+* `c_engine`: a direct kernel in C (``_direct.c``), compiled when the
+  package is installed (optional: it needs a C compiler then), so there
+  is nothing to load at run time. A plain small call is done whole by
+  it, in one C call: checks, MXNet's output and the sum;
 * `numpy_engine`: shifted slices in NumPy, blocked and threaded; needs
   nothing else, so it is the fallback;
-* `cv2_engine`: OpenCV's ``cv2.filter2D`` (optional), a few microseconds
-  a call, for small images and kernels of under 50 taps, and only where
-  it puts NaN and inf where scipy does;
+* `cv2_engine`: OpenCV's ``cv2.filter2D`` (optional), for small images
+  and kernels of under 50 taps, and only where it puts NaN and inf
+  where scipy does;
 * `numba_engine`: a compiled direct kernel, one pass over the input,
   compiled in the background and cached on disk (numba is optional);
+  used only where the C engine was not built;
 * `fft_engine`: tiled real FFTs (``scipy.fft``, optional), for large
   kernels, and only on input that is all finite.
 
@@ -52,13 +57,16 @@ def corr2d_fast(X, K):
     Cross-Correlation Operator"), which stays the reference: the output
     has shape ``(H - h + 1, W - w + 1)`` for an ``H x W`` input and an
     ``h x w`` kernel. Outside ``autograd.record()`` it computes on the
-    host, by whichever engine `choose.choose_engine`'s cost model says
-    is fastest for these shapes: OpenCV's ``cv2.filter2D`` (small images
-    and kernels), a numba kernel (small kernels on larger images;
-    compiled in the background on first need, so no call waits for it),
-    tiled FFTs (large kernels) or, where neither OpenCV nor numba is
-    installed, shifted slices in NumPy. NumPy input is computed as it is,
-    never copied into MXNet. Under ``autograd.record()`` it calls
+    host. A plain small call (float32 or float64 arrays, on the host, of
+    up to ``choose.SMALL_WORK`` multiply-adds) is done whole by the C
+    engine, in one C call; any other, by whichever engine
+    `choose.choose_engine`'s cost model says is fastest for these
+    shapes: the C engine's direct sum (small kernels; its rows shared
+    among the cores), tiled FFTs (large kernels), OpenCV's
+    ``cv2.filter2D``, or where the C engine was not built, a numba
+    kernel (compiled in the background on first need, so no call waits
+    for it) or shifted slices in NumPy. NumPy input is computed as it
+    is, never copied into MXNet. Under ``autograd.record()`` it calls
     ``npx.convolution``, the operator behind Gluon's ``nn.Conv2D``, so
     gradients flow to `X` and `K` and equal that layer's.
 

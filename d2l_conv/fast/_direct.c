@@ -42,38 +42,43 @@
 /* 32-byte vectors: 8 float32 or 4 float64 lanes, a ymm register. */
 typedef float vf32 __attribute__((vector_size(32)));
 typedef double vf64 __attribute__((vector_size(32)));
+/* The same, at any address of a float32 or float64 (unaligned loads
+ * and stores): plain assignments, so the accumulators stay in registers
+ * (memcpy of an array made GCC keep it on the stack). */
+typedef float uf32 __attribute__((vector_size(32), aligned(4)));
+typedef double uf64 __attribute__((vector_size(32), aligned(8)));
 #define SPLAT_F32(s) ((vf32){s, s, s, s, s, s, s, s})
 #define SPLAT_F64(s) ((vf64){s, s, s, s})
 
 /* NV vectors of outputs of one row, from column j: accumulators in
  * registers, all h * w taps, each input vector loaded unaligned. */
-#define BLOCK(T, V, SPLAT, NV)                                             \
+#define BLOCK(T, V, U, SPLAT, NV)                                          \
     do {                                                                   \
-        V acc[NV] = {{0}};                                                 \
+        V acc[NV];                                                         \
+        for (int v = 0; v < NV; v++)                                       \
+            acc[v] = (V){0};                                               \
         for (Py_ssize_t a = 0; a < h; a++) {                               \
             const T *r = x + a * W + j, *k = K + a * w;                    \
             for (Py_ssize_t b = 0; b < w; b++) {                           \
                 V t = SPLAT(k[b]);                                         \
-                for (int v = 0; v < NV; v++) {                             \
-                    V u;                                                   \
-                    memcpy(&u, r + b + v * L, sizeof(V));                  \
-                    acc[v] += t * u;                                       \
-                }                                                          \
+                for (int v = 0; v < NV; v++)                               \
+                    acc[v] += t * *(const U *)(r + b + v * L);             \
             }                                                              \
         }                                                                  \
-        memcpy(y + j, acc, sizeof acc);                                    \
+        for (int v = 0; v < NV; v++)                                       \
+            *(U *)(y + j + v * L) = acc[v];                                \
     } while (0)
 
 /* Blocks of NV vectors along the row; the columns left over, if the row
  * holds a block, by one more block ending at the row's end (it recomputes
  * some outputs, to the same values, rather than a slow tail). */
-#define BLOCKS(T, V, SPLAT, NV)                                            \
+#define BLOCKS(T, V, U, SPLAT, NV)                                         \
     if (ow >= NV * L) {                                                    \
         for (j = 0; j + NV * L <= ow; j += NV * L)                         \
-            BLOCK(T, V, SPLAT, NV);                                        \
+            BLOCK(T, V, U, SPLAT, NV);                                     \
         if (j < ow) {                                                      \
             j = ow - NV * L;                                               \
-            BLOCK(T, V, SPLAT, NV);                                        \
+            BLOCK(T, V, U, SPLAT, NV);                                     \
         }                                                                  \
         continue;                                                          \
     }
@@ -81,7 +86,7 @@ typedef double vf64 __attribute__((vector_size(32)));
 /* Rows start:stop of the output: 8, 4 or 1 vectors at a time, where the
  * row is long enough; one column at a time where it is shorter than a
  * vector. */
-#define DEFINE_KERNEL(NAME, T, V, SPLAT)                                   \
+#define DEFINE_KERNEL(NAME, T, V, U, SPLAT)                                \
     CLONES static void NAME(const T *X, Py_ssize_t W, const T *K,          \
                             Py_ssize_t h, Py_ssize_t w, T *Y,              \
                             Py_ssize_t ow, Py_ssize_t start,               \
@@ -92,9 +97,9 @@ typedef double vf64 __attribute__((vector_size(32)));
             const T *x = X + i * W;                                        \
             T *y = Y + i * ow;                                             \
             Py_ssize_t j;                                                  \
-            BLOCKS(T, V, SPLAT, 8)                                         \
-            BLOCKS(T, V, SPLAT, 4)                                         \
-            BLOCKS(T, V, SPLAT, 1)                                         \
+            BLOCKS(T, V, U, SPLAT, 8)                                      \
+            BLOCKS(T, V, U, SPLAT, 4)                                      \
+            BLOCKS(T, V, U, SPLAT, 1)                                      \
             for (j = 0; j < ow; j++) {                                     \
                 T s = 0;                                                   \
                 for (Py_ssize_t a = 0; a < h; a++) {                       \
@@ -107,8 +112,8 @@ typedef double vf64 __attribute__((vector_size(32)));
         }                                                                  \
     }
 
-DEFINE_KERNEL(rows_f32, float, vf32, SPLAT_F32)
-DEFINE_KERNEL(rows_f64, double, vf64, SPLAT_F64)
+DEFINE_KERNEL(rows_f32, float, vf32, uf32, SPLAT_F32)
+DEFINE_KERNEL(rows_f64, double, vf64, uf64, SPLAT_F64)
 
 /* Multiply-adds below which `small` keeps the GIL: releasing it costs
  * little, but getting it back may wait for a thread that holds it. */

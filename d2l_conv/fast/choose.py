@@ -11,12 +11,15 @@ times of each engine called directly, float32, on this project's 2-core
 AMD EPYC machine, by ``python benchmarks/fit_cost.py``, which prints
 them. They compare engines; they do not promise absolute times.
 
-An engine is a candidate only if it can run: the FFT needs scipy,
-OpenCV must be installed (and the kernel under
-`cv2_engine.DIRECT_TAPS` taps), and numba's kernel must already be
-loaded. When numba would save more than
-`START_SAVING` seconds on a call but is not loaded yet, the call starts
-loading it in the background and is served by the next best engine.
+An engine is a candidate only if it can run: the C engine must have
+been built with the package, the FFT needs scipy, OpenCV must be
+installed (and the kernel under `cv2_engine.DIRECT_TAPS` taps), and
+numba's kernel is one only where the C engine is missing, once loaded.
+There, when numba would save more than `START_SAVING` seconds on a call
+but is not loaded yet, the call starts loading it in the background and
+is served by the next best engine. Plain calls of up to `SMALL_WORK`
+multiply-adds never reach the model: `corr2d_fast` hands them whole to
+`c_engine.small`.
 Input that is not all finite never goes to the FFT, nor to OpenCV
 with a zero tap (`correlate` picks the best direct engine instead).
 """
@@ -38,16 +41,16 @@ from . import (
 #: traffic (see `features`), fitted by ``python benchmarks/fit_cost.py``
 #: (see the module's docstring) for all five engines in one run, images
 #: from 28² to 2048², on the shared 2-core machine (model / measured:
-#: numpy 0.55-1.27, numba 0.16-1.64, fft 0.57-1.23, cv2 0.24-1.21,
-#: c 0.30-1.27; the worst are the tiny images, where fixed costs vary
+#: numpy 0.53-1.32, numba 0.16-1.64, fft 0.65-1.24, cv2 0.25-1.20,
+#: c 0.22-1.47; the worst are the tiny images, where fixed costs vary
 #: most). The compiled engines' work counts once per core it runs on:
 #: calls under `numba_engine.SERIAL_WORK` run on one.
 COSTS = {
-    'numpy': (1.08e-05, 1.28e-06, 1.95e-10, 9.90e-11),
-    'numba': (1.02e-05, 0.0, 2.68e-11, 7.74e-11),
-    'fft': (6.17e-05, 0.0, 1.25e-10, 1.53e-09),
-    'cv2': (3.78e-06, 0.0, 5.33e-11, 8.05e-11),
-    'c': (2.42e-06, 0.0, 1.82e-11, 9.03e-11),
+    'numpy': (1.07e-05, 1.33e-06, 1.67e-10, 1.34e-10),
+    'numba': (9.93e-06, 0.0, 2.66e-11, 7.36e-11),
+    'fft': (6.03e-05, 0.0, 1.14e-10, 1.55e-09),
+    'cv2': (3.82e-06, 0.0, 5.34e-11, 7.62e-11),
+    'c': (2.14e-06, 0.0, 1.72e-11, 4.49e-11),
 }
 
 #: Multiply-adds up to which a plain call (float32 or float64, on the
@@ -128,7 +131,7 @@ def choose_engine(X_shape, K_shape, dtype, compile=True):
     Returns
     -------
     str
-        ``'numpy'``, ``'numba'``, ``'fft'`` or ``'cv2'``.
+        ``'c'``, ``'numpy'``, ``'numba'``, ``'fft'`` or ``'cv2'``.
 
     Examples
     --------
