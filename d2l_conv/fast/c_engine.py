@@ -49,6 +49,12 @@ def available():
     return _module() is not None
 
 
+# Loaded with the package: 0.4 ms (the loader resolves which of its
+# kernels this CPU runs), which the first call would otherwise pay, a
+# call that then took as long as ten.
+_module()
+
+
 @functools.cache
 def small():
     """Return the C entry point for a whole small call, or None.
