@@ -175,3 +175,30 @@ def run_python(code, env=None):
     return subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
                           capture_output=True, text=True, timeout=300,
                           env=env)
+
+
+def assert_works_without(module, engine, name):
+    """Run `corr2d_fast` in a fresh process where `module` cannot be
+    imported (as where it is not installed or was not built): `engine`
+    (a module of `d2l_conv.fast`) says it is unavailable, the cost model
+    never picks `name`, and every result still equals scipy's."""
+    done = run_python(f'''
+        import sys
+        sys.modules[{module!r}] = None  # its import raises ImportError
+        import numpy as onp
+        from scipy.signal import correlate2d
+        import d2l_conv
+        from d2l_conv.fast import choose, {engine}
+        assert not {engine}.available()
+        rng = onp.random.default_rng(0)
+        for n, k in ((28, 3), (64, 5), (300, 3), (300, 41)):
+            X = rng.standard_normal((n, n)).astype('float32')
+            K = rng.standard_normal((k, k)).astype('float32')
+            assert choose.choose_engine(X.shape, K.shape, X.dtype) != {name!r}
+            Y = d2l_conv.corr2d_fast(X, K).asnumpy()
+            onp.testing.assert_allclose(Y, correlate2d(X, K, 'valid'),
+                                        atol=1e-3, rtol=1e-4)
+        print('ok')
+        ''')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ['ok']

@@ -192,27 +192,8 @@ def test_the_model_is_asked_once_per_shape_before_numba_loads(
 def test_without_opencv_installed_everything_works():
     """A fresh process where ``import cv2`` fails, as where OpenCV is
     not installed (MXNet then does without it too)."""
-    from conftest import run_python
-    done = run_python('''
-        import sys
-        sys.modules['cv2'] = None  # import cv2 raises ImportError
-        import numpy as onp
-        from scipy.signal import correlate2d
-        import d2l_conv
-        from d2l_conv.fast import choose, cv2_engine
-        assert not cv2_engine.available()
-        rng = onp.random.default_rng(0)
-        for n, k in ((28, 3), (64, 5), (300, 3), (300, 41)):
-            X = rng.standard_normal((n, n)).astype('float32')
-            K = rng.standard_normal((k, k)).astype('float32')
-            assert choose.choose_engine(X.shape, K.shape, X.dtype) != 'cv2'
-            Y = d2l_conv.corr2d_fast(X, K).asnumpy()
-            onp.testing.assert_allclose(Y, correlate2d(X, K, 'valid'),
-                                        atol=1e-3, rtol=1e-4)
-        print('ok')
-        ''')
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ['ok']
+    from conftest import assert_works_without
+    assert_works_without('cv2', 'cv2_engine', 'cv2')
 
 
 def test_the_switch_interval_is_short_while_numba_loads(monkeypatch):
