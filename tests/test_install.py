@@ -86,20 +86,36 @@ def stand_in_wheel(directory, dist='mxnet-cu117'):
         'mxnet/libmxnet.so': f'not a library: {dist}\n'.encode() * 64})
 
 
-@pytest.fixture(scope='module')
-def wheel(tmp_path_factory):
-    """The d2l_conv wheel, built with ``uv build`` from a copy of the tree."""
-    tmp = tmp_path_factory.mktemp('wheel')
+def build_wheel(tmp, env=None):
+    """Build the d2l_conv wheel with ``uv build`` from a copy of the tree
+    (no built files), under `tmp`, in the environment `env`."""
     source = tmp / 'src'
     source.mkdir()
     for name in ('setup.py', 'setup.cfg', 'README.md'):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / 'd2l_conv', source / 'd2l_conv',
-                    ignore=shutil.ignore_patterns('__pycache__'))
-    uv('build', '--quiet', '--wheel', '--python', sys.executable,
-       '--out-dir', tmp / 'dist', source)
+                    ignore=shutil.ignore_patterns('__pycache__', '*.so'))
+    done = subprocess.run(
+        [str(UV), 'build', '--quiet', '--wheel', '--python', sys.executable,
+         '--out-dir', str(tmp / 'dist'), str(source)], capture_output=True,
+        text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
     [built] = (tmp / 'dist').glob('d2l_conv-*.whl')
     return built
+
+
+@pytest.fixture(scope='module')
+def wheel(tmp_path_factory):
+    """The d2l_conv wheel, built with ``uv build`` from a copy of the tree."""
+    return build_wheel(tmp_path_factory.mktemp('wheel'))
+
+
+def c_engine_files(wheel):
+    """Return the C engine's compiled files in `wheel`."""
+    with zipfile.ZipFile(wheel) as archive:
+        return [name for name in archive.namelist()
+                if name.startswith('d2l_conv/fast/_direct')
+                and not name.endswith('.c')]
 
 
 def fresh_venv(path):
@@ -207,6 +223,31 @@ def test_the_cpu_extra_gives_a_working_d2l_conv(tmp_path, wheel):
                'print(d2l_conv.corr2d([[0, 1], [2, 3]], [[1]]).tolist())')
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == '[[0.0, 1.0], [2.0, 3.0]]'
+    assert c_engine_files(wheel)  # the C engine, compiled into the wheel
+    assert corr2d_fast_in(python) == 'c [[19.0, 25.0], [37.0, 43.0]]'
+
+
+def corr2d_fast_in(python):
+    """Return the engine `corr2d_fast` picks in `python`'s venv for a
+    large call, and a small call's result."""
+    done = run(python, 'import d2l_conv; from d2l_conv.fast import choose; '
+               'print(choose.choose_engine((999, 999), (3, 3), "float32"), '
+               'd2l_conv.corr2d_fast([[0, 1, 2], [3, 4, 5], [6, 7, 8]], '
+               '[[0, 1], [2, 3]]).tolist())')
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_without_a_c_compiler_it_installs_and_works(tmp_path):
+    """The C engine is optional: where it cannot be compiled, the wheel
+    is built without it, and `corr2d_fast` runs on the other engines."""
+    env = {**os.environ, 'CC': 'false'}  # a compiler that always fails
+    built = build_wheel(tmp_path, env)
+    assert c_engine_files(built) == []
+    python = fresh_venv(tmp_path / 'venv')
+    uv('pip', 'install', '--quiet', '--python', python, '--verify-hashes',
+       '--constraint', LOCK, f'{built}[cpu]')
+    assert corr2d_fast_in(python) == 'numpy [[19.0, 25.0], [37.0, 43.0]]'
 
 
 # make, choosing a build ---------------------------------------------------
