@@ -126,7 +126,7 @@ def forced(engine):
     off, so that the model is asked on every call; with 'small', calls
     that path does not take go to the C engine through the model.
     """
-    from d2l_conv.fast import c_engine, choose, numba_engine
+    from d2l_conv.fast import choose, numba_engine
     pytest.importorskip({'numba': 'numba', 'fft': 'scipy', 'cv2': 'cv2',
                          'c': 'd2l_conv.fast._direct',
                          'small': 'd2l_conv.fast._direct'}.get(engine,
@@ -137,7 +137,7 @@ def forced(engine):
     with mock.patch.object(choose, 'choose_engine',
                            lambda *args, **kwargs: picked), \
             mock.patch.object(choose, 'SMALL_WORK',
-                              c_engine.SERIAL_WORK if engine == 'small'
+                              choose.SMALL_WORK if engine == 'small'
                               else 0):
         yield
 

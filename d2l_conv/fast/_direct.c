@@ -144,7 +144,7 @@ static struct {
     int (*free_array)(void *);
 } mx;
 
-static int
+static void
 run_kernel(const Operand *x, const Operand *k, void *y, Py_ssize_t start,
            Py_ssize_t stop)
 {
@@ -155,7 +155,6 @@ run_kernel(const Operand *x, const Operand *k, void *y, Py_ssize_t start,
     else
         rows_f64(x->data, x->cols, k->data, k->rows, k->cols, y, ow, start,
                  stop);
-    return 0;
 }
 
 /* A NumPy-like buffer: 2-D, C-contiguous, native float32 or float64.
@@ -398,7 +397,8 @@ static PyMethodDef methods[] = {
      "holding corr2d_fast(X, K), or None where the call is not a plain "
      "one (see the module's source)."},
     {"bind", bind, METH_VARARGS,
-     "bind(mx_type, np_type, *addresses, int64): binds MXNet's C API for small."},
+     "bind(mx_type, np_type, *addresses, int64): binds MXNet's C API "
+     "for small."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -29,12 +29,6 @@ import functools
 import numpy as onp
 
 from . import _threads
-from ._output import output
-
-#: Multiply-adds below which a call runs on the calling thread alone
-#: (as for numba's kernel: handing rows to a helper thread costs 0.004
-#: to 0.04 ms, and waking one about 0.1 ms on this VM).
-SERIAL_WORK = 2e6
 
 
 @functools.cache
@@ -94,8 +88,9 @@ def correlate_valid(X, K, threads=None, out=None):
     An engine of `corr2d_fast`. NaN and inf propagate as in scipy's
     direct sum: every product is computed. Rows are shared among
     `threads` threads (default: the cores available) where the call is
-    large enough (`SERIAL_WORK`); the kernel releases the GIL. `X`, `K`,
-    `out` and the result are as for `numpy_engine.correlate_valid`.
+    large enough (`_threads.share_rows`); the kernel releases the GIL.
+    `X`, `K`, `out` and the result are as for
+    `numpy_engine.correlate_valid`.
     Raises `RuntimeError` where the C engine was not built.
 
     Examples
@@ -107,10 +102,4 @@ def correlate_valid(X, K, threads=None, out=None):
     if module is None:
         raise RuntimeError('corr2d_fast: the C engine was not built '
                            '(no C compiler when the package was installed)')
-    X = onp.ascontiguousarray(X)
-    K = onp.ascontiguousarray(K, X.dtype)
-    (H, W), (h, w) = X.shape, K.shape
-    Y = output(out, (H - h + 1, W - w + 1), X.dtype)
-    threads = _threads.cores() if threads is None else threads
-    return _threads.share_rows(module.correlate, X, K, Y, threads,
-                               SERIAL_WORK)
+    return _threads.share_rows(module.correlate, X, K, out, threads)

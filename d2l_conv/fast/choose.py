@@ -44,7 +44,7 @@ from . import (
 #: numpy 0.53-1.32, numba 0.16-1.64, fft 0.65-1.24, cv2 0.25-1.20,
 #: c 0.22-1.47; the worst are the tiny images, where fixed costs vary
 #: most). The compiled engines' work counts once per core it runs on:
-#: calls under `numba_engine.SERIAL_WORK` run on one.
+#: calls under `_threads.SERIAL_WORK` run on one.
 COSTS = {
     'numpy': (1.07e-05, 1.33e-06, 1.67e-10, 1.34e-10),
     'numba': (9.93e-06, 0.0, 2.66e-11, 7.36e-11),
@@ -55,10 +55,10 @@ COSTS = {
 
 #: Multiply-adds up to which a plain call (float32 or float64, on the
 #: host, outside autograd) is served whole by the C engine's `small`,
-#: without asking the model: below `c_engine.SERIAL_WORK` it runs on one
+#: without asking the model: below `_threads.SERIAL_WORK` it runs on one
 #: core, where it is the fastest engine at every shape (its fixed cost
 #: is the least, and it is the fastest direct sum); 0 turns that off.
-SMALL_WORK = c_engine.SERIAL_WORK
+SMALL_WORK = _threads.SERIAL_WORK
 
 #: Start compiling numba's kernel only for calls it would speed up by at
 #: least this much (s): a first compile takes seconds of a core and of
@@ -87,7 +87,7 @@ def features(engine, X_shape, K_shape):
         return 1, h * w * blocks, oh * W * h * w, traffic
     if engine in ('numba', 'c'):
         work = oh * ow * h * w
-        if work < numba_engine.SERIAL_WORK:  # one core, not all of them
+        if work < _threads.SERIAL_WORK:  # one core, not all of them
             work *= _threads.cores()
         return 1, 0, work, traffic
     if engine == 'cv2':  # a whole H x W output, then the valid part copied

@@ -24,7 +24,6 @@ import threading
 import numpy as onp
 
 from . import _threads
-from ._output import output
 
 _LOCK = threading.Lock()
 _DONE = {}  # dtype name -> threading.Event, set when loaded or failed
@@ -32,11 +31,6 @@ _READY = set()  # dtype names whose kernel is compiled and loaded
 _FAILED = {}  # dtype name -> why it could not be loaded
 _KERNELS = {}  # dtype name -> the compiled kernel's entry point
 
-#: Multiply-adds below which a call runs on the calling thread alone:
-#: between other work, handing half to a helper thread cost about as
-#: much as it saved at 256²·5x5 (1.6e6; 3x3 took 0.055 ms alone against
-#: 0.099 ms shared, 15x15 0.68 against 0.44 ms).
-SERIAL_WORK = 2e6
 
 @functools.cache
 def available():
@@ -152,8 +146,8 @@ def correlate_valid(X, K, threads=None, out=None):
     call then waits for the compile). NaN and inf propagate as in
     scipy's direct sum: every product is computed. The output's rows are
     shared among `threads` threads (`_threads.share_rows`); calls too
-    small to pay for the hand-over (`SERIAL_WORK`) run on this thread
-    alone. Safe to call from many threads at once.
+    small to pay for the hand-over (`_threads.SERIAL_WORK`) run on this
+    thread alone. Safe to call from many threads at once.
 
     `X`, `K`, `out` and the result are as for
     `numpy_engine.correlate_valid`; `threads` defaults to the cores
@@ -166,15 +160,11 @@ def correlate_valid(X, K, threads=None, out=None):
     >>> correlate_valid(onp.array([[1., 2., 4.]]), onp.array([[1., -1.]]))
     array([[-1., -2.]])
     """
-    X = onp.ascontiguousarray(X)
-    K = onp.ascontiguousarray(K, X.dtype)
-    kernel = _KERNELS.get(X.dtype.name)
+    name = onp.asarray(X).dtype.name
+    kernel = _KERNELS.get(name)
     if kernel is None:
-        if not load(X.dtype):
+        if not load(name):
             raise RuntimeError('corr2d_fast: the numba engine is '
-                               f'unavailable ({_FAILED.get(X.dtype.name)})')
-        kernel = _KERNELS[X.dtype.name]
-    (H, W), (h, w) = X.shape, K.shape
-    Y = output(out, (H - h + 1, W - w + 1), X.dtype)
-    threads = _threads.cores() if threads is None else threads
-    return _threads.share_rows(kernel, X, K, Y, threads, SERIAL_WORK)
+                               f'unavailable ({_FAILED.get(name)})')
+        kernel = _KERNELS[name]
+    return _threads.share_rows(kernel, X, K, out, threads)
