@@ -295,9 +295,8 @@ while time.perf_counter() - start < seconds:
         ready = time.perf_counter() - start
 numba = 'numba' in sys.modules or bool(numba_engine._DONE)
 times.sort()
-print(times[-1], len(times), times[0], -1 if ready is None else ready,
-      int(numba), times[int(0.999 * (len(times) - 1))],
-      times[len(times) // 2])
+print(times[-1], len(times), -1 if ready is None else ready, int(numba),
+      times[int(0.999 * (len(times) - 1))], times[len(times) // 2])
 '''
 
 #: The cold start's runs: the build as installed (judged); without the C
@@ -320,8 +319,7 @@ def cold_start():
                 [sys.executable, '-c', COLD_START, str(n), str(k),
                  str(COLD_SECONDS), build], capture_output=True, text=True,
                 check=True)
-            slowest, calls, fastest, ready, numba, p999, median = \
-                out.stdout.split()
+            slowest, calls, ready, numba, p999, median = out.stdout.split()
             found.append({'n': n, 'kernel': (k, k), 'build': build,
                           'slowest': float(slowest), 'calls': int(calls),
                           'p99.9': float(p999), 'median': float(median),

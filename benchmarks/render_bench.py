@@ -81,7 +81,7 @@ def cold_table(data):
     for case in data['cold_start']:
         n, kernel = case['n'], tuple(case['kernel'])
         ratio = case['slowest'] / grid[n, kernel]
-        run = case.get('build', 'as installed')
+        run = case['build']
         judged = run == 'as installed'
         if judged:
             worst = max(worst, ratio)
@@ -189,7 +189,7 @@ def markdown(data):
         f'for that case is `{first["then"]}`. '
         + ('numba was not imported: the C engine, compiled when the '
            'package was installed, needs no loading. '
-           if not first.get('numba loaded by it', True) else '')
+           if not first['numba loaded by it'] else '')
         + "Loading numba's kernel from its on-disk cache, which a build "
         'without the C engine does in the background on the first call '
         f'that gains from it, took {first["numba load after it"]:.2f} s '
