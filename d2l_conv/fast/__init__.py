@@ -24,6 +24,9 @@ are each in their own module:
 on this machine. Importing this package imports neither numba, scipy
 nor OpenCV and compiles nothing; `_threads` shares an engine's work
 among the cores and keeps its helper threads safe across ``fork``.
+How many threads the engines may use is `get_num_threads` (the CPUs
+usable, by affinity and cgroup quota; ``D2L_CONV_NUM_THREADS`` or
+``OMP_NUM_THREADS``; `set_num_threads`); see `_cpus`.
 """
 
 import ctypes
@@ -38,8 +41,9 @@ from mxnet.context import current_context
 
 from .._validation import as_2d_host, check_corr2d_args, check_fits
 from . import c_engine, choose
+from ._cpus import get_num_threads, set_num_threads
 
-__all__ = ['corr2d_fast']
+__all__ = ['corr2d_fast', 'get_num_threads', 'set_num_threads']
 
 
 def _convolution(X, K):

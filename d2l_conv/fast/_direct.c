@@ -3,10 +3,16 @@
  * Built with the package by a C compiler (setup.py; optional: where it
  * does not build, the other engines serve). Two entry points:
  *
- * correlate(X, K, Y, start, stop)
+ * correlate(X, K, Y, start, stop, threads=1, plan=False)
  *     Rows start:stop of the valid cross-correlation of the C-contiguous
- *     2-D float32 or float64 buffers X and K, into Y; releases the GIL.
- *     `c_engine` shares the rows of a large call among the cores.
+ *     2-D float32 or float64 buffers X and K, into Y; releases the GIL
+ *     once. With `plan`, on the number of threads `plan` picks, up to
+ *     `threads`; else on `threads` exactly (see "Threads" below).
+ *
+ * plan(rows, cols, taps, threads)
+ *     (threads, seconds): the threads that `correlate` would use for an
+ *     output of rows x cols with `taps` taps, at most `threads`, and its
+ *     modelled seconds less the fixed cost of a call.
  *
  * small(X, K, dev_type, dev_id, most)
  *     The whole of a small `corr2d_fast` call in one C call: X and K may
@@ -25,9 +31,33 @@
  * integers stay exact while each partial sum is below 2**24 (float32).
  * No -ffast-math. On x86-64 Linux the kernel is built twice, for AVX2 +
  * FMA (x86-64-v3) and for the baseline, and the loader picks one.
+ *
+ * Threads. A call shared among T threads cuts its rows into T *
+ * PIECES_PER_THREAD pieces, which the calling thread and T - 1 native
+ * threads of a pool take in turn by an atomic counter: no Python object
+ * is touched, and the GIL is released once. The pool is started on
+ * first need and kept; its threads sleep on a condition variable
+ * between calls. The caller waits only for the threads that took a
+ * piece: one that wakes late finds none. Each output row is summed
+ * whole by one thread, in the same order whatever the split, so every
+ * thread count gives the same bits. One call uses the pool at a time;
+ * a call made meanwhile, from another thread, runs on its own thread
+ * (as OpenCV's pthreads backend does), rather than waiting. After
+ * fork(), the child forgets the parent's pool (it has none of its
+ * threads) and starts its own on need. The pool's threads never touch
+ * Python, so the interpreter may exit with them asleep.
+ *
+ * `plan` models a call's time on T threads as
+ *     HANDOVER_S * (T - 1) + (work / T)
+ * with work = rows * cols * (taps * MAC_S + ELEMENT_S) on one thread,
+ * and takes the T of least time: never more threads where fewer are
+ * faster. The constants were measured on the project's 2-core AMD EPYC
+ * VM by benchmarks/bench_threads.py --fit.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -155,6 +185,173 @@ run_kernel(const Operand *x, const Operand *k, void *y, Py_ssize_t start,
     else
         rows_f64(x->data, x->cols, k->data, k->rows, k->cols, y, ow, start,
                  stop);
+}
+
+/* The thread pool (see "Threads" at the top). */
+
+/* Pieces of rows per thread, so that the threads finish together even
+ * when another program holds a core for a while. */
+#define PIECES_PER_THREAD 4
+
+/* plan's constants (seconds), measured by bench_threads.py --fit. */
+#define HANDOVER_S 2.0e-5       /* each thread beyond the first */
+#define MAC_S 3.4e-11           /* a multiply-add, one thread */
+#define ELEMENT_S 2.0e-10       /* an output element, one thread */
+
+typedef struct {
+    const Operand *x, *k;
+    void *y;
+    Py_ssize_t start, rows, pieces;
+} Job;
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake, done;
+    int started;                /* threads of the pool alive */
+    unsigned long generation;   /* jobs published so far */
+    int open, wanted, active;   /* the job: taking threads, how many
+                                 * more it wants, how many took it */
+    Job job;
+    atomic_long next;           /* the job's next piece */
+    atomic_long taken;          /* pieces the pool's threads took */
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
+          .wake = PTHREAD_COND_INITIALIZER,
+          .done = PTHREAD_COND_INITIALIZER};
+
+/* Set while a call uses the pool; another call meanwhile runs alone. */
+static atomic_flag pool_busy = ATOMIC_FLAG_INIT;
+
+/* Take the job's pieces in turn until none is left. */
+static void
+take_pieces(const Job *job, int helper)
+{
+    for (;;) {
+        long p = atomic_fetch_add_explicit(&pool.next, 1,
+                                           memory_order_relaxed);
+        if (p >= job->pieces)
+            return;
+        if (helper)
+            atomic_fetch_add_explicit(&pool.taken, 1, memory_order_relaxed);
+        run_kernel(job->x, job->k, job->y,
+                   job->start + job->rows * p / job->pieces,
+                   job->start + job->rows * (p + 1) / job->pieces);
+    }
+}
+
+/* A pool thread's life: sleep, take a published job while it is open
+ * and wants threads, work on it, tell the caller when the last is done. */
+static void *
+serve(void *unused)
+{
+    (void)unused;
+    unsigned long seen = 0;
+    pthread_mutex_lock(&pool.lock);
+    for (;;) {
+        while (!pool.open || pool.wanted == 0 || pool.generation == seen)
+            pthread_cond_wait(&pool.wake, &pool.lock);
+        seen = pool.generation;
+        pool.wanted--;
+        pool.active++;
+        Job job = pool.job;
+        pthread_mutex_unlock(&pool.lock);
+        take_pieces(&job, 1);
+        pthread_mutex_lock(&pool.lock);
+        if (--pool.active == 0 && !pool.open)
+            pthread_cond_signal(&pool.done);
+    }
+    return NULL;
+}
+
+/* Start pool threads until `count` are alive (or none more starts);
+ * called with pool.lock held. Returns how many are alive. */
+static int
+grow(int count)
+{
+    while (pool.started < count) {
+        pthread_t thread;
+        pthread_attr_t attr;
+        if (pthread_attr_init(&attr) != 0)
+            break;
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        int failed = pthread_create(&thread, &attr, serve, NULL);
+        pthread_attr_destroy(&attr);
+        if (failed)
+            break;
+        pool.started++;
+    }
+    return pool.started;
+}
+
+/* Rows start:stop on `threads` threads, this one included; called
+ * without the GIL. */
+static void
+run_shared(const Operand *x, const Operand *k, void *y, Py_ssize_t start,
+           Py_ssize_t stop, int threads)
+{
+    Py_ssize_t rows = stop - start;
+    if (threads > rows)
+        threads = (int)rows;
+    if (threads < 2 || atomic_flag_test_and_set(&pool_busy)) {
+        run_kernel(x, k, y, start, stop);
+        return;
+    }
+    Job job = {x, k, y, start, rows, (Py_ssize_t)threads
+               * PIECES_PER_THREAD};
+    if (job.pieces > rows)
+        job.pieces = rows;
+    pthread_mutex_lock(&pool.lock);
+    int helpers = grow(threads - 1);
+    if (helpers > threads - 1)
+        helpers = threads - 1;
+    pool.job = job;
+    atomic_store_explicit(&pool.next, 0, memory_order_relaxed);
+    pool.generation++;
+    pool.open = 1;
+    pool.wanted = helpers;
+    for (int i = 0; i < helpers; i++)
+        pthread_cond_signal(&pool.wake);
+    pthread_mutex_unlock(&pool.lock);
+    take_pieces(&job, 0);
+    pthread_mutex_lock(&pool.lock);
+    pool.open = 0;              /* no thread takes it from now on */
+    pool.wanted = 0;
+    while (pool.active > 0)
+        pthread_cond_wait(&pool.done, &pool.lock);
+    pthread_mutex_unlock(&pool.lock);
+    atomic_flag_clear(&pool_busy);
+}
+
+/* In a child made by fork(): the parent's pool threads are not here. */
+static void
+forget_pool(void)
+{
+    pthread_mutex_init(&pool.lock, NULL);
+    pthread_cond_init(&pool.wake, NULL);
+    pthread_cond_init(&pool.done, NULL);
+    pool.started = pool.open = pool.wanted = pool.active = 0;
+    atomic_store(&pool.taken, 0);
+    atomic_flag_clear(&pool_busy);
+}
+
+/* The threads of least modelled time for an output of rows x cols with
+ * `taps` taps, up to `most`; its seconds go to *seconds. */
+static int
+plan_threads(double rows, double cols, double taps, int most,
+             double *seconds)
+{
+    double work = rows * cols * (taps * MAC_S + ELEMENT_S);
+    int best = 1;
+    *seconds = work;
+    if (most > rows)
+        most = rows < 1 ? 1 : (int)rows;
+    for (int t = 2; t <= most; t++) {
+        double time = HANDOVER_S * (t - 1) + work / t;
+        if (time < *seconds) {
+            *seconds = time;
+            best = t;
+        }
+    }
+    return best;
 }
 
 /* A NumPy-like buffer: 2-D, C-contiguous, native float32 or float64.
@@ -326,7 +523,9 @@ correlate(PyObject *self, PyObject *args)
 {
     PyObject *X, *K, *Y;
     Py_ssize_t start, stop;
-    if (!PyArg_ParseTuple(args, "OOOnn", &X, &K, &Y, &start, &stop))
+    int threads = 1, plan = 0;
+    if (!PyArg_ParseTuple(args, "OOOnn|ip", &X, &K, &Y, &start, &stop,
+                          &threads, &plan))
         return NULL;
     Operand x = {0}, k = {0}, y = {0};
     const char *why = NULL;
@@ -342,9 +541,16 @@ correlate(PyObject *self, PyObject *args)
         why = "K must fit in X, and Y be the valid output's shape";
     else if (start < 0 || stop > y.rows || start > stop)
         why = "rows start:stop must lie in Y";
+    else if (threads < 1)
+        why = "threads must be at least 1";
     if (why == NULL) {
+        double seconds;
+        if (plan)
+            threads = plan_threads((double)(stop - start), (double)y.cols,
+                                   (double)k.rows * k.cols, threads,
+                                   &seconds);
         Py_BEGIN_ALLOW_THREADS
-        run_kernel(&x, &k, (void *)y.data, start, stop);
+        run_shared(&x, &k, (void *)y.data, start, stop, threads);
         Py_END_ALLOW_THREADS
     }
     release(&x);
@@ -355,6 +561,31 @@ correlate(PyObject *self, PyObject *args)
         return NULL;
     }
     Py_RETURN_NONE;
+}
+
+static PyObject *
+plan(PyObject *self, PyObject *args)
+{
+    double rows, cols, taps, seconds;
+    int most;
+    if (!PyArg_ParseTuple(args, "dddi", &rows, &cols, &taps, &most))
+        return NULL;
+    if (!(rows >= 1 && cols >= 1 && taps >= 1) || most < 1) {
+        PyErr_SetString(PyExc_ValueError, "corr2d_fast: plan needs rows, "
+                        "cols, taps and threads of at least 1");
+        return NULL;
+    }
+    int threads = plan_threads(rows, cols, taps, most, &seconds);
+    return Py_BuildValue("id", threads, seconds);
+}
+
+static PyObject *
+pool_stats(PyObject *self, PyObject *unused)
+{
+    pthread_mutex_lock(&pool.lock);
+    int started = pool.started;
+    pthread_mutex_unlock(&pool.lock);
+    return Py_BuildValue("il", started, atomic_load(&pool.taken));
 }
 
 static PyObject *
@@ -390,8 +621,17 @@ bind(PyObject *self, PyObject *args)
 
 static PyMethodDef methods[] = {
     {"correlate", correlate, METH_VARARGS,
-     "correlate(X, K, Y, start, stop): rows start:stop of the valid "
-     "cross-correlation of X and K into Y (GIL released)."},
+     "correlate(X, K, Y, start, stop, threads=1, plan=False): rows "
+     "start:stop of the valid cross-correlation of X and K into Y, on "
+     "`threads` threads (with `plan`, on those `plan` picks, at most "
+     "`threads`); the GIL released once."},
+    {"plan", plan, METH_VARARGS,
+     "plan(rows, cols, taps, threads): (threads, seconds) that "
+     "correlate(..., threads, plan=True) picks for such an output, and "
+     "its modelled seconds, less the fixed cost of a call."},
+    {"pool_stats", pool_stats, METH_NOARGS,
+     "pool_stats(): (threads the pool has started, pieces of rows they "
+     "have taken)."},
     {"small", small, METH_VARARGS,
      "small(X, K, dev_type, dev_id, most): a new MXNet array's handle "
      "holding corr2d_fast(X, K), or None where the call is not a plain "
@@ -411,5 +651,14 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__direct(void)
 {
+    static int registered;
+    if (!registered) {
+        if (pthread_atfork(NULL, NULL, forget_pool) != 0) {
+            PyErr_SetString(PyExc_ImportError,
+                            "_direct: pthread_atfork failed");
+            return NULL;
+        }
+        registered = 1;
+    }
     return PyModule_Create(&module);
 }

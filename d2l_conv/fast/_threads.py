@@ -18,6 +18,7 @@ import threading
 
 import numpy as onp
 
+from . import _cpus
 from ._output import output
 
 _HELPERS = [0, None]  # [helper threads started, their task queue]
@@ -28,11 +29,8 @@ AFTER_FORK = []
 
 
 def cores():
-    """Return how many cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    """Return how many threads an engine may use (`_cpus`)."""
+    return _cpus.get_num_threads()
 
 
 def helpers(count):
@@ -119,10 +117,19 @@ SERIAL_WORK = 2e6
 PIECES_PER_THREAD = 4
 
 
+def operands(X, K, out=None):
+    """Return `X` and `K` C-contiguous, of the dtype of `X`, and the
+    output: `out` if given (see `_output.output`), else a new array."""
+    X = onp.ascontiguousarray(X)
+    K = onp.ascontiguousarray(K, X.dtype)
+    (H, W), (h, w) = X.shape, K.shape
+    return X, K, output(out, (H - h + 1, W - w + 1), X.dtype)
+
+
 def share_rows(kernel, X, K, out=None, threads=None):
     """Valid 2-D cross-correlation of NumPy `X` and `K` by a row kernel.
 
-    For the compiled direct engines (C and numba): ``kernel(X, K, Y,
+    For numba's compiled direct engine: ``kernel(X, K, Y,
     start, stop)`` fills rows ``start:stop`` of the output `Y` and
     releases the GIL. `X` and `K` are made C-contiguous, of the dtype of
     `X`; `Y` is `out` if given (see `_output.output`). The rows are cut
@@ -141,10 +148,7 @@ def share_rows(kernel, X, K, out=None, threads=None):
     ...            threads=2).ravel()
     array([0., 2., 4., 6.])
     """
-    X = onp.ascontiguousarray(X)
-    K = onp.ascontiguousarray(K, X.dtype)
-    (H, W), (h, w) = X.shape, K.shape
-    Y = output(out, (H - h + 1, W - w + 1), X.dtype)
+    X, K, Y = operands(X, K, out)
     threads = cores() if threads is None else threads
     oh = Y.shape[0]
     if threads == 1 or Y.size * K.size < SERIAL_WORK:

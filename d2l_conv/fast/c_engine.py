@@ -20,7 +20,9 @@ It serves `corr2d_fast` in two ways:
   output allocation and the sum, with no NumPy view made. That is what
   brings a 28 x 28 call near OpenCV's few microseconds.
 * `correlate_valid`: an engine like the others, behind the cost model,
-  with its rows shared among the cores for large calls.
+  with its rows shared among native threads for large calls: the C
+  code keeps a pool of them, and takes as many as its model says pay,
+  up to `_cpus.get_num_threads` (see "Threads" in ``_direct.c``).
 """
 
 import ctypes
@@ -28,7 +30,7 @@ import functools
 
 import numpy as onp
 
-from . import _threads
+from . import _cpus, _threads
 
 
 @functools.cache
@@ -86,11 +88,11 @@ def correlate_valid(X, K, threads=None, out=None):
     """Valid 2-D cross-correlation of NumPy arrays, by the C kernel.
 
     An engine of `corr2d_fast`. NaN and inf propagate as in scipy's
-    direct sum: every product is computed. Rows are shared among
-    `threads` threads (default: the cores available) where the call is
-    large enough (`_threads.share_rows`); the kernel releases the GIL.
-    `X`, `K`, `out` and the result are as for
-    `numpy_engine.correlate_valid`.
+    direct sum: every product is computed. The rows are shared among
+    `threads` native threads, this one included; by default, among as
+    many as the C engine's model says pay (`seconds`), up to
+    `_cpus.get_num_threads`. Every count gives the same bits. `X`, `K`,
+    `out` and the result are as for `numpy_engine.correlate_valid`.
     Raises `RuntimeError` where the C engine was not built.
 
     Examples
@@ -98,8 +100,40 @@ def correlate_valid(X, K, threads=None, out=None):
     >>> correlate_valid(onp.array([[1., 2., 4.]]), onp.array([[1., -1.]]))
     array([[-1., -2.]])
     """
+    module = _built()
+    X, K, Y = _threads.operands(X, K, out)
+    if threads is None:
+        module.correlate(X, K, Y, 0, Y.shape[0], _cpus.get_num_threads(),
+                         True)
+    else:
+        module.correlate(X, K, Y, 0, Y.shape[0], threads)
+    return Y
+
+
+def seconds(X_shape, K_shape):
+    """Return the modelled seconds of `correlate_valid` on these shapes,
+    less its fixed cost, on the threads it would use (`plan`).
+
+    Examples
+    --------
+    >>> seconds((2048, 2048), (3, 3)) > seconds((1024, 1024), (3, 3))
+    True
+    """
+    return plan(X_shape, K_shape)[1]
+
+
+def plan(X_shape, K_shape):
+    """Return ``(threads, seconds)``: the threads the C engine would use
+    on these shapes, and their modelled seconds (see ``_direct.c``)."""
+    (H, W), (h, w) = X_shape, K_shape
+    return _built().plan(H - h + 1, W - w + 1, h * w,
+                         _cpus.get_num_threads())
+
+
+def _built():
+    """Return the compiled module; raise `RuntimeError` if not built."""
     module = _module()
     if module is None:
         raise RuntimeError('corr2d_fast: the C engine was not built '
                            '(no C compiler when the package was installed)')
-    return _threads.share_rows(module.correlate, X, K, out, threads)
+    return module

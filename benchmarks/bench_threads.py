@@ -1,0 +1,292 @@
+"""How the C engine of `corr2d_fast` scales with threads, alone.
+
+Run ``python benchmarks/bench_threads.py`` (Python 3.10+, NumPy, and for
+the comparison ``opencv-python-headless``; no MXNet, no d2l_conv
+install). It imports the installed ``d2l_conv.fast._direct`` where
+there is one, without importing the package, else builds
+``d2l_conv/fast/_direct.c`` from this checkout with the C compiler that
+built Python, into a temporary folder (``--build`` always builds).
+
+For each case (float32, 512² to 8192² with a 3x3 kernel, and 4096² with
+15x15) and each thread count T (1, 2, 4, ... and the CPUs usable), with
+the process's affinity cut to T of its CPUs where Linux allows it:
+
+* ``C auto``: the engine as `corr2d_fast` calls it, free to use up to T
+  threads (it takes those its model says pay: ``_direct.c``'s `plan`);
+* ``C forced``: on exactly T threads;
+* ``cv2``: ``cv2.filter2D`` after ``cv2.setNumThreads(T)``;
+
+and once, with every CPU usable, ``cv2.filter2D`` at OpenCV's default
+thread count. Median milliseconds; each call reuses one image (so the
+small cases run from the caches, for both). The table ends with the
+memory bound at 8192², 3x3: the bytes a call must move (read the image,
+write the output) over the copy bandwidth measured (the best of NumPy
+copies on 1 to T threads).
+
+``--fit`` instead times the engine on one and two threads and prints
+the constants of ``_direct.c``'s model (``MAC_S``, ``ELEMENT_S``,
+``HANDOVER_S``). ``make bench`` can call `scaling_table`.
+"""
+
+import argparse
+import functools
+import importlib.machinery
+import importlib.util
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as onp
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / 'd2l_conv' / 'fast'
+
+#: (image side, kernel side), float32.
+CASES = [(512, 3), (1024, 3), (2048, 3), (4096, 3), (8192, 3), (4096, 15)]
+
+
+def load_module(name, path):
+    """Import the module file `path` as `name`, without its package."""
+    if path.suffix == '.py':
+        spec = importlib.util.spec_from_file_location(name, path)
+    else:
+        loader = importlib.machinery.ExtensionFileLoader(name, str(path))
+        spec = importlib.util.spec_from_file_location(name, path,
+                                                      loader=loader)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def installed_direct():
+    """Return the path of the installed ``_direct`` extension, or None."""
+    spec = importlib.util.find_spec('d2l_conv')  # imports nothing
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    for place in spec.submodule_search_locations:
+        path = Path(place) / 'fast' / f'_direct{suffix}'
+        if path.exists():
+            return path
+    return None
+
+
+def build_direct(folder):
+    """Compile ``_direct.c`` into `folder` as setup.py does; its path."""
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    target = Path(folder) / f'_direct{suffix}'
+    compiler = (sysconfig.get_config_var('CC') or 'cc').split()
+    command = [*compiler, '-O3', '-std=c11', '-ffp-contract=fast',
+               '-fno-fast-math', '-pthread', '-shared', '-fPIC',
+               '-I', sysconfig.get_paths()['include'],
+               str(SOURCE / '_direct.c'), '-o', str(target)]
+    if sys.platform == 'darwin':
+        command[1:1] = ['-undefined', 'dynamic_lookup']
+    subprocess.run(command, check=True)
+    return target
+
+
+def engine(build=False):
+    """Return ``(_direct, _cpus, where _direct came from)``."""
+    cpus = load_module('_cpus', SOURCE / '_cpus.py')
+    path = None if build else installed_direct()
+    if path is None:
+        folder = tempfile.mkdtemp(prefix='bench_threads_')
+        path = build_direct(folder)
+    return load_module('_direct', path), cpus, str(path)
+
+
+def timed(call, budget=0.5, most=21):
+    """Return the median seconds of `call`, within about `budget` s."""
+    call()
+    times = []
+    while len(times) < most and (len(times) < 3 or sum(times) < budget):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def thread_counts(most):
+    """Return 1, 2, 4, ... below `most`, and `most`."""
+    counts, count = [], 1
+    while count < most:
+        counts.append(count)
+        count *= 2
+    return counts + [most]
+
+
+class Affinity:
+    """Cut this process's CPUs to the first `count` of its mask, on
+    Linux (elsewhere, nothing changes); restored on leaving."""
+
+    def __init__(self, count):
+        self.count = count
+        self.saved = None
+
+    def __enter__(self):
+        if hasattr(os, 'sched_setaffinity'):
+            self.saved = os.sched_getaffinity(0)
+            os.sched_setaffinity(0, sorted(self.saved)[:self.count])
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            os.sched_setaffinity(0, self.saved)
+
+
+def copy_bandwidth(most, mib=256):
+    """Return the best bytes/s (read + written) of NumPy copies of `mib`
+    MiB, shared among 1 to `most` threads."""
+    source = onp.ones(mib << 18, 'float32')
+    target = onp.empty_like(source)
+    best = 0.0
+    for count in thread_counts(most):
+        bounds = onp.linspace(0, source.size, count + 1).astype(int)
+        pieces = list(zip(bounds[:-1], bounds[1:], strict=True))
+        with ThreadPoolExecutor(count) as pool:
+            seconds = timed(functools.partial(_copy, pool, source, target,
+                                              pieces), budget=1.0, most=7)
+        best = max(best, 2 * source.nbytes / seconds)
+    return best
+
+
+def _copy(pool, source, target, pieces):
+    """Copy `source` to `target`, each piece on a thread of `pool`."""
+    list(pool.map(lambda p: onp.copyto(target[p[0]:p[1]],
+                                       source[p[0]:p[1]]), pieces))
+
+
+def scaling_table(cases=CASES, most=None, build=False, out=print):
+    """Measure the table described in the module's docstring; print it
+    with `out`, line by line, and return its rows as dicts."""
+    direct, cpus, where = engine(build)
+    most = most or cpus.usable_cpus()
+    try:
+        import cv2
+    except ImportError:
+        cv2 = None
+    rng = onp.random.default_rng(0)
+    out(f'C engine: {where}')
+    out(f'{platform.processor() or platform.machine()}, '
+        f'{cpus.usable_cpus()} CPUs usable, Python '
+        f'{platform.python_version()}, NumPy {onp.__version__}'
+        + (f', OpenCV {cv2.__version__}' if cv2 else ''))
+    out('')
+    out('| case | T | C auto (T used) | C forced | cv2 | C auto / cv2 |'
+        ' auto / auto on 1 |')
+    out('|---|--:|--:|--:|--:|--:|--:|')
+    rows = []
+    for n, k in cases:
+        X = rng.standard_normal((n, n)).astype('float32')
+        K = rng.standard_normal((k, k)).astype('float32')
+        Y = onp.empty((n - k + 1, n - k + 1), 'float32')
+        oh = Y.shape[0]
+        alone = None
+        for count in thread_counts(most):
+            with Affinity(count):
+                row = {'case': f'{n}², {k}x{k}', 'threads': count,
+                       'used': direct.plan(oh, oh, k * k, count)[0]}
+                row['auto'] = timed(functools.partial(
+                    direct.correlate, X, K, Y, 0, oh, count, True))
+                row['forced'] = timed(functools.partial(
+                    direct.correlate, X, K, Y, 0, oh, count))
+                if cv2 is not None:
+                    cv2.setNumThreads(count)
+                    row['cv2'] = timed(filter2d(cv2, X, K))
+            alone = alone or row['auto']
+            row['scaling'] = row['auto'] / alone
+            rows.append(row)
+            out(_line(row))
+        if cv2 is not None:
+            cv2.setNumThreads(-1)  # OpenCV's default
+            row = {'case': f'{n}², {k}x{k}', 'threads': 'cv2 default',
+                   'cv2': timed(filter2d(cv2, X, K))}
+            rows.append(row)
+            out(f'| {row["case"]} | OpenCV default '
+                f'({cv2.getNumThreads()}) | | | {1e3 * row["cv2"]:.3f} | |'
+                ' |')
+    bandwidth = copy_bandwidth(most)
+    moved = 4 * (8192 ** 2 + 8190 ** 2)
+    out('')
+    out(f'Copy bandwidth {bandwidth / 1e9:.1f} GB/s (best of 1 to {most} '
+        f'threads); memory bound at 8192², 3x3: '
+        f'{1e3 * moved / bandwidth:.2f} ms.')
+    rows.append({'case': 'memory bound 8192², 3x3',
+                 'seconds': moved / bandwidth, 'bandwidth': bandwidth})
+    return rows
+
+
+def filter2d(cv2, X, K):
+    """Return a call of ``cv2.filter2D`` on `X` and `K` (zero padding,
+    as `corr2d_fast`'s OpenCV engine calls it)."""
+    return functools.partial(cv2.filter2D, X, -1, K,
+                             borderType=cv2.BORDER_CONSTANT)
+
+
+def _line(row):
+    """Return `row` as a line of the Markdown table."""
+    cv2 = row.get('cv2')
+    return (f'| {row["case"]} | {row["threads"]} | '
+            f'{1e3 * row["auto"]:.3f} ({row["used"]}) | '
+            f'{1e3 * row["forced"]:.3f} | '
+            + (f'{1e3 * cv2:.3f} | {row["auto"] / cv2:.2f} | ' if cv2
+               else '| | ')
+            + f'{row["scaling"]:.2f} |')
+
+
+def fit(build=False, out=print):
+    """Time the engine on one and two threads; print the model's
+    constants (see ``_direct.c``)."""
+    direct, _, where = engine(build)
+    out(f'C engine: {where}')
+    rng = onp.random.default_rng(0)
+    rows, times, overheads = [], [], []
+    for n in (256, 512, 1024, 2048):
+        for k in (1, 3, 5, 9, 15):
+            X = rng.standard_normal((n, n)).astype('float32')
+            K = rng.standard_normal((k, k)).astype('float32')
+            Y = onp.empty((n - k + 1, n - k + 1), 'float32')
+            oh = Y.shape[0]
+            one = timed(functools.partial(direct.correlate, X, K, Y, 0, oh))
+            two = timed(functools.partial(direct.correlate, X, K, Y, 0, oh,
+                                          2))
+            rows.append([oh * oh * k * k, oh * oh])
+            times.append(one)
+            overheads.append(two - one / 2)
+            out(f'{n}², {k}x{k}: {1e3 * one:.3f} ms on 1 thread, '
+                f'{1e3 * two:.3f} on 2')
+    rows, times = onp.array(rows, float), onp.array(times)
+    weights = 1 / times  # relative error
+    (mac, element), *_ = onp.linalg.lstsq(rows * weights[:, None],
+                                          times * weights, rcond=None)
+    out(f'#define HANDOVER_S {statistics.median(overheads):.1e}')
+    out(f'#define MAC_S {mac:.1e}')
+    out(f'#define ELEMENT_S {max(element, 0.0):.1e}')
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--build', action='store_true',
+                        help="build _direct.c even if it is installed")
+    parser.add_argument('--fit', action='store_true',
+                        help="print the constants of _direct.c's model")
+    parser.add_argument('--threads', type=int, default=None,
+                        help='the most threads to time (default: the '
+                        'CPUs usable)')
+    args = parser.parse_args(argv)
+    if args.fit:
+        fit(args.build)
+    else:
+        scaling_table(most=args.threads, build=args.build)
+
+
+if __name__ == '__main__':
+    main()
