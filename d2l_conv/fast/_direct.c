@@ -57,10 +57,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) \
     && !defined(__clang__)
@@ -193,10 +195,39 @@ run_kernel(const Operand *x, const Operand *k, void *y, Py_ssize_t start,
  * when another program holds a core for a while. */
 #define PIECES_PER_THREAD 4
 
+/* Nanoseconds a pool thread polls for the next job before it sleeps,
+ * so that calls made back to back find it awake, as OpenCV's threads
+ * do; and the caller polls for the threads to finish before it yields
+ * its core. */
+#define SPIN_NS 100000
+
 /* plan's constants (seconds), measured by bench_threads.py --fit. */
 #define HANDOVER_S 2.0e-5       /* each thread beyond the first */
 #define MAC_S 3.4e-11           /* a multiply-add, one thread */
 #define ELEMENT_S 2.0e-10       /* an output element, one thread */
+
+#if defined(__x86_64__) || defined(__i386__)
+#define PAUSE() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define PAUSE() __asm__ __volatile__("yield")
+#else
+#define PAUSE() ((void)0)
+#endif
+
+/* Tells, if called every so often, whether SPIN_NS have passed since
+ * the first call with this *until (0 at first). */
+static int
+spun(uint64_t *until, unsigned spin)
+{
+    if (spin % 256)
+        return 0;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    uint64_t ns = (uint64_t)now.tv_sec * 1000000000u + now.tv_nsec;
+    if (*until == 0)
+        *until = ns + SPIN_NS;
+    return ns > *until;
+}
 
 typedef struct {
     const Operand *x, *k;
@@ -204,19 +235,21 @@ typedef struct {
     Py_ssize_t start, rows, pieces;
 } Job;
 
+/* A job is published by writing `job`, then `tickets` (how many pool
+ * threads it wants); a pool thread joins by taking a ticket, and tells
+ * it is done through `finished`. The caller closes the job by taking
+ * the tickets left, then waits for those that joined to finish. */
 static struct {
-    pthread_mutex_t lock;
-    pthread_cond_t wake, done;
+    pthread_mutex_t lock;       /* for starting threads and sleeping */
+    pthread_cond_t wake;
     int started;                /* threads of the pool alive */
-    unsigned long generation;   /* jobs published so far */
-    int open, wanted, active;   /* the job: taking threads, how many
-                                 * more it wants, how many took it */
     Job job;
+    atomic_int tickets, finished, sleepers;
+    atomic_ulong generation;    /* jobs published so far */
     atomic_long next;           /* the job's next piece */
     atomic_long taken;          /* pieces the pool's threads took */
 } pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
-          .wake = PTHREAD_COND_INITIALIZER,
-          .done = PTHREAD_COND_INITIALIZER};
+          .wake = PTHREAD_COND_INITIALIZER};
 
 /* Set while a call uses the pool; another call meanwhile runs alone. */
 static atomic_flag pool_busy = ATOMIC_FLAG_INIT;
@@ -238,35 +271,57 @@ take_pieces(const Job *job, int helper)
     }
 }
 
-/* A pool thread's life: sleep, take a published job while it is open
- * and wants threads, work on it, tell the caller when the last is done. */
+/* Take a ticket of the job published, if one is left: 1, else 0. */
+static int
+take_ticket(void)
+{
+    int left = atomic_load(&pool.tickets);
+    while (left > 0)
+        if (atomic_compare_exchange_weak(&pool.tickets, &left, left - 1))
+            return 1;
+    return 0;
+}
+
+/* A pool thread's life: poll for a job, then sleep until one comes;
+ * work on it; tell the caller. At most one ticket per job. */
 static void *
 serve(void *unused)
 {
     (void)unused;
-    unsigned long seen = 0;
-    pthread_mutex_lock(&pool.lock);
+    unsigned long done = 0;     /* the last job this thread worked on */
     for (;;) {
-        while (!pool.open || pool.wanted == 0 || pool.generation == seen)
-            pthread_cond_wait(&pool.wake, &pool.lock);
-        seen = pool.generation;
-        pool.wanted--;
-        pool.active++;
+        int joined = 0;
+        uint64_t until = 0;
+        for (unsigned spin = 0; !joined && !spun(&until, spin); spin++) {
+            if (atomic_load_explicit(&pool.tickets, memory_order_relaxed)
+                && atomic_load(&pool.generation) != done)
+                joined = take_ticket();
+            else
+                PAUSE();
+        }
+        if (!joined) {
+            pthread_mutex_lock(&pool.lock);
+            atomic_fetch_add(&pool.sleepers, 1);
+            while (!(atomic_load(&pool.generation) != done
+                     && (joined = take_ticket())))
+                pthread_cond_wait(&pool.wake, &pool.lock);
+            atomic_fetch_sub(&pool.sleepers, 1);
+            pthread_mutex_unlock(&pool.lock);
+        }
+        done = atomic_load(&pool.generation);
         Job job = pool.job;
-        pthread_mutex_unlock(&pool.lock);
         take_pieces(&job, 1);
-        pthread_mutex_lock(&pool.lock);
-        if (--pool.active == 0 && !pool.open)
-            pthread_cond_signal(&pool.done);
+        atomic_fetch_add_explicit(&pool.finished, 1, memory_order_release);
     }
     return NULL;
 }
 
-/* Start pool threads until `count` are alive (or none more starts);
- * called with pool.lock held. Returns how many are alive. */
+/* Start pool threads until `count` are alive (or none more starts).
+ * Returns how many are alive. */
 static int
 grow(int count)
 {
+    pthread_mutex_lock(&pool.lock);
     while (pool.started < count) {
         pthread_t thread;
         pthread_attr_t attr;
@@ -279,7 +334,9 @@ grow(int count)
             break;
         pool.started++;
     }
-    return pool.started;
+    int started = pool.started;
+    pthread_mutex_unlock(&pool.lock);
+    return started;
 }
 
 /* Rows start:stop on `threads` threads, this one included; called
@@ -299,25 +356,32 @@ run_shared(const Operand *x, const Operand *k, void *y, Py_ssize_t start,
                * PIECES_PER_THREAD};
     if (job.pieces > rows)
         job.pieces = rows;
-    pthread_mutex_lock(&pool.lock);
     int helpers = grow(threads - 1);
     if (helpers > threads - 1)
         helpers = threads - 1;
     pool.job = job;
-    atomic_store_explicit(&pool.next, 0, memory_order_relaxed);
-    pool.generation++;
-    pool.open = 1;
-    pool.wanted = helpers;
-    for (int i = 0; i < helpers; i++)
-        pthread_cond_signal(&pool.wake);
-    pthread_mutex_unlock(&pool.lock);
+    atomic_store(&pool.next, 0);
+    atomic_store(&pool.finished, 0);
+    atomic_fetch_add(&pool.generation, 1);
+    atomic_store(&pool.tickets, helpers);      /* published */
+    if (atomic_load(&pool.sleepers) > 0) {
+        pthread_mutex_lock(&pool.lock);
+        pthread_cond_broadcast(&pool.wake);
+        pthread_mutex_unlock(&pool.lock);
+    }
     take_pieces(&job, 0);
-    pthread_mutex_lock(&pool.lock);
-    pool.open = 0;              /* no thread takes it from now on */
-    pool.wanted = 0;
-    while (pool.active > 0)
-        pthread_cond_wait(&pool.done, &pool.lock);
-    pthread_mutex_unlock(&pool.lock);
+    /* Closed: no thread joins from now on; wait for those that did. */
+    int joined = helpers - atomic_exchange(&pool.tickets, 0);
+    uint64_t until = 0;
+    int yielding = 0;
+    for (unsigned spin = 0; atomic_load_explicit(
+             &pool.finished, memory_order_acquire) < joined; spin++) {
+        yielding = yielding || spun(&until, spin);
+        if (yielding)
+            sched_yield();
+        else
+            PAUSE();
+    }
     atomic_flag_clear(&pool_busy);
 }
 
@@ -327,8 +391,9 @@ forget_pool(void)
 {
     pthread_mutex_init(&pool.lock, NULL);
     pthread_cond_init(&pool.wake, NULL);
-    pthread_cond_init(&pool.done, NULL);
-    pool.started = pool.open = pool.wanted = pool.active = 0;
+    pool.started = 0;
+    atomic_store(&pool.tickets, 0);
+    atomic_store(&pool.sleepers, 0);
     atomic_store(&pool.taken, 0);
     atomic_flag_clear(&pool_busy);
 }
