@@ -132,9 +132,12 @@ class Affinity:
         self.saved = None
 
     def __enter__(self):
-        if hasattr(os, 'sched_setaffinity'):
-            self.saved = os.sched_getaffinity(0)
-            os.sched_setaffinity(0, sorted(self.saved)[:self.count])
+        try:
+            saved = os.sched_getaffinity(0)
+            os.sched_setaffinity(0, sorted(saved)[:self.count])
+        except (AttributeError, OSError):  # not Linux, or not allowed
+            return self
+        self.saved = saved
         return self
 
     def __exit__(self, *exc):
