@@ -23,7 +23,7 @@ memory bound at 8192², 3x3: the bytes a call must move (read the image,
 write the output) over the copy bandwidth measured (the best of NumPy
 copies on 1 to T threads).
 
-``--fit`` instead times the engine on one and two threads and prints
+``--fit`` instead times the engine on 1, 2, 4, ... threads and prints
 the constants of ``_direct.c``'s model (``MAC_S``, ``ELEMENT_S``,
 ``HANDOVER_S``). ``make bench`` can call `scaling_table`.
 """
@@ -176,6 +176,8 @@ def scaling_table(cases=CASES, most=None, build=False, out=print):
         import cv2
     except ImportError:
         cv2 = None
+    else:
+        default = cv2.getNumThreads()  # before any setNumThreads
     rng = onp.random.default_rng(0)
     out(f'C engine: {where}')
     out(f'{platform.processor() or platform.machine()}, '
@@ -209,7 +211,7 @@ def scaling_table(cases=CASES, most=None, build=False, out=print):
             rows.append(row)
             out(_line(row))
         if cv2 is not None:
-            cv2.setNumThreads(-1)  # OpenCV's default
+            cv2.setNumThreads(default)
             row = {'case': f'{n}², {k}x{k}', 'threads': 'cv2 default',
                    'cv2': timed(filter2d(cv2, X, K))}
             rows.append(row)
@@ -245,10 +247,13 @@ def _line(row):
             + f'{row["scaling"]:.2f} |')
 
 
-def fit(build=False, out=print):
-    """Time the engine on one and two threads; print the model's
-    constants (see ``_direct.c``)."""
-    direct, _, where = engine(build)
+def fit(build=False, most=None, out=print):
+    """Time the engine on 1, 2, 4, ... threads; print the constants of
+    ``_direct.c``'s model: the per-thread terms fitted to one thread's
+    times, and the cost of each thread beyond the first, the median of
+    ``(time on T - time on 1 / T) / (T - 1)``."""
+    direct, cpus, where = engine(build)
+    most = most or cpus.usable_cpus()
     out(f'C engine: {where}')
     rng = onp.random.default_rng(0)
     rows, times, overheads = [], [], []
@@ -259,18 +264,21 @@ def fit(build=False, out=print):
             Y = onp.empty((n - k + 1, n - k + 1), 'float32')
             oh = Y.shape[0]
             one = timed(functools.partial(direct.correlate, X, K, Y, 0, oh))
-            two = timed(functools.partial(direct.correlate, X, K, Y, 0, oh,
-                                          2))
             rows.append([oh * oh * k * k, oh * oh])
             times.append(one)
-            overheads.append(two - one / 2)
-            out(f'{n}², {k}x{k}: {1e3 * one:.3f} ms on 1 thread, '
-                f'{1e3 * two:.3f} on 2')
+            line = f'{n}², {k}x{k}: {1e3 * one:.3f} ms on 1 thread'
+            for count in thread_counts(most)[1:]:
+                many = timed(functools.partial(direct.correlate, X, K, Y,
+                                               0, oh, count))
+                overheads.append((many - one / count) / (count - 1))
+                line += f', {1e3 * many:.3f} on {count}'
+            out(line)
     rows, times = onp.array(rows, float), onp.array(times)
     weights = 1 / times  # relative error
     (mac, element), *_ = onp.linalg.lstsq(rows * weights[:, None],
                                           times * weights, rcond=None)
-    out(f'#define HANDOVER_S {statistics.median(overheads):.1e}')
+    if overheads:
+        out(f'#define HANDOVER_S {statistics.median(overheads):.1e}')
     out(f'#define MAC_S {mac:.1e}')
     out(f'#define ELEMENT_S {max(element, 0.0):.1e}')
 
@@ -286,7 +294,7 @@ def main(argv=None):
                         'CPUs usable)')
     args = parser.parse_args(argv)
     if args.fit:
-        fit(args.build)
+        fit(args.build, args.threads)
     else:
         scaling_table(most=args.threads, build=args.build)
 

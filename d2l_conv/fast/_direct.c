@@ -51,8 +51,7 @@
  *     HANDOVER_S * (T - 1) + (work / T)
  * with work = rows * cols * (taps * MAC_S + ELEMENT_S) on one thread,
  * and takes the T of least time: never more threads where fewer are
- * faster. The constants were measured on the project's 2-core AMD EPYC
- * VM by benchmarks/bench_threads.py --fit.
+ * faster (constants below).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -201,10 +200,14 @@ run_kernel(const Operand *x, const Operand *k, void *y, Py_ssize_t start,
  * its core. */
 #define SPIN_NS 100000
 
-/* plan's constants (seconds), measured by bench_threads.py --fit. */
-#define HANDOVER_S 2.0e-5       /* each thread beyond the first */
-#define MAC_S 3.4e-11           /* a multiply-add, one thread */
-#define ELEMENT_S 2.0e-10       /* an output element, one thread */
+/* plan's constants (seconds), measured by bench_threads.py --fit: a
+ * multiply-add and an output element on one thread (this project's
+ * 2-core AMD EPYC VM gave 2.8e-11 and 5e-11, a 16-core Xeon 3.5e-11 and
+ * 2.2e-10), and the cost of each thread beyond the first (the Xeon, at
+ * 4 to 16 threads, 512² to 2048², median: 8e-6). */
+#define HANDOVER_S 8e-6
+#define MAC_S 3.0e-11
+#define ELEMENT_S 1.0e-10
 
 #if defined(__x86_64__) || defined(__i386__)
 #define PAUSE() __builtin_ia32_pause()
