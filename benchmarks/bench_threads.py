@@ -39,14 +39,17 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as onp
+from fit_cost import timed  # beside this script; imports no package
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / 'd2l_conv' / 'fast'
+
+#: `timed`'s budget (s) and most calls per measurement.
+SAMPLES = {'budget': 0.5, 'most': 21}
 
 #: (image side, kernel side), float32.
 CASES = [(512, 3), (1024, 3), (2048, 3), (4096, 3), (8192, 3), (4096, 15)]
@@ -101,17 +104,6 @@ def engine(build=False):
         folder = tempfile.mkdtemp(prefix='bench_threads_')
         path = build_direct(folder)
     return load_module('_direct', path), cpus, str(path)
-
-
-def timed(call, budget=0.5, most=21):
-    """Return the median seconds of `call`, within about `budget` s."""
-    call()
-    times = []
-    while len(times) < most and (len(times) < 3 or sum(times) < budget):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def thread_counts(most):
@@ -200,12 +192,13 @@ def scaling_table(cases=CASES, most=None, build=False, out=print):
                 row = {'case': f'{n}², {k}x{k}', 'threads': count,
                        'used': direct.plan(oh, oh, k * k, count)[0]}
                 row['auto'] = timed(functools.partial(
-                    direct.correlate, X, K, Y, 0, oh, count, True))
+                    direct.correlate, X, K, Y, 0, oh, count, True),
+                    **SAMPLES)
                 row['forced'] = timed(functools.partial(
-                    direct.correlate, X, K, Y, 0, oh, count))
+                    direct.correlate, X, K, Y, 0, oh, count), **SAMPLES)
                 if cv2 is not None:
                     cv2.setNumThreads(count)
-                    row['cv2'] = timed(filter2d(cv2, X, K))
+                    row['cv2'] = timed(filter2d(cv2, X, K), **SAMPLES)
             alone = alone or row['auto']
             row['scaling'] = row['auto'] / alone
             rows.append(row)
@@ -213,7 +206,7 @@ def scaling_table(cases=CASES, most=None, build=False, out=print):
         if cv2 is not None:
             cv2.setNumThreads(default)
             row = {'case': f'{n}², {k}x{k}', 'threads': 'cv2 default',
-                   'cv2': timed(filter2d(cv2, X, K))}
+                   'cv2': timed(filter2d(cv2, X, K), **SAMPLES)}
             rows.append(row)
             out(f'| {row["case"]} | OpenCV default '
                 f'({cv2.getNumThreads()}) | | | {1e3 * row["cv2"]:.3f} | |'
@@ -263,13 +256,14 @@ def fit(build=False, most=None, out=print):
             K = rng.standard_normal((k, k)).astype('float32')
             Y = onp.empty((n - k + 1, n - k + 1), 'float32')
             oh = Y.shape[0]
-            one = timed(functools.partial(direct.correlate, X, K, Y, 0, oh))
+            one = timed(functools.partial(direct.correlate, X, K, Y, 0, oh),
+                        **SAMPLES)
             rows.append([oh * oh * k * k, oh * oh])
             times.append(one)
             line = f'{n}², {k}x{k}: {1e3 * one:.3f} ms on 1 thread'
             for count in thread_counts(most)[1:]:
                 many = timed(functools.partial(direct.correlate, X, K, Y,
-                                               0, oh, count))
+                                               0, oh, count), **SAMPLES)
                 overheads.append((many - one / count) / (count - 1))
                 line += f', {1e3 * many:.3f} on {count}'
             out(line)
