@@ -244,7 +244,8 @@ def fit(build=False, most=None, out=print):
     """Time the engine on 1, 2, 4, ... threads; print the constants of
     ``_direct.c``'s model: the per-thread terms fitted to one thread's
     times, and the cost of each thread beyond the first, the median of
-    ``(time on T - time on 1 / T) / (T - 1)``."""
+    ``(time on T - time on 1 / T) / (T - 1)`` over T of 4 and more
+    (over T = 2 where there are fewer CPUs)."""
     direct, cpus, where = engine(build)
     most = most or cpus.usable_cpus()
     out(f'C engine: {where}')
@@ -264,7 +265,8 @@ def fit(build=False, most=None, out=print):
             for count in thread_counts(most)[1:]:
                 many = timed(functools.partial(direct.correlate, X, K, Y,
                                                0, oh, count), **SAMPLES)
-                overheads.append((many - one / count) / (count - 1))
+                if count >= min(4, most):
+                    overheads.append((many - one / count) / (count - 1))
                 line += f', {1e3 * many:.3f} on {count}'
             out(line)
     rows, times = onp.array(rows, float), onp.array(times)
