@@ -36,9 +36,13 @@
  * PIECES_PER_THREAD pieces, which the calling thread and T - 1 native
  * threads of a pool take in turn by an atomic counter: no Python object
  * is touched, and the GIL is released once. The pool is started on
- * first need and kept; its threads sleep on a condition variable
- * between calls. The caller waits only for the threads that took a
- * piece: one that wakes late finds none. Each output row is summed
+ * first need and kept; after a call its threads poll for the next one
+ * for SPIN_NS (as OpenCV's do), then sleep on a condition variable. A
+ * pool thread joins a call by taking one of its T - 1 tickets; the
+ * caller, once no piece is left, takes the tickets left and waits only
+ * for the threads that joined (polling, then asleep, which lets one
+ * that another program held up move to its core): one that wakes late
+ * finds no ticket. Each output row is summed
  * whole by one thread, in the same order whatever the split, so every
  * thread count gives the same bits. One call uses the pool at a time;
  * a call made meanwhile, from another thread, runs on its own thread
@@ -56,7 +60,6 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -244,15 +247,16 @@ typedef struct {
  * the tickets left, then waits for those that joined to finish. */
 static struct {
     pthread_mutex_t lock;       /* for starting threads and sleeping */
-    pthread_cond_t wake;
+    pthread_cond_t wake, done;
     int started;                /* threads of the pool alive */
     Job job;
-    atomic_int tickets, finished, sleepers;
+    atomic_int tickets, finished, sleepers, waiting;
     atomic_ulong generation;    /* jobs published so far */
     atomic_long next;           /* the job's next piece */
     atomic_long taken;          /* pieces the pool's threads took */
 } pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
-          .wake = PTHREAD_COND_INITIALIZER};
+          .wake = PTHREAD_COND_INITIALIZER,
+          .done = PTHREAD_COND_INITIALIZER};
 
 /* Set while a call uses the pool; another call meanwhile runs alone. */
 static atomic_flag pool_busy = ATOMIC_FLAG_INIT;
@@ -314,7 +318,12 @@ serve(void *unused)
         done = atomic_load(&pool.generation);
         Job job = pool.job;
         take_pieces(&job, 1);
-        atomic_fetch_add_explicit(&pool.finished, 1, memory_order_release);
+        atomic_fetch_add(&pool.finished, 1);
+        if (atomic_load(&pool.waiting)) {
+            pthread_mutex_lock(&pool.lock);
+            pthread_cond_signal(&pool.done);
+            pthread_mutex_unlock(&pool.lock);
+        }
     }
     return NULL;
 }
@@ -376,14 +385,18 @@ run_shared(const Operand *x, const Operand *k, void *y, Py_ssize_t start,
     /* Closed: no thread joins from now on; wait for those that did. */
     int joined = helpers - atomic_exchange(&pool.tickets, 0);
     uint64_t until = 0;
-    int yielding = 0;
-    for (unsigned spin = 0; atomic_load_explicit(
-             &pool.finished, memory_order_acquire) < joined; spin++) {
-        yielding = yielding || spun(&until, spin);
-        if (yielding)
-            sched_yield();
-        else
-            PAUSE();
+    unsigned spin = 0;
+    while (atomic_load(&pool.finished) < joined && !spun(&until, spin++))
+        PAUSE();
+    if (atomic_load(&pool.finished) < joined) {
+        /* A thread that joined is slow (another program may hold its
+         * core): sleep, which frees this core for it to move to. */
+        pthread_mutex_lock(&pool.lock);
+        atomic_store(&pool.waiting, 1);
+        while (atomic_load(&pool.finished) < joined)
+            pthread_cond_wait(&pool.done, &pool.lock);
+        atomic_store(&pool.waiting, 0);
+        pthread_mutex_unlock(&pool.lock);
     }
     atomic_flag_clear(&pool_busy);
 }
@@ -394,7 +407,9 @@ forget_pool(void)
 {
     pthread_mutex_init(&pool.lock, NULL);
     pthread_cond_init(&pool.wake, NULL);
+    pthread_cond_init(&pool.done, NULL);
     pool.started = 0;
+    atomic_store(&pool.waiting, 0);
     atomic_store(&pool.tickets, 0);
     atomic_store(&pool.sleepers, 0);
     atomic_store(&pool.taken, 0);
