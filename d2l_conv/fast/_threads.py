@@ -23,9 +23,6 @@ from ._output import output
 _HELPERS = [0, None]  # [helper threads started, their task queue]
 _STARTING = threading.Lock()
 
-#: Functions to call in a forked child, after this module's own reset.
-AFTER_FORK = []
-
 
 def cores():
     """Return how many cores this process may run on."""
@@ -109,9 +106,9 @@ def share(work, pieces, threads):
 
 #: Multiply-adds below which `share_rows` runs on the calling thread
 #: alone: between other work, handing half to a helper thread cost about
-#: as much as it saved at 256²·5x5 (1.6e6; measured with numba's kernel:
-#: 3x3 took 0.055 ms alone against 0.099 ms shared, 15x15 0.68 against
-#: 0.44 ms).
+#: as much as it saved at 256²·5x5 (1.6e6; measured with a compiled
+#: direct kernel: 3x3 took 0.055 ms alone against 0.099 ms shared, 15x15
+#: 0.68 against 0.44 ms).
 SERIAL_WORK = 2e6
 
 #: Pieces of rows per thread in `share_rows`, so that the threads finish
@@ -122,7 +119,7 @@ PIECES_PER_THREAD = 4
 def share_rows(kernel, X, K, out=None, threads=None):
     """Valid 2-D cross-correlation of NumPy `X` and `K` by a row kernel.
 
-    For the compiled direct engines (C and numba): ``kernel(X, K, Y,
+    For the compiled direct engine (C): ``kernel(X, K, Y,
     start, stop)`` fills rows ``start:stop`` of the output `Y` and
     releases the GIL. `X` and `K` are made C-contiguous, of the dtype of
     `X`; `Y` is `out` if given (see `_output.output`). The rows are cut
@@ -166,8 +163,6 @@ def _after_fork_in_child():
     global _STARTING
     _HELPERS[:] = 0, None
     _STARTING = threading.Lock()
-    for reset in AFTER_FORK:
-        reset()
 
 
 if hasattr(os, 'register_at_fork'):
