@@ -178,15 +178,14 @@ def correlate(X, K, out=None, integer=False):
     array([[nan, nan,  5.]])
     """
     engine = choose_engine(X.shape, K.shape)
-    if engine == 'fft':
-        if not integer or fft_engine.exact_for_integers(X, K):
-            try:
-                return fft_engine.correlate_valid(X, K, out=out,
-                                                  integers=integer)
-            except fft_engine.NonFiniteInput:
-                pass
-        engine = _direct(X, K)
-    elif engine == 'cv2' and not cv2_engine.usable(X, K):
+    if engine == 'fft' and (not integer
+                            or fft_engine.exact_for_integers(X, K)):
+        try:
+            return fft_engine.correlate_valid(X, K, out=out,
+                                              integers=integer)
+        except fft_engine.NonFiniteInput:
+            pass
+    if engine == 'fft' or (engine == 'cv2' and not cv2_engine.usable(X, K)):
         engine = _direct(X, K)
     return MODULES[engine].correlate_valid(X, K, out=out)
 
