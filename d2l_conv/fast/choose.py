@@ -61,7 +61,9 @@ DIRECT = ('c', 'cv2', 'numpy')
 
 
 def importable():
-    """Return the names of the engines that can run here, best first.
+    """Return the names of the engines that can run here, in the order
+    of `MODULES`: each where its library imports (scipy's is looked up,
+    not imported), NumPy's always.
 
     Examples
     --------
