@@ -11,8 +11,8 @@ of the image, so that none finds it in the cache after another read it:
 
 * the grid: 28², 64², 224², 256², 1024², 2048², 4096² images with 1x2,
   7x1, 3x3, 5x5, 15x15, 31x31, 63x63 kernels (those that fit), float32,
-  for `corr2d_fast` given ``mxnet.np`` arrays and given NumPy arrays
-  (numba's kernel loaded first), and the peers: ``cv2.filter2D``
+  for `corr2d_fast` given ``mxnet.np`` arrays and given NumPy arrays,
+  and the peers: ``cv2.filter2D``
   (OpenCV, cropped to the valid part), ``npx.convolution`` (oneDNN, the
   op behind ``nn.Conv2D``), ``scipy.signal.correlate2d``,
   ``scipy.ndimage.correlate`` (cropped to the valid part),
@@ -28,13 +28,16 @@ of the image, so that none finds it in the cache after another read it:
   writes its output there: the traffic the bound counts, no more;
 * the stream-copy bandwidth (a 256 MiB copy on two threads), for the
   memory-traffic bound;
-* the first call in a fresh process, and loading numba's cached kernel
-  (which a build with the C engine never does);
-* the cold start: in a fresh process (numba's cache warm), the slowest
-  of the calls made back to back in its first `COLD_SECONDS` seconds,
-  against ``ndimage.correlate``'s median for the same case in the grid;
-  as installed, and for comparison without the C engine (numba's kernel
-  loading meanwhile) and with ``ndimage.correlate`` in the same loop.
+* the grid again where the C engine was not built (`WITHOUT_C`), each
+  in a fresh process: with OpenCV and scipy (its engines then), and with
+  neither (the NumPy engine alone), `corr2d_fast` against the best peer
+  of the grid's case, timed again in that process;
+* the first call in a fresh process;
+* the cold start: in a fresh process, the slowest of the calls made
+  back to back in its first `COLD_SECONDS` seconds, against
+  ``ndimage.correlate``'s median for the same case in the grid; as
+  installed, without the C engine, and with ``ndimage.correlate`` in
+  the same loop (the control).
 """
 
 import argparse
@@ -58,10 +61,12 @@ DIRECT_PEERS = ['npx.convolution', 'signal.correlate2d',
 COLD_CASES = [(1024, (3, 3)), (224, (3, 3))]
 COLD_SECONDS = 2.0
 FFT_PEERS = ['signal.correlate', 'signal.fftconvolve']
+PEER_NAMES = ['cv2.filter2D', *DIRECT_PEERS, *FFT_PEERS]
 DIRECT_MAX = 1.5e9  # multiply-adds beyond which direct peers are skipped
 STREAM_BYTES = 128 << 20  # images streamed through for the bound: 4x L3
 BUDGET = 0.2  # seconds of timed runs per fast call
 MAX_RUNS = 200
+QUICK = []  # --quick, passed on to the builds without C
 
 
 def progress(text):
@@ -135,19 +140,9 @@ def waited(Y):
 
 def engines(X, K):
     """Return each engine of `corr2d_fast`, called directly."""
-    from d2l_conv.fast import (
-        c_engine,
-        cv2_engine,
-        fft_engine,
-        numba_engine,
-        numpy_engine,
-    )
-    calls = {'numpy': numpy_engine.correlate_valid,
-             'numba': numba_engine.correlate_valid,
-             'fft': fft_engine.correlate_valid,
-             'c': c_engine.correlate_valid}
-    if K.size < cv2_engine.DIRECT_TAPS:  # never sent larger kernels
-        calls['cv2'] = cv2_engine.correlate_valid
+    from d2l_conv.fast import choose
+    calls = {name: choose.MODULES[name].correlate_valid
+             for name in choose._candidates(K.shape)}
     copies = {name: X.copy() for name in calls}  # each its own X
     return {f'engine: {name}': (lambda f=f, X=copies[name]: f(X, K))
             for name, f in calls.items()}
@@ -239,11 +234,10 @@ def copy_bandwidth(repeats=7):
 
 
 FIRST_CALL = '''
-import sys
 import time
 start = time.perf_counter()
 import d2l_conv
-from d2l_conv.fast import choose, numba_engine
+from d2l_conv.fast import choose
 from mxnet import np
 imported = time.perf_counter()
 x, k = np.ones((1024, 1024)), np.ones((3, 3))
@@ -251,24 +245,41 @@ x.wait_to_read()
 t = time.perf_counter()
 d2l_conv.corr2d_fast(x, k).wait_to_read()
 first = time.perf_counter() - t
-engine = choose.choose_engine((1024, 1024), (3, 3), 'float32')
-numba = 'numba' in sys.modules or bool(numba_engine._DONE)
-t = time.perf_counter()
-numba_engine.start('float32').wait()  # what a build without C would load
-loaded = time.perf_counter() - t
-print(imported - start, first, loaded, engine, int(numba))
+print(imported - start, first, choose.choose_engine((1024, 1024), (3, 3)))
 '''
+
+#: What a fresh process does to be a build without the C engine (as
+#: where no compiler built it): its import fails. With ``hide``, OpenCV
+#: and scipy are hidden from `d2l_conv` too, as where neither is
+#: installed (MXNet, imported first, has them; they come back after, for
+#: the peers).
+WITHOUT_C = '''
+import sys
+import mxnet
+sys.modules['d2l_conv.fast._direct'] = None
+hidden = {name: sys.modules.pop(name, None) for name in hide}
+sys.modules.update(dict.fromkeys(hidden))
+import d2l_conv
+for name, module in hidden.items():
+    del sys.modules[name]
+    if module is not None:
+        sys.modules[name] = module
+'''
+
+#: The builds without C that `WITHOUT_C` makes: their names and hidden
+#: modules.
+BUILDS = {'without C': (), 'without C, NumPy only': ('cv2', 'scipy')}
 
 
 COLD_START = '''
 import sys
 import time
 build = sys.argv[4]
-if build == 'without C':  # as where no compiler built it
-    sys.modules['d2l_conv.fast._direct'] = None
+if build in BUILDS:
+    hide = BUILDS[build]
+    exec(WITHOUT_C)
 import numpy as onp
 import d2l_conv
-from d2l_conv.fast import numba_engine
 from mxnet import np
 n, k, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 rng = onp.random.default_rng(0)
@@ -282,60 +293,91 @@ else:
     x, K = np.array(X), np.array(K)
     x.wait_to_read()
     call = lambda: d2l_conv.corr2d_fast(x, K).wait_to_read()
-if build == 'without C':
-    # as the first large call would: the loader runs during the calls
-    numba_engine.start('float32')
-times, ready = [], None
+times = []
 start = time.perf_counter()
 while time.perf_counter() - start < seconds:
     t = time.perf_counter()
     call()
     times.append(time.perf_counter() - t)
-    if ready is None and numba_engine.ready('float32'):
-        ready = time.perf_counter() - start
-numba = 'numba' in sys.modules or bool(numba_engine._DONE)
 times.sort()
-print(times[-1], len(times), -1 if ready is None else ready, int(numba),
-      times[int(0.999 * (len(times) - 1))], times[len(times) // 2])
+print(times[-1], len(times), times[int(0.999 * (len(times) - 1))],
+      times[len(times) // 2])
 '''
 
-#: The cold start's runs: the build as installed (judged); without the C
-#: engine, where numba's kernel loads meanwhile; and ndimage.correlate in
-#: the same loop, a control for what the machine itself adds.
+#: The cold start's runs: the build as installed and the build without
+#: the C engine (both judged); and ndimage.correlate in the same loop, a
+#: control for what the machine itself adds.
 COLD_BUILDS = ['as installed', 'without C', 'ndimage']
 
 
 def cold_start():
     """Return, per `COLD_CASES` case and `COLD_BUILDS` run, the slowest
-    call in the first `COLD_SECONDS` of a fresh process, with numba's
-    cache warm."""
-    subprocess.run([sys.executable, '-c', 'from d2l_conv.fast import '
-                    "numba_engine; numba_engine.load('float32')"],
-                   check=True)  # the cache is on disk
+    call in the first `COLD_SECONDS` of a fresh process."""
+    code = f'BUILDS = {BUILDS!r}\nWITHOUT_C = {WITHOUT_C!r}\n{COLD_START}'
     found = []
     for build in COLD_BUILDS:
         for n, (k, _) in COLD_CASES:
             out = subprocess.run(
-                [sys.executable, '-c', COLD_START, str(n), str(k),
+                [sys.executable, '-c', code, str(n), str(k),
                  str(COLD_SECONDS), build], capture_output=True, text=True,
                 check=True)
-            slowest, calls, ready, numba, p999, median = out.stdout.split()
+            slowest, calls, p999, median = out.stdout.split()
             found.append({'n': n, 'kernel': (k, k), 'build': build,
                           'slowest': float(slowest), 'calls': int(calls),
-                          'p99.9': float(p999), 'median': float(median),
-                          'numba ready at': float(ready),
-                          'numba loaded': bool(int(numba))})
+                          'p99.9': float(p999), 'median': float(median)})
     return found
 
 
 def first_call():
-    """Return seconds of import, first call and numba's load, fresh."""
+    """Return seconds of import and of the first call, fresh."""
     out = subprocess.run([sys.executable, '-c', FIRST_CALL],
                          capture_output=True, text=True, check=True)
-    imported, first, loaded, engine, numba = out.stdout.split()
+    imported, first, engine = out.stdout.split()
     return {'import': float(imported), 'first call': float(first),
-            'numba load after it': float(loaded), 'then': engine,
-            'numba loaded by it': bool(int(numba))}
+            'then': engine}
+
+
+def without_c(grid):
+    """Return the grid's cases timed in each build of `BUILDS`.
+
+    Each build is a fresh process (``--build``) that times `corr2d_fast`
+    (either input) and the best peer of each case of `grid`, interleaved;
+    cases where the NumPy engine alone would need over `DIRECT_MAX`
+    multiply-adds are left out of that build (seconds a call).
+    """
+    cases = [{'n': c['n'], 'kernel': c['kernel'], 'peer': min(
+        (t, name) for name, t in c['times'].items() if name in PEER_NAMES)[1]}
+        for c in grid]
+    found = {}
+    for build in BUILDS:
+        progress(f'the grid, {build}')
+        out = subprocess.run(
+            [sys.executable, __file__, '--build', build, *QUICK],
+            check=True, input=json.dumps(cases), stdout=subprocess.PIPE,
+            text=True)
+        found[build] = json.loads(out.stdout)
+    return found
+
+
+def time_build(build, cases):
+    """Time `cases` in this process, made a build of `BUILDS` first."""
+    exec(WITHOUT_C, {'hide': BUILDS[build]})
+    from d2l_conv.fast import choose
+    found = []
+    for case in cases:
+        n, kernel = case['n'], tuple(case['kernel'])
+        work = (n - kernel[0] + 1) * (n - kernel[1] + 1) * kernel[0] \
+            * kernel[1]
+        if choose.ENGINES == ('numpy',) and work > DIRECT_MAX:
+            continue
+        X, K = make_inputs(n, kernel)
+        calls = {**ours(X, K), case['peer']: peers(X, K)[case['peer']]}
+        found.append({'n': n, 'kernel': kernel, 'peer': case['peer'],
+                      'engines': choose.ENGINES,
+                      'engine': choose.choose_engine(X.shape, K.shape),
+                      'times': time_calls(calls, f'{build}, {n}x{n}, '
+                                          f'{kernel}')})
+    return found
 
 
 def machine():
@@ -344,7 +386,6 @@ def machine():
 
     import cv2
     import mxnet
-    import numba
     import numpy
     import scipy
     model = platform.processor() or 'unknown CPU'
@@ -357,17 +398,16 @@ def machine():
     return (f'{model}, {os.cpu_count()} cores, {platform.system()}; '
             f'Python {platform.python_version()}, NumPy {numpy.__version__}'
             f', MXNet {mxnet.__version__}, SciPy {scipy.__version__}, '
-            f'numba {numba.__version__}, OpenCV {cv2.__version__}')
+            f'OpenCV {cv2.__version__}')
 
 
 def measure():
     """Run every measurement; return them as a JSON-ready dict."""
-    from d2l_conv.fast import choose, numba_engine
+    from d2l_conv.fast import choose
     progress('first call in a fresh process')
     first = first_call()
     progress('the cold start: the slowest call in a fresh process')
     cold = cold_start()
-    numba_engine.load('float32')
     grid = []
     for n in SIDES:
         for kernel in KERNELS:
@@ -377,8 +417,8 @@ def measure():
             calls = {**ours(X, K), **peers(X, K)}
             times = time_calls(calls, f'{n}x{n}, {kernel}')
             grid.append({'n': n, 'kernel': kernel, 'times': times,
-                         'engine': choose.choose_engine(
-                             X.shape, K.shape, X.dtype)})
+                         'engine': choose.choose_engine(X.shape,
+                                                        K.shape)})
     n, sides = CROSSOVER
     crossover = []
     for k in sides:
@@ -390,9 +430,11 @@ def measure():
     progress('the bound: streaming through distinct images')
     bound = [streaming(side, kernel) for side, kernel in BOUND_CASES]
     progress('stream-copy bandwidth')
+    bandwidth = copy_bandwidth()
     return {'machine': machine(), 'grid': grid, 'crossover': crossover,
-            'crossover_n': n, 'copy_bandwidth': copy_bandwidth(),
-            'bound': bound, 'first_call': first, 'cold_start': cold}
+            'crossover_n': n, 'copy_bandwidth': bandwidth,
+            'bound': bound, 'first_call': first, 'cold_start': cold,
+            'without_c': without_c(grid)}
 
 
 
@@ -406,11 +448,16 @@ def main(argv=None):
                         help='measure and print; write nothing')
     parser.add_argument('--quick', action='store_true',
                         help='a few cases only, to try the script out')
+    parser.add_argument('--build', choices=BUILDS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
-        global SIDES, KERNELS, CROSSOVER, BUDGET, BOUND_CASES
+        global SIDES, KERNELS, CROSSOVER, BUDGET, BOUND_CASES, QUICK
         SIDES, KERNELS, BUDGET = [28, 224, 1024], [(3, 3), (31, 31)], 0.05
         CROSSOVER, BOUND_CASES = (1024, [1, 3, 31]), [(1024, (3, 3))]
+        QUICK = ['--quick']
+    if args.build:  # a build without C: cases in on stdin, times out
+        print(json.dumps(time_build(args.build, json.load(sys.stdin))))
+        return 0
     sys.path.insert(0, str(HERE))
     import render_bench
     if args.render_only:

@@ -1,11 +1,11 @@
 """Fit the constants of `corr2d_fast`'s cost model (`fast.choose.COSTS`).
 
-Run ``python benchmarks/fit_cost.py [ENGINE ...]`` (all engines if none
-is named). It times each engine called
-directly (float32, median of a few runs) over a grid of image and kernel
-sizes, fits the constants of `fast.choose.features` per engine by non-negative
-least squares on relative error, and prints the fit and, per engine, how
-far the model is from the times (worst factor).
+Run ``python benchmarks/fit_cost.py [ENGINE ...]`` (every engine of this
+install if none is named: `fast.choose.ENGINES`). It times each engine
+called directly (float32, median of a few runs) over a grid of image and
+kernel sizes, fits the constants of `fast.choose.features` per engine by
+non-negative least squares on relative error, and prints the fit and,
+per engine, how far the model is from the times (worst factor).
 """
 
 import statistics
@@ -33,21 +33,10 @@ def timed(call, budget=0.3, most=7):
 def main():
     from scipy.optimize import nnls
 
-    from d2l_conv.fast import (
-        c_engine,
-        choose,
-        cv2_engine,
-        fft_engine,
-        numba_engine,
-        numpy_engine,
-    )
-    numba_engine.load('float32')
+    from d2l_conv.fast import choose, cv2_engine
     names = sys.argv[1:]
-    engines = {'numpy': numpy_engine.correlate_valid,
-               'numba': numba_engine.correlate_valid,
-               'fft': fft_engine.correlate_valid,
-               'cv2': cv2_engine.correlate_valid,
-               'c': c_engine.correlate_valid}
+    engines = {name: choose.MODULES[name].correlate_valid
+               for name in choose.ENGINES}
     rng = onp.random.default_rng(0)
     fits = {}
     for name, call in engines.items():

@@ -6,6 +6,13 @@ import sys
 import pytest
 from conftest import run_python as python
 
+#: Packages that compile code while the program runs (just-in-time
+#: compilers and the libraries that drive them): none may be imported by
+#: `import d2l_conv` or by a `corr2d_fast` call, in either build.
+COMPILERS = ('numba', 'llvmlite', 'pyximport', 'Cython', 'cffi', 'jax',
+             'jaxlib', 'torch', 'tensorflow', 'pythran', 'taichi',
+             'triton', 'cupy', 'tvm', 'numexpr')
+
 
 @pytest.fixture(scope='module')
 def fresh_import():
@@ -37,33 +44,65 @@ def test_import_adds_nothing_heavy_beyond_mxnet(fresh_import):
                sys.stdlib_module_names and
                name.split('.')[0] not in sys.stdlib_module_names]
     assert outside == []
-    for heavy in ('matplotlib', 'pandas', 'numba', 'llvmlite', 'scipy',
-                  'cv2'):
+    for heavy in ('matplotlib', 'pandas', 'scipy', 'cv2', *COMPILERS):
         assert not any(name.split('.')[0] == heavy for name in added)
 
 
-def test_small_corr2d_fast_imports_and_compiles_nothing():
-    """The NumPy engine serves small calls; numba stays out.
-
-    (scipy cannot: MXNet 1.9.1 imports it, when installed, on import.)
-    """
-    done = python('''
+@pytest.mark.parametrize('build', ['as installed', 'without C'])
+def test_no_call_imports_a_compiler_or_starts_a_thread(build):
+    """Calls that reach every engine: a plain small one, the C engine or
+    OpenCV (large image, small kernel), the FFT (large kernel), NaN on a
+    large kernel (a direct engine), float64, and NumPy input. The only
+    threads are the engines' helpers, which compile nothing."""
+    done = python(f'''
         import sys
+        import threading
+        if {build!r} == 'without C':  # as where no compiler built it
+            sys.modules['d2l_conv.fast._direct'] = None
+        import numpy as onp
+        import d2l_conv
+        from d2l_conv.fast import choose
+        from mxnet import np
+        rng = onp.random.default_rng(0)
+        for n, k in ((3, 2), (28, 3), (900, 3), (300, 41), (120, 15)):
+            X = rng.standard_normal((n, n)).astype('float32')
+            K = rng.standard_normal((k, k)).astype('float32')
+            d2l_conv.corr2d_fast(np.array(X), np.array(K)).wait_to_read()
+            d2l_conv.corr2d_fast(X.astype('float64'), K).wait_to_read()
+            X[0, 0] = onp.nan
+            d2l_conv.corr2d_fast(X, K).wait_to_read()
+        print(choose.ENGINES)
+        print(sorted(name for name in sys.modules
+                     if name.split('.')[0] in {COMPILERS!r}))
+        print(sorted({{thread.name.rstrip('0123456789')
+                      for thread in threading.enumerate()}}))
+        ''')
+    assert done.returncode == 0, done.stderr
+    engines, compilers, threads = done.stdout.splitlines()
+    assert ("'c'" in engines) == (build == 'as installed' and has_c())
+    assert compilers == '[]'
+    assert threads in ("['MainThread']", "['MainThread', 'corr2d-helper-']")
+
+
+def has_c():
+    """Tell whether this tree's C engine was built."""
+    from d2l_conv.fast import c_engine
+    return c_engine.available()
+
+
+def test_a_small_corr2d_fast_starts_no_thread():
+    done = python('''
         import threading
         import d2l_conv
         Y = d2l_conv.corr2d_fast([[0, 1, 2], [3, 4, 5]], [[1, -1]])
         print(Y.tolist())
-        print(sorted(m for m in ('numba', 'llvmlite') if m in sys.modules),
-              threading.active_count())
+        print(threading.active_count())
         ''')
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[0] == '[[-1.0, -1.0], [-1.0, -1.0]]'
-    assert lines[1] == '[] 1'  # no import, no compile thread
+    assert done.stdout.splitlines() == ['[[-1.0, -1.0], [-1.0, -1.0]]', '1']
 
 
-@pytest.mark.parametrize('heavy', ['matplotlib', 'pandas', 'numba',
-                                   'llvmlite'])
+@pytest.mark.parametrize('heavy', ['matplotlib', 'pandas', *COMPILERS])
 def test_import_does_not_load(fresh_import, heavy):
     assert heavy not in fresh_import['after']
 

@@ -231,7 +231,7 @@ def corr2d_fast_in(python):
     """Return the engine `corr2d_fast` picks in `python`'s venv for a
     large call, and a small call's result."""
     done = run(python, 'import d2l_conv; from d2l_conv.fast import choose; '
-               'print(choose.choose_engine((999, 999), (3, 3), "float32"), '
+               'print(choose.choose_engine((999, 999), (3, 3)), '
                'd2l_conv.corr2d_fast([[0, 1, 2], [3, 4, 5], [6, 7, 8]], '
                '[[0, 1], [2, 3]]).tolist())')
     assert done.returncode == 0, done.stderr

@@ -114,7 +114,7 @@ def test_mxnet_sum_turns_inf_into_nan_as_corr2d_says():
 #: Every engine of `corr2d_fast`; `forced` makes its cost model pick one.
 #: 'small' is the C engine's whole-call path (`c_engine.small`), which
 #: serves plain small calls before the model is asked.
-ENGINES = ['numpy', 'numba', 'fft', 'cv2', 'c', 'small']
+ENGINES = ['numpy', 'fft', 'cv2', 'c', 'small']
 
 
 @contextlib.contextmanager
@@ -126,13 +126,11 @@ def forced(engine):
     off, so that the model is asked on every call; with 'small', calls
     that path does not take go to the C engine through the model.
     """
-    from d2l_conv.fast import choose, numba_engine
-    pytest.importorskip({'numba': 'numba', 'fft': 'scipy', 'cv2': 'cv2',
+    from d2l_conv.fast import choose
+    pytest.importorskip({'fft': 'scipy', 'cv2': 'cv2',
                          'c': 'd2l_conv.fast._direct',
                          'small': 'd2l_conv.fast._direct'}.get(engine,
                                                                'numpy'))
-    if engine == 'numba':
-        assert numba_engine.load('float32') and numba_engine.load('float64')
     picked = 'c' if engine == 'small' else engine
     with mock.patch.object(choose, 'choose_engine',
                            lambda *args, **kwargs: picked), \

@@ -9,21 +9,25 @@ are each in their own module:
   package is installed (optional: it needs a C compiler then), so there
   is nothing to load at run time. A plain small call is done whole by
   it, in one C call: checks, MXNet's output and the sum;
-* `numpy_engine`: shifted slices in NumPy, blocked and threaded; needs
-  nothing else, so it is the fallback;
 * `cv2_engine`: OpenCV's ``cv2.filter2D`` (optional), for small images
   and kernels of under 50 taps, and only where it puts NaN and inf
   where scipy does;
-* `numba_engine`: a compiled direct kernel, one pass over the input,
-  compiled in the background and cached on disk (numba is optional);
-  used only where the C engine was not built;
 * `fft_engine`: tiled real FFTs (``scipy.fft``, optional), for large
-  kernels, and only on input that is all finite.
+  kernels, and only on input that is all finite;
+* `numpy_engine`: shifted slices in NumPy, blocked and threaded; needs
+  nothing else, so it is the fallback.
 
-`choose` holds the cost model that picks one, with constants measured
-on this machine. Importing this package imports neither numba, scipy
-nor OpenCV and compiles nothing; `_threads` shares an engine's work
-among the cores and keeps its helper threads safe across ``fork``.
+`choose` holds the cost model that picks one of those this install has,
+with constants measured on this machine. Every engine is compiled before
+the program runs (the C engine at install, OpenCV, scipy and NumPy in
+their wheels), so no call waits for a compile or runs beside one. (A
+just-in-time compiled kernel used to take the C engine's place where no
+compiler was found; it was removed for that: it compiled or loaded in a
+background thread while calls ran, and one call then took up to 129
+times ndimage's; see the README's cold start.) Importing this package
+compiles nothing and imports neither scipy nor OpenCV beyond what MXNet
+imports itself (OpenCV, where installed); `_threads` shares an engine's
+work among the cores and keeps its helper threads safe across ``fork``.
 How many threads the engines may use is `get_num_threads` (the CPUs
 usable, by affinity and cgroup quota; ``D2L_CONV_NUM_THREADS`` or
 ``OMP_NUM_THREADS``; `set_num_threads`); see `_cpus`.
@@ -67,12 +71,11 @@ def corr2d_fast(X, K):
     `choose.choose_engine`'s cost model says is fastest for these
     shapes: the C engine's direct sum (small kernels; its rows shared
     among the cores), tiled FFTs (large kernels), OpenCV's
-    ``cv2.filter2D``, or where the C engine was not built, a numba
-    kernel (compiled in the background on first need, so no call waits
-    for it) or shifted slices in NumPy. NumPy input is computed as it
-    is, never copied into MXNet. Under ``autograd.record()`` it calls
-    ``npx.convolution``, the operator behind Gluon's ``nn.Conv2D``, so
-    gradients flow to `X` and `K` and equal that layer's.
+    ``cv2.filter2D``, or shifted slices in NumPy. NumPy input is
+    computed as it is, never copied into MXNet. Under
+    ``autograd.record()`` it calls ``npx.convolution``, the operator
+    behind Gluon's ``nn.Conv2D``, so gradients flow to `X` and `K` and
+    equal that layer's.
 
     Parameters
     ----------
@@ -239,8 +242,8 @@ _FLOAT_CODES = {0: onp.dtype('float32'), 1: onp.dtype('float64')}
 #: MXNet's C API for the calls that only look up or allocate, called
 #: with the GIL held (``ctypes.PyDLL``): each takes a microsecond, and
 #: each release of the GIL could wait a switch interval (5 ms) for a
-#: thread that holds it, such as numba's loader. Waiting for MXNet's
-#: pending writes (``MXNDArrayWaitToRead``) still releases it.
+#: thread of the reader's that holds it. Waiting for MXNet's pending
+#: writes (``MXNDArrayWaitToRead``) still releases it.
 _HELD = ctypes.PyDLL(_LIB._name, handle=_LIB._handle)
 
 

@@ -24,9 +24,6 @@ from ._output import output
 _HELPERS = [0, None]  # [helper threads started, their task queue]
 _STARTING = threading.Lock()
 
-#: Functions to call in a forked child, after this module's own reset.
-AFTER_FORK = []
-
 
 def cores():
     """Return how many threads an engine may use (`_cpus`)."""
@@ -105,64 +102,28 @@ def share(work, pieces, threads):
         raise errors[0]
 
 
-#: Multiply-adds below which `share_rows` runs on the calling thread
-#: alone: between other work, handing half to a helper thread cost about
-#: as much as it saved at 256²·5x5 (1.6e6; measured with numba's kernel:
-#: 3x3 took 0.055 ms alone against 0.099 ms shared, 15x15 0.68 against
-#: 0.44 ms).
+#: Multiply-adds below which a call of the C engine runs on one thread
+#: (`choose.SMALL_WORK`): between other work, handing half to a helper
+#: thread cost about as much as it saved at 256²·5x5 (1.6e6; measured
+#: with a compiled direct kernel: 3x3 took 0.055 ms alone against 0.099
+#: ms shared, 15x15 0.68 against 0.44 ms).
 SERIAL_WORK = 2e6
-
-#: Pieces of rows per thread in `share_rows`, so that the threads finish
-#: together even when the other core is busy.
-PIECES_PER_THREAD = 4
 
 
 def operands(X, K, out=None):
     """Return `X` and `K` C-contiguous, of the dtype of `X`, and the
-    output: `out` if given (see `_output.output`), else a new array."""
+    output: `out` if given (see `_output.output`), else a new array.
+
+    Examples
+    --------
+    >>> X, K, Y = operands(onp.ones((3, 4), 'float32'), onp.ones((2, 2)))
+    >>> K.dtype, Y.shape
+    (dtype('float32'), (2, 3))
+    """
     X = onp.ascontiguousarray(X)
     K = onp.ascontiguousarray(K, X.dtype)
     (H, W), (h, w) = X.shape, K.shape
     return X, K, output(out, (H - h + 1, W - w + 1), X.dtype)
-
-
-def share_rows(kernel, X, K, out=None, threads=None):
-    """Valid 2-D cross-correlation of NumPy `X` and `K` by a row kernel.
-
-    For numba's compiled direct engine: ``kernel(X, K, Y,
-    start, stop)`` fills rows ``start:stop`` of the output `Y` and
-    releases the GIL. `X` and `K` are made C-contiguous, of the dtype of
-    `X`; `Y` is `out` if given (see `_output.output`). The rows are cut
-    into `PIECES_PER_THREAD` pieces per thread that `threads` threads
-    (this one included; default: the cores available) take in turn (see
-    `share`); a call of fewer than `SERIAL_WORK` multiply-adds runs on
-    this thread alone, as handing work over would cost more than it
-    saves.
-
-    Examples
-    --------
-    >>> import numpy as onp
-    >>> def rows(X, K, Y, start, stop):  # 1 x 1 kernels only
-    ...     Y[start:stop] = K[0, 0] * X[start:stop]
-    >>> share_rows(rows, onp.arange(4.)[:, None], onp.full((1, 1), 2.),
-    ...            threads=2).ravel()
-    array([0., 2., 4., 6.])
-    """
-    X, K, Y = operands(X, K, out)
-    threads = cores() if threads is None else threads
-    oh = Y.shape[0]
-    if threads == 1 or Y.size * K.size < SERIAL_WORK:
-        kernel(X, K, Y, 0, oh)
-        return Y
-    count = min(oh, threads * PIECES_PER_THREAD)
-
-    def work(shared):
-        for start, stop in shared:
-            kernel(X, K, Y, start, stop)
-
-    share(work, [(oh * p // count, oh * (p + 1) // count)
-                 for p in range(count)], min(threads, count))
-    return Y
 
 
 def _after_fork_in_child():
@@ -170,8 +131,6 @@ def _after_fork_in_child():
     global _STARTING
     _HELPERS[:] = 0, None
     _STARTING = threading.Lock()
-    for reset in AFTER_FORK:
-        reset()
 
 
 if hasattr(os, 'register_at_fork'):

@@ -2,15 +2,16 @@
 
 ``_direct.c`` is compiled when the package is installed (``setup.py``;
 optional: where no C compiler is found, the install goes on without it,
-and numba's kernel, then NumPy, take its place). It sums every product,
-as numba's kernel does, in 32-byte vectors, with AVX2 and fused
-multiply-adds where the CPU has them (GCC on x86-64 Linux builds both
-that and a baseline kernel, and the loader picks one; elsewhere the
-baseline only). No ``-ffast-math``: NaN and inf land as in scipy's
-direct sum, and sums of integers stay exact below ``2**24``. It is
-loaded with the package, in 0.4 ms, so unlike numba's kernel (about 1 s
-from its cache, 5 s to compile, holding the GIL meanwhile) no call ever
-waits for it, or runs beside its loader.
+and OpenCV, scipy's FFT and NumPy take its place). It sums every
+product, in 32-byte vectors, with AVX2 and fused multiply-adds where the
+CPU has them (GCC on x86-64 Linux builds both that and a baseline
+kernel, and the loader picks one; elsewhere the baseline only). No
+``-ffast-math``: NaN and inf land as in scipy's direct sum, and sums of
+integers stay exact below ``2**24``. It is loaded with the package, in
+0.4 ms, so no call ever waits for it, or runs beside its loader (as
+they did beside the just-in-time compiled kernel that this one
+replaced: about 1 s from its cache, 5 s to compile, holding the GIL
+meanwhile).
 
 It serves `corr2d_fast` in two ways:
 

@@ -11,15 +11,15 @@ times of each engine called directly, float32, on this project's 2-core
 AMD EPYC machine, by ``python benchmarks/fit_cost.py``, which prints
 them. They compare engines; they do not promise absolute times.
 
-An engine is a candidate only if it can run: the C engine must have
-been built with the package, the FFT needs scipy, OpenCV must be
-installed (and the kernel under `cv2_engine.DIRECT_TAPS` taps), and
-numba's kernel is one only where the C engine is missing, once loaded.
-There, when numba would save more than `START_SAVING` seconds on a call
-but is not loaded yet, the call starts loading it in the background and
-is served by the next best engine. Plain calls of up to `SMALL_WORK`
-multiply-adds never reach the model: `corr2d_fast` hands them whole to
-`c_engine.small`.
+The engines are those that can run here, found once, when the package
+loads (`ENGINES`): the C engine where it was built with the package,
+OpenCV where it is installed (for kernels under
+`cv2_engine.DIRECT_TAPS` taps), the FFT where scipy is, and NumPy
+always. Each is a library loaded with the package or with MXNet, so
+the model's answer for a shape never changes while the program runs,
+and no call ever waits for, or runs beside, an engine being loaded.
+Plain calls of up to `SMALL_WORK` multiply-adds never reach the model:
+`corr2d_fast` hands them whole to `c_engine.small`.
 Input that is not all finite never goes to the FFT, nor to OpenCV
 with a zero tap (`correlate` picks the best direct engine instead).
 """
@@ -28,31 +28,21 @@ import functools
 import importlib.util
 import math
 
-from . import (
-    _threads,
-    c_engine,
-    cv2_engine,
-    fft_engine,
-    numba_engine,
-    numpy_engine,
-)
+from . import _threads, c_engine, cv2_engine, fft_engine, numpy_engine
 
 #: Seconds per call, per NumPy call, per unit of work and per element of
 #: traffic (see `features`), fitted by ``python benchmarks/fit_cost.py``
-#: (see the module's docstring) for all five engines in one run, images
+#: (see the module's docstring) for the four engines in one run, images
 #: from 28² to 2048², on the shared 2-core machine (model / measured:
-#: numpy 0.53-1.32, numba 0.16-1.64, fft 0.65-1.24, cv2 0.25-1.20,
-#: c 0.22-1.47; the worst are the tiny images, where fixed costs vary
-#: most). The compiled engines' work counts once per core it runs on:
-#: calls under `_threads.SERIAL_WORK` run on one. Of the C engine's,
-#: only the fixed cost is read: the rest is `c_engine.seconds`, which
-#: models its native threads on the CPUs of the machine it runs on.
+#: numpy 0.61-1.37, fft 0.63-1.07, cv2 0.25-1.17, c 0.14-1.77; the
+#: worst are the tiny images, where fixed costs vary most). Of the C
+#: engine's, only the fixed cost is read: the rest is `c_engine.seconds`,
+#: which models its native threads on the CPUs of the machine it runs on.
 COSTS = {
-    'numpy': (1.07e-05, 1.33e-06, 1.67e-10, 1.34e-10),
-    'numba': (9.93e-06, 0.0, 2.66e-11, 7.36e-11),
-    'fft': (6.03e-05, 0.0, 1.14e-10, 1.55e-09),
-    'cv2': (3.82e-06, 0.0, 5.34e-11, 7.62e-11),
-    'c': (2.14e-06, 0.0, 1.72e-11, 4.49e-11),
+    'numpy': (7.00e-06, 1.22e-06, 1.19e-10, 1.01e-10),
+    'fft': (4.61e-05, 0.0, 2.14e-10, 7.74e-10),
+    'cv2': (3.56e-06, 0.0, 4.73e-11, 5.00e-11),
+    'c': (1.82e-06, 0.0, 2.03e-11, 1.28e-12),
 }
 
 #: Multiply-adds up to which a plain call (float32 or float64, on the
@@ -62,15 +52,32 @@ COSTS = {
 #: is the least, and it is the fastest direct sum); 0 turns that off.
 SMALL_WORK = _threads.SERIAL_WORK
 
-#: Start compiling numba's kernel only for calls it would speed up by at
-#: least this much (s): a first compile takes seconds of a core and of
-#: the GIL, which a program of small calls would never earn back.
-START_SAVING = 5e-4
+#: Each engine's module, by name; its ``correlate_valid`` computes.
+MODULES = {'c': c_engine, 'cv2': cv2_engine, 'fft': fft_engine,
+           'numpy': numpy_engine}
 
-@functools.cache
-def fft_available():
-    """Tell whether scipy is installed (without importing it); asked once."""
-    return importlib.util.find_spec('scipy') is not None
+#: The engines that sum the products directly (not by FFT).
+DIRECT = ('c', 'cv2', 'numpy')
+
+
+def importable():
+    """Return the names of the engines that can run here, in the order
+    of `MODULES`: each where its library imports (scipy's is looked up,
+    not imported), NumPy's always.
+
+    Examples
+    --------
+    >>> importable()[-1]
+    'numpy'
+    """
+    found = [c_engine.available(), cv2_engine.available(),
+             importlib.util.find_spec('scipy') is not None, True]
+    return tuple(name for name, here in zip(MODULES, found, strict=True)
+                 if here)
+
+
+#: The engines of this install, found once, when the package loads.
+ENGINES = importable()
 
 
 def features(engine, X_shape, K_shape):
@@ -87,7 +94,7 @@ def features(engine, X_shape, K_shape):
     if engine == 'numpy':
         blocks = -(-oh * W // numpy_engine.BLOCK)
         return 1, h * w * blocks, oh * W * h * w, traffic
-    if engine in ('numba', 'c'):
+    if engine == 'c':
         work = oh * ow * h * w
         if work < _threads.SERIAL_WORK:  # one core, not all of them
             work *= _threads.cores()
@@ -104,7 +111,7 @@ def estimate(engine, X_shape, K_shape):
 
     Examples
     --------
-    >>> estimate('numba', (1024, 1024), (3, 3)) < estimate(
+    >>> estimate('c', (1024, 1024), (3, 3)) < estimate(
     ...     'numpy', (1024, 1024), (3, 3))
     True
     """
@@ -120,81 +127,38 @@ def _fft_sides(H, W, h, w):
             fft_engine._side(W, w, fft_engine.TILE, fast=False))
 
 
-def choose_engine(X_shape, K_shape, dtype, compile=True):
-    """Return the name of the engine with the least modelled time.
-
-    Parameters
-    ----------
-    X_shape, K_shape : tuple of int
-        Shapes of the input and the kernel.
-    dtype : numpy.dtype
-        float32 or float64: numba's kernel is loaded per dtype.
-    compile : bool
-        Start loading numba's kernel in the background if it would pay.
+def choose_engine(X_shape, K_shape):
+    """Return the name of the engine of `ENGINES` with the least
+    modelled time for these shapes (of the input and the kernel).
 
     Returns
     -------
     str
-        ``'c'``, ``'numpy'``, ``'numba'``, ``'fft'`` or ``'cv2'``.
+        ``'c'``, ``'cv2'``, ``'fft'`` or ``'numpy'``.
 
     Examples
     --------
-    >>> choose_engine((2048, 2048), (63, 63), 'float32', compile=False)
+    >>> choose_engine((2048, 2048), (63, 63))
     'fft'
     """
-    if numba_engine.ready(dtype):
-        return _cheapest(X_shape, K_shape, _candidates(K_shape, True))
-    engine, saving = _cheapest_before_numba(
-        X_shape, K_shape, _candidates(K_shape, False))
-    if (compile and saving > START_SAVING and numba_engine.available()
-            and not c_engine.available()):
-        numba_engine.start(dtype)
-    return engine
+    return _cheapest(X_shape, K_shape, _candidates(K_shape))
 
 
-#: The engines that sum the products directly (not by FFT).
-DIRECT = ('numpy', 'numba', 'cv2', 'c')
-
-
-def _candidates(K_shape, numba):
-    """Return the names of the engines that can run on this kernel."""
-    names = ('numpy',)
-    if fft_available():
-        names += ('fft',)
-    if c_engine.available():  # numba's kernel only where C's is missing
-        names += ('c',)
-    elif numba:
-        names += ('numba',)
-    if (cv2_engine.available()
-            and K_shape[0] * K_shape[1] < cv2_engine.DIRECT_TAPS):
-        names += ('cv2',)
-    return names
-
-
-def _times(X_shape, K_shape, names):
-    """Return ``{engine: modelled seconds}`` for the engines `names`."""
-    return {name: estimate(name, X_shape, K_shape) for name in names}
+def _candidates(K_shape):
+    """Return the engines of `ENGINES` that can run on this kernel:
+    OpenCV filters kernels of `cv2_engine.DIRECT_TAPS` taps and more by
+    DFT, which spreads NaN."""
+    if K_shape[0] * K_shape[1] < cv2_engine.DIRECT_TAPS:
+        return ENGINES
+    return tuple(name for name in ENGINES if name != 'cv2')
 
 
 @functools.lru_cache(maxsize=1024)
 def _cheapest(X_shape, K_shape, names):
     """Return the engine of least modelled time; remembered, since the
     model costs a tenth of a small call and its answer never changes."""
-    times = _times(X_shape, K_shape, names)
+    times = {name: estimate(name, X_shape, K_shape) for name in names}
     return min(times, key=times.get)
-
-
-@functools.lru_cache(maxsize=1024)
-def _cheapest_before_numba(X_shape, K_shape, names):
-    """Return the cheapest of `names` and what numba would save on it.
-
-    Remembered, as `_cheapest` is: before numba's kernel is loaded,
-    modelling every call cost about 10 us of a 40 us call at 28².
-    """
-    engine = _cheapest(X_shape, K_shape, names)
-    saving = (estimate(engine, X_shape, K_shape)
-              - estimate('numba', X_shape, K_shape))
-    return engine, saving
 
 
 def correlate(X, K, out=None, integer=False):
@@ -217,29 +181,22 @@ def correlate(X, K, out=None, integer=False):
     >>> correlate(onp.array([[1., onp.nan, 2., 3.]]), onp.array([[1., 1.]]))
     array([[nan, nan,  5.]])
     """
-    engine = choose_engine(X.shape, K.shape, X.dtype)
-    if engine == 'fft':
-        if not integer or fft_engine.exact_for_integers(X, K):
-            try:
-                return fft_engine.correlate_valid(X, K, out=out,
-                                                  integers=integer)
-            except fft_engine.NonFiniteInput:
-                pass
+    engine = choose_engine(X.shape, K.shape)
+    if engine == 'fft' and (not integer
+                            or fft_engine.exact_for_integers(X, K)):
+        try:
+            return fft_engine.correlate_valid(X, K, out=out,
+                                              integers=integer)
+        except fft_engine.NonFiniteInput:
+            pass
+    if engine == 'fft' or (engine == 'cv2' and not cv2_engine.usable(X, K)):
         engine = _direct(X, K)
-    elif engine == 'cv2' and not cv2_engine.usable(X, K):
-        engine = _direct(X, K)
-    if engine == 'cv2':
-        return cv2_engine.correlate_valid(X, K, out=out)
-    if engine == 'numba':
-        return numba_engine.correlate_valid(X, K, out=out)
-    if engine == 'c':
-        return c_engine.correlate_valid(X, K, out=out)
-    return numpy_engine.correlate_valid(X, K, out=out)
+    return MODULES[engine].correlate_valid(X, K, out=out)
 
 
 def _direct(X, K):
     """Return the cheapest direct engine that can run on `X` and `K`."""
     names = tuple(
-        name for name in _candidates(K.shape, numba_engine.ready(X.dtype))
-        if name in DIRECT and (name != 'cv2' or cv2_engine.usable(X, K)))
+        name for name in _candidates(K.shape) if name in DIRECT
+        and (name != 'cv2' or cv2_engine.usable(X, K)))
     return _cheapest(X.shape, K.shape, names)

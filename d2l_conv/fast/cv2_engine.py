@@ -3,7 +3,7 @@
 OpenCV (``opencv-python-headless``, optional) filters a small image in
 a few microseconds, SIMD, in one call that releases the GIL once: on
 images up to about 256² it beats the other engines, whose fixed costs
-(numba's dispatch, NumPy's per-call overhead) are several times that.
+(NumPy's per-call overhead, the FFT's plans) are several times that.
 
 ``cv2.filter2D`` correlates, padding the image with zeros; its anchor is
 the kernel's centre ``(w // 2, h // 2)``, so the valid part of its

@@ -5,9 +5,8 @@ element. This engine makes ``2 * h * w - 1`` NumPy calls per block of
 about a quarter million output elements, in the input's dtype, and lets
 one thread per core take the next block (NumPy releases the GIL inside
 each call).
-It needs nothing beyond NumPy, so it is the fallback where numba and
-scipy are missing, and the engine for small inputs, where importing or
-compiling anything would cost more than the whole call.
+It needs nothing beyond NumPy, so it is the fallback where the C engine
+was not built and OpenCV and scipy are missing.
 
 The trick that keeps every call one-dimensional and contiguous: write the
 output with the row stride of the input. With ``X`` flattened to ``x``

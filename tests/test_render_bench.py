@@ -1,0 +1,57 @@
+"""The bench's renderer judges the builds without the C engine."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent
+                       / 'benchmarks'))
+
+import render_bench  # noqa: E402
+
+
+def case(n, peer_ms, ours_ms, numpy_in_ms, engine='cv2'):
+    return {'n': n, 'kernel': [3, 3], 'peer': 'cv2.filter2D',
+            'engine': engine,
+            'times': {'cv2.filter2D': peer_ms / 1e3,
+                      'corr2d_fast': ours_ms / 1e3,
+                      'corr2d_fast, NumPy in': numpy_in_ms / 1e3}}
+
+
+DATA = {'without_c': {
+    'without C': [case(28, 0.01, 0.012, 0.014), case(224, 0.1, 0.09, 0.1)],
+    'without C, NumPy only': [case(28, 0.01, 0.05, 0.03, 'numpy')],
+}}
+
+
+def test_the_worst_ratio_takes_the_slower_input_of_every_case():
+    rows, worst, numpy_only = render_bench.without_c_table(DATA)
+    assert len(rows) == 4  # a header, its rule and two cases
+    assert abs(worst - 1.4) < 1e-9  # NumPy in, 0.014 ms at 28²
+    assert [round(r, 9) for r in numpy_only] == [5.0]
+    assert rows[-1].endswith('| 1.00 | – | – |')  # not measured alone
+
+
+def test_a_miss_without_c_is_stated_and_fails_the_run():
+    lines, holds = render_bench.without_c_section(DATA)
+    assert not holds
+    text = '\n'.join(lines)
+    assert 'worst measured **1.40** (MISSED)' in text
+    assert 'from 5.00 to 5.00 times the best peer' in text
+
+
+def test_a_run_without_those_builds_says_so():
+    lines, holds = render_bench.without_c_section({})
+    assert holds and 'Not measured' in '\n'.join(lines)
+
+
+def test_the_cold_start_judges_the_build_without_c_not_the_control():
+    grid = [{'n': 224, 'kernel': [3, 3],
+             'times': {'ndimage.correlate': 1e-3}}]
+    cold = [{'n': 224, 'kernel': [3, 3], 'build': build, 'calls': 10,
+             'median': 1e-4, 'p99.9': 1e-3, 'slowest': slowest}
+            for build, slowest in (('as installed', 1e-3),
+                                   ('without C', 3e-3), ('ndimage', 9e-3))]
+    rows, worst = render_bench.cold_table({'grid': grid,
+                                           'cold_start': cold})
+    assert worst == 3.0  # not the control's 9, nor numba's before (129)
+    assert sum('before' in row for row in rows) == len(render_bench.BEFORE)
