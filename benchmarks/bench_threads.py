@@ -116,8 +116,10 @@ def thread_counts(most):
 
 
 class Affinity:
-    """Cut this process's CPUs to the first `count` of its mask, on
-    Linux (elsewhere, nothing changes); restored on leaving."""
+    """Cut the CPUs of every thread of this process (the engines' pools
+    included: each thread has its own mask, and a new one inherits its
+    creator's) to the first `count` of its mask, on Linux (elsewhere,
+    nothing changes); restored on leaving."""
 
     def __init__(self, count):
         self.count = count
@@ -126,7 +128,7 @@ class Affinity:
     def __enter__(self):
         try:
             saved = os.sched_getaffinity(0)
-            os.sched_setaffinity(0, sorted(saved)[:self.count])
+            _set_affinity(sorted(saved)[:self.count])
         except (AttributeError, OSError):  # not Linux, or not allowed
             return self
         self.saved = saved
@@ -134,7 +136,16 @@ class Affinity:
 
     def __exit__(self, *exc):
         if self.saved is not None:
-            os.sched_setaffinity(0, self.saved)
+            _set_affinity(self.saved)
+
+
+def _set_affinity(cpus):
+    """Set the CPUs of every thread of this process (Linux)."""
+    for task in os.listdir('/proc/self/task'):
+        try:
+            os.sched_setaffinity(int(task), cpus)
+        except ProcessLookupError:  # the thread ended meanwhile
+            pass
 
 
 def copy_bandwidth(most, mib=256):
@@ -244,8 +255,9 @@ def fit(build=False, most=None, out=print):
     """Time the engine on 1, 2, 4, ... threads; print the constants of
     ``_direct.c``'s model: the per-thread terms fitted to one thread's
     times, and the cost of each thread beyond the first, the median of
-    ``(time on T - time on 1 / T) / (T - 1)`` over T of 4 and more
-    (over T = 2 where there are fewer CPUs)."""
+    ``(time on T - time on 1 / T) / (T - 1)`` at the most threads (at
+    fewer, that also holds what the threads lose to each other: clocks
+    lower with more cores busy)."""
     direct, cpus, where = engine(build)
     most = most or cpus.usable_cpus()
     out(f'C engine: {where}')
@@ -265,7 +277,7 @@ def fit(build=False, most=None, out=print):
             for count in thread_counts(most)[1:]:
                 many = timed(functools.partial(direct.correlate, X, K, Y,
                                                0, oh, count), **SAMPLES)
-                if count >= min(4, most):
+                if count == most:
                     overheads.append((many - one / count) / (count - 1))
                 line += f', {1e3 * many:.3f} on {count}'
             out(line)

@@ -205,10 +205,12 @@ run_kernel(const Operand *x, const Operand *k, void *y, Py_ssize_t start,
 
 /* plan's constants (seconds), measured by bench_threads.py --fit: a
  * multiply-add and an output element on one thread (this project's
- * 2-core AMD EPYC VM gave 2.8e-11 and 5e-11, a 16-core Xeon 3.5e-11 and
- * 2.2e-10), and the cost of each thread beyond the first (the Xeon, at
- * 4 to 16 threads, 512² to 2048², median: 8e-6). */
-#define HANDOVER_S 8e-6
+ * 2-core AMD EPYC VM gave 2.8e-11 and 5e-11, a 16-core Xeon 3.2e-11 and
+ * 2.2e-10), and the cost of each thread beyond the first (the Xeon, on
+ * 16 threads, 256² to 2048², median: 2.2e-6; at fewer threads the same
+ * formula gives more, as clocks drop with more cores busy, which this
+ * model does not hold: it errs to more threads, which cost little). */
+#define HANDOVER_S 2e-6
 #define MAC_S 3.0e-11
 #define ELEMENT_S 1.0e-10
 
