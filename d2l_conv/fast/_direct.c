@@ -199,8 +199,8 @@ run_kernel(const Operand *x, const Operand *k, void *y, Py_ssize_t start,
 
 /* Nanoseconds a pool thread polls for the next job before it sleeps,
  * so that calls made back to back find it awake, as OpenCV's threads
- * do; and the caller polls for the threads to finish before it yields
- * its core. */
+ * do; and the caller polls for the threads that joined to finish
+ * before it sleeps. */
 #define SPIN_NS 100000
 
 /* plan's constants (seconds), measured by bench_threads.py --fit: a
