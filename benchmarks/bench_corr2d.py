@@ -32,6 +32,8 @@ of the image, so that none finds it in the cache after another read it:
   in a fresh process: with OpenCV and scipy (its engines then), and with
   neither (the NumPy engine alone), `corr2d_fast` against the best peer
   of the grid's case, timed again in that process;
+* the C engine alone on 1, 2, ... CPUs against ``cv2.filter2D`` at the
+  same counts (``bench_threads.scaling_table``);
 * the first call in a fresh process;
 * the cold start: in a fresh process, the slowest of the calls made
   back to back in its first `COLD_SECONDS` seconds, against
@@ -431,10 +433,15 @@ def measure():
     bound = [streaming(side, kernel) for side, kernel in BOUND_CASES]
     progress('stream-copy bandwidth')
     bandwidth = copy_bandwidth()
+    progress('the C engine alone on 1, 2, ... CPUs (bench_threads.py)')
+    import bench_threads
+    lines = []
+    scaling = {'rows': bench_threads.scaling_table(out=lines.append),
+               'lines': lines}
     return {'machine': machine(), 'grid': grid, 'crossover': crossover,
             'crossover_n': n, 'copy_bandwidth': bandwidth,
             'bound': bound, 'first_call': first, 'cold_start': cold,
-            'without_c': without_c(grid)}
+            'without_c': without_c(grid), 'scaling': scaling}
 
 
 

@@ -31,6 +31,12 @@ SMALL_TARGET = 2.0  # times OpenCV's time
 BOUND_TARGET = 2.0
 COLD_TARGET = 2.0
 WITHOUT_C_TARGET = 1.3
+#: The C engine on every CPU of this machine against one CPU, the same
+#: calls: never slower, and at most THREADS_LARGE_TARGET from
+#: THREADS_LARGE_FROM² up.
+THREADS_TARGET = 1.0
+THREADS_LARGE_TARGET = 0.8
+THREADS_LARGE_FROM = 1024
 WITHOUT_C, NUMPY_ONLY = 'without C', 'without C, NumPy only'
 
 #: The cold start without the C engine before numba's kernel was removed,
@@ -209,6 +215,37 @@ def without_c_section(data):
     return lines, worst <= WITHOUT_C_TARGET
 
 
+def scaling_section(data):
+    """Return the Markdown lines on the C engine's threads here, and
+    whether their targets hold (True where not measured: one CPU)."""
+    lines = ['### Threads: one CPU against all of them', '']
+    rows = [row for row in data.get('scaling', {}).get('rows', [])
+            if isinstance(row.get('threads'), int)]
+    most = max((row['threads'] for row in rows), default=1)
+    if most < 2:
+        return lines + ['Not measured in this run of `make bench` '
+                        '(one CPU usable).', ''], True
+    last = {row['case']: row for row in rows if row['threads'] == most}
+    small = max(row['scaling'] for row in last.values())
+    large = [row['scaling'] for case, row in last.items()
+             if int(case.split('²')[0]) >= THREADS_LARGE_FROM]
+    large = max(large, default=0.0)
+    lines += [
+        '`python benchmarks/bench_threads.py`, run by `make bench` in the '
+        'same run: the C engine alone (its native thread pool, no MXNet) '
+        "against `cv2.filter2D`, with the whole process's affinity cut to "
+        'T of its CPUs; *C auto* is the engine as `corr2d_fast` calls it '
+        '(the threads its model took in brackets), *C forced* on exactly T '
+        'threads. Median ms, float32; each call reuses one image.', '',
+        *data['scaling']['lines'], '',
+        f'Targets, C auto on {most} CPUs against 1, the same calls: ≤ '
+        f'{THREADS_TARGET}× at every size: worst measured '
+        f'{verdict(small, THREADS_TARGET)}; ≤ {THREADS_LARGE_TARGET}× '
+        f'from {THREADS_LARGE_FROM}² up: worst measured '
+        f'{verdict(large, THREADS_LARGE_TARGET)}.', '']
+    return lines, small <= THREADS_TARGET and large <= THREADS_LARGE_TARGET
+
+
 def markdown(data):
     """Return the bench section's Markdown and whether targets hold."""
     grid, worst, worst_small = grid_table(data)
@@ -218,7 +255,8 @@ def markdown(data):
     holds = (worst <= TARGET and worst_small <= SMALL_TARGET
              and worst_bound <= BOUND_TARGET and worst_cold <= COLD_TARGET)
     without, holds_without = without_c_section(data)
-    holds = holds and holds_without
+    threads, holds_threads = scaling_section(data)
+    holds = holds and holds_without and holds_threads
     lines = [
         '## Speed: `corr2d_fast` against the fastest peers', '',
         'Produced by `make bench` (`python benchmarks/bench_corr2d.py`, '
@@ -260,7 +298,7 @@ def markdown(data):
         f'{data["crossover_n"]}² image: the direct engines grow with the '
         "kernel's taps, the FFT stays flat; `corr2d_fast` follows the "
         'lowest curve its cost model predicts.', '',
-        *without,
+        *without, *threads,
         '### The first call', '',
         'In a fresh process (measured in the same run): `import d2l_conv` '
         f'took {first["import"]:.2f} s; the first `corr2d_fast` on '

@@ -55,3 +55,44 @@ def test_the_cold_start_judges_the_build_without_c_not_the_control():
                                            'cold_start': cold})
     assert worst == 3.0  # not the control's 9, nor numba's before (129)
     assert sum('before' in row for row in rows) == len(render_bench.BEFORE)
+
+
+def scaling(times):
+    """Rows as bench_threads.scaling_table returns them: one case each
+    at 1 and 2 threads, then OpenCV's default."""
+    rows = []
+    for side, (one, two) in times.items():
+        case = f'{side}², 3x3'
+        rows += [{'case': case, 'threads': 1, 'used': 1, 'auto': one,
+                  'scaling': 1.0},
+                 {'case': case, 'threads': 2, 'used': 2, 'auto': two,
+                  'scaling': two / one},
+                 {'case': case, 'threads': 'cv2 default', 'cv2': one}]
+    return {'scaling': {'lines': ['| a table |'], 'rows': rows + [
+        {'case': 'memory bound 8192², 3x3', 'seconds': 1e-3,
+         'bandwidth': 1e10}]}}
+
+
+def test_threads_hold_where_two_cpus_gain_enough():
+    lines, holds = render_bench.scaling_section(
+        scaling({512: (1e-4, 0.9e-4), 1024: (4e-4, 2.4e-4)}))
+    text = '\n'.join(lines)
+    assert holds and '| a table |' in text
+    assert '**0.90** (holds)' in text and '**0.60** (holds)' in text
+
+
+def test_threads_missed_where_a_second_cpu_slows_a_small_case():
+    lines, holds = render_bench.scaling_section(
+        scaling({512: (1e-4, 1.2e-4), 1024: (4e-4, 2.4e-4)}))
+    assert not holds and '**1.20** (MISSED)' in '\n'.join(lines)
+
+
+def test_threads_missed_where_a_large_case_gains_too_little():
+    lines, holds = render_bench.scaling_section(
+        scaling({512: (1e-4, 0.9e-4), 2048: (1e-3, 0.9e-3)}))
+    assert not holds and '**0.90** (MISSED)' in '\n'.join(lines)
+
+
+def test_threads_on_one_cpu_say_so():
+    lines, holds = render_bench.scaling_section({})
+    assert holds and 'Not measured' in '\n'.join(lines)
