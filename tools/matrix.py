@@ -20,7 +20,6 @@ Usage (stdlib only)::
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -61,21 +60,7 @@ def write_lock(uv, path=MATRIX_LOCK):
     write_atomic(path, '\n'.join(parts) + '\n')
 
 
-def write_atomic(path, text):
-    """Write `text` to `path` whole or not at all, replacing any link."""
-    path = Path(path)
-    fd, temporary = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp',
-                                     dir=path.parent)
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as file:
-            file.write(text)
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+write_atomic = lockfile.write_atomic
 
 
 def _run(args, log, env=None):
