@@ -65,10 +65,53 @@ def test_python_311_on_the_path_comes_first(tmp_path):
     assert result.stdout.strip() == str(bin_dir / 'python3.11')
 
 
-def test_a_given_python_that_is_not_311_is_refused(tmp_path):
+def test_a_given_python_that_is_not_one_supported_is_refused(tmp_path):
     result = find_python(tmp_path, str(tmp_path / 'no-uv'), '/bin/sh')
     assert result.returncode == 1
-    assert 'PYTHON=/bin/sh is not a Python 3.11' in result.stderr
+    assert result.stderr == (
+        'make: PYTHON=/bin/sh is not a Python that runs here; d2l_conv '
+        'supports Python 3.11, 3.12 and 3.13\n')
+
+
+@pytest.mark.parametrize('version, ok', [
+    ('3.10', False), ('3.11', True), ('3.12', True), ('3.13', True),
+    ('3.14', False)])
+def test_a_python_named_by_version_is_found_in_pyenv_or_refused(
+        tmp_path, version, ok):
+    fake = tmp_path / 'pyenv' / 'versions' / f'{version}.1' / 'bin'
+    fake.mkdir(parents=True)
+    name = f'python{version}'
+    (fake / name).write_text(
+        f'#!/bin/sh\necho {version}\n')  # answers the version question
+    (fake / name).chmod(0o755)
+    result = find_python(tmp_path, str(tmp_path / 'no-uv'), name,
+                         PYENV_ROOT=str(tmp_path / 'pyenv'))
+    if ok:
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == str(fake / name)
+    else:
+        assert result.returncode == 1
+        assert result.stderr == (
+            f'make: PYTHON={name} is Python {version}; d2l_conv supports '
+            'Python 3.11, 3.12 and 3.13\n')
+
+
+@pytest.mark.skipif(shutil.which('make') is None, reason='needs make')
+def test_make_refuses_an_unsupported_python_in_one_line(tmp_path):
+    done = subprocess.run(['make', '--no-print-directory', '-n',
+                           'reproduce', 'PYTHON=/bin/sh'], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    [line] = (done.stdout + done.stderr).splitlines()
+    assert 'd2l_conv supports Python 3.11, 3.12 and 3.13' in line
+
+
+def test_the_override_is_setup_cfgs_numpy_lines(tmp_path):
+    assert lockfile.check(LOCK) is None
+    override = tmp_path / 'override.txt'
+    override.write_text(lockfile.OVERRIDE.read_text().replace('2.5', '2.6'))
+    error = lockfile.check(LOCK, override=override)
+    assert error.startswith(f"{override} is stale: setup.cfg's numpy lines")
 
 
 def test_the_lock_is_fresh():
@@ -96,8 +139,13 @@ def test_the_lock_pins_the_working_set_with_hashes():
     assert pins['mxnet'] == [('1.9.1', '')]
     assert pins['mxnet-cu112'] == [('1.9.1', '')]
     assert pins['mxnet-cu117'] == [('1.9.1', '')]
-    assert pins['numpy'] == [('1.23.5', '')]
-    assert pins['numba'] == [('0.60.0', '')]
+    assert pins['numpy'] == [
+        ('1.23.5', "python_full_version < '3.12'"),
+        ('1.26.4', "python_full_version == '3.12.*'"),
+        ('2.4.6', "python_full_version >= '3.13'")]
+    assert 'numba' not in pins and 'llvmlite' not in pins
+    assert [v for v, _ in pins['setuptools']] == [
+        v for v, m in pins['setuptools'] if m == "python_full_version >= '3.12'"]
     lines = LOCK.read_text().splitlines()
     for i, line in enumerate(lines):
         if line[:1].isalnum():  # a pin; its hashes follow
@@ -169,7 +217,7 @@ def test_the_lock_with_another_mxnet_release_pins_only_that_one():
     assert others == [line for line in text.splitlines()
                       if line[:1].isalnum() and
                       not line.startswith('mxnet')]
-    assert 'numpy==1.23.5 \\' in others
+    assert "numpy==1.23.5 ; python_full_version < '3.12' \\" in others
 
 
 def test_the_lock_with_a_gpu_build_takes_it_from_the_lock():
