@@ -50,9 +50,11 @@ test: $(VENV)/.test
 	@$(MAKE) --no-print-directory lint
 	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest
 
-# The suite on each MXNet release supported (1.7.0.post2 to 1.9.1, CPU),
-# each in its own venv under .venv-matrix/, all else from the lock; checks
-# that 1.6.0 is refused; rewrites the README's table. MATRIX=1.9.0 runs one.
+# The suite on each MXNet release supported (1.7.0.post2 to 1.9.1, CPU) on
+# Python 3.11, and on 1.9.1 on Python 3.12 and 3.13, each in its own venv
+# under .venv-matrix/, all else from the lock; checks that 1.6.0 is
+# refused and the C engine is used; rewrites the README's table.
+# MATRIX=1.9.0 runs one row (on 3.11), MATRIX=3.13:1.9.1 another.
 test-matrix: $(UV)
 	@python=$$(sh tools/find-python.sh $(UV) "$(PYTHON)") || exit 1; \
 	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \

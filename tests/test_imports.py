@@ -150,12 +150,12 @@ def test_the_tested_ranges_are_setup_cfgs_and_the_locks():
                 in lockfile.locked_versions(ROOT / 'requirements.lock')
                 ['numpy'])
     assert len(numpy_lines) == len(NUMPY_TESTED) == len(pins)
-    for python, (low, high, pinned) in NUMPY_TESTED.items():
-        env = {'python_version': '{}.{}'.format(*python),
-               'python_full_version': '{}.{}.0'.format(*python)}
+    for version, (low, high, pinned) in NUMPY_TESTED.items():
+        env = {'python_version': '{}.{}'.format(*version),
+               'python_full_version': '{}.{}.0'.format(*version)}
         [wanted] = [r for r in numpy_lines if r.marker.evaluate(env)]
         assert str(wanted.specifier) == ','.join(sorted(
-            [f'>={low[0]}.{low[1]}' + ('.2' if python == (3, 11) else ''),
+            [f'>={low[0]}.{low[1]}' + ('.2' if version == (3, 11) else ''),
              f'<{high[0]}.{high[1]}']))
         from packaging.markers import Marker
         [locked] = [v for m, v in pins.items() if Marker(m).evaluate(env)]

@@ -23,7 +23,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from test_mxnet_hook import assert_the_books_blocks_print_its_outputs
 
 from d2l_conv._compat import NUMPY_TESTED
