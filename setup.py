@@ -6,9 +6,10 @@ the install goes on without it and the other engines serve (see
 ``d2l_conv/fast/c_engine.py``).
 
 ``d2l_conv_mxnet_hook.pth`` goes to site-packages itself, beside
-``_d2l_conv_mxnet_hook.py``, from a wheel (``build_py``) and from an
-editable install (``editable_wheel``, which ``pip install -e`` and ``uv pip
-install --editable`` build): Python runs its line at start-up, which lets
+``_d2l_conv_mxnet_hook.py`` and ``_d2l_conv_numpy_names.py``, from a
+wheel (``build_py``) and from an editable install (``editable_wheel``,
+which ``pip install -e`` and ``uv pip install --editable`` build): Python
+runs its line at start-up, which lets
 ``import mxnet`` run on numpy 1.24 and later (see the module).
 """
 

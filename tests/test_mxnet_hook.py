@@ -21,6 +21,7 @@ import pytest
 from conftest import run_python
 
 import _d2l_conv_mxnet_hook as hook
+import _d2l_conv_numpy_names as names
 from d2l_conv.book_code import BLOCKS
 from d2l_conv.published import PUBLISHED, matches
 
@@ -39,14 +40,14 @@ def fake_numpy(version, **names):
 def test_before_numpy_124_nothing_is_set():
     module = fake_numpy('1.23.5')
     before = dict(vars(module))
-    assert hook.restore(module) == []
+    assert names.restore(module) == []
     assert vars(module) == before
 
 
 def test_every_missing_name_is_set_and_no_other():
     module = fake_numpy('2.4.6', bool=numpy.bool_, PINF='mine')
-    done = hook.restore(module)
-    assert set(done) == set(hook.NAMES) - {'bool', 'PINF'}
+    done = names.restore(module)
+    assert set(done) == set(names.NAMES) - {'bool', 'PINF'}
     assert module.bool is numpy.bool_ and module.PINF == 'mine'
     assert module.int is int and module.NINF == -math.inf
     assert math.copysign(1, module.NZERO) == -1 and math.isnan(module.NaN)
@@ -66,7 +67,7 @@ def test_what_numpys_getattr_gives_is_kept_and_asked_silently():
     module = fake_numpy('1.26.4', __getattr__=__getattr__)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        done = hook.restore(module)
+        done = names.restore(module)
     assert caught == []
     assert 'npv' not in done and vars(module).get('npv') is None
     assert module.bool is bool and 'bool' in done
@@ -74,7 +75,7 @@ def test_what_numpys_getattr_gives_is_kept_and_asked_silently():
 
 def test_the_nep_32_names_raise_as_in_numpy_123():
     module = fake_numpy('2.4.6')
-    hook.restore(module)
+    names.restore(module)
     with pytest.raises(RuntimeError, match='NEP 32, the function pv'):
         module.pv(0.05, 10, -100)
 
@@ -85,14 +86,14 @@ def test_the_values_are_numpy_123s():
     module = fake_numpy('2.4.6', isin=numpy.isin, array=numpy.array,
                         asarray=numpy.asarray, cumprod=numpy.cumprod,
                         round=numpy.round, trapezoid=numpy.trapz)
-    hook.restore(module)
+    names.restore(module)
     x = numpy.array([[3.25, -1.5, 0.0], [2.0, 7.75, -4.5]])
     calls = {'alltrue': (x,), 'sometrue': (x > 5,), 'product': (x,),
              'cumproduct': (x,), 'round_': (x, 1), 'msort': (x,),
              'in1d': (x, [2.0, 0.0]), 'trapz': (x,)}
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        for name in hook.NAMES:
+        for name in names.NAMES:
             theirs, ours = getattr(numpy, name), getattr(module, name)
             if name in calls:
                 numpy.testing.assert_array_equal(ours(*calls[name]),
@@ -133,7 +134,8 @@ START = '''
 import json, sys
 print(json.dumps({
     'finder': [type(f).__name__ for f in sys.meta_path].count('_Finder'),
-    'numpy': 'numpy' in sys.modules, 'mxnet': 'mxnet' in sys.modules}))
+    'loaded': sorted({'numpy', 'mxnet', '_d2l_conv_numpy_names'}
+                     & set(sys.modules))}))
 '''
 
 
@@ -144,15 +146,16 @@ print([type(f).__name__ for f in sys.meta_path].count('_Finder'))
 ''')
     assert done.returncode == 0, done.stderr
     first, after = done.stdout.splitlines()
-    assert json.loads(first) == {'finder': 1, 'numpy': False,
-                                 'mxnet': False}
+    assert json.loads(first) == {'finder': 1, 'loaded': []}
     assert after == '0'
 
 
-def test_the_switch_turns_it_off():
-    done = run_python(START, env={**os.environ, hook.SWITCH: '0'})
+def test_the_switch_turns_it_off_before_it_is_imported():
+    done = run_python(START + "print('_d2l_conv_mxnet_hook' in sys.modules)",
+                      env={**os.environ, hook.SWITCH: '0'})
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)['finder'] == 0
+    first, imported = done.stdout.splitlines()
+    assert json.loads(first)['finder'] == 0 and imported == 'False'
 
 
 def run_blocks_as_a_script(python=sys.executable):
