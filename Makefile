@@ -142,7 +142,7 @@ endef
 
 clean:
 	rm -rf $(VENV) $(UV_DIR) .venv-matrix build *.egg-info figures-out \
-	    e2e-out
+	    e2e-out $(VENV)-lock-constraints.txt
 
 # Re-run the notebooks in place so their stored outputs (which nbval checks
 # and GitHub shows) are current.

@@ -26,7 +26,8 @@ if [ -n "$wanted" ]; then
     path=$(command -v "$wanted" 2>/dev/null) || path=$wanted
     version=$(version_of "$path")
     # A name such as python3.12 that does not run from the PATH: look for
-    # that version where uv looks (pyenv, uv's managed Pythons).
+    # that version where uv looks (pyenv, uv's managed Pythons), and last
+    # let uv download it (unless downloads are off, as above).
     number=${wanted#python}
     if [ -z "$version" ] && [ "python$number" = "$wanted" ]; then
         for found in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$number".*/bin/"$wanted"; do
@@ -34,6 +35,11 @@ if [ -n "$wanted" ]; then
         done
         if [ -z "$version" ] && [ -x "$uv" ]; then
             found=$("$uv" python find --system "$number" 2>/dev/null)
+            case $number in 3.11|3.12|3.13) can=yes ;; *) can= ;; esac
+            if [ "$(version_of "$found")" != "$number" ] && [ -n "$can" ] && [ "${UV_PYTHON_DOWNLOADS:-automatic}" != never ] && [ -z "$UV_OFFLINE" ] \
+                    && "$uv" python install --quiet "$number" >/dev/null 2>&1; then
+                found=$("$uv" python find --system "$number" 2>/dev/null)
+            fi
             [ "$(version_of "$found")" = "$number" ] && { path=$found; version=$number; }
         fi
     fi
