@@ -450,3 +450,26 @@ def test_the_readmes_python_313_recipe_with_pip(tmp_path):
         assert 'ERROR' not in done.stderr
     assert_the_books_blocks_print_its_outputs(python)
     assert_the_books_first_cell_runs(python)
+
+
+@pytest.mark.parametrize('version', ['3.10'])
+def test_an_older_python_is_refused_by_python_requires(tmp_path, version):
+    """The metadata's ``Requires-Python`` (setup.cfg's ``python_requires =
+    >=3.11, <3.14``), as uv reads it, and pip: 3.14, which this machine
+    may not have, is refused by the same line."""
+    pyenv = Path(os.environ.get('PYENV_ROOT',
+                                Path.home() / '.pyenv')) / 'versions'
+    found = sorted(pyenv.glob(f'{version}.*/bin/python{version}')) or [
+        uv('python', 'find', '--system', version, check=False)
+        .stdout.strip()]
+    venv = tmp_path / 'old'
+    made = subprocess.run([str(UV), 'venv', '--quiet', '--python',
+                           str(found[0]), str(venv)], capture_output=True,
+                          text=True, timeout=300)
+    if not found[0] or made.returncode:
+        pytest.skip(f'no Python {version} here')
+    done = uv('pip', 'install', '--dry-run', '--python', venv / 'bin' /
+              'python', source_copy(tmp_path), check=False)
+    assert done.returncode != 0
+    assert f'current Python version ({version}.' in done.stderr
+    assert 'Python>=3.11,<3.14' in done.stderr, done.stderr
