@@ -192,7 +192,8 @@ def test_beside_a_gpu_build_it_installs_no_mxnet_and_leaves_it_alone(
     now = installed(python)
     assert [name for name in now if name.startswith('mxnet')] == [
         'mxnet-cu117']
-    assert now['d2l-conv'] == '0.1.0' and now['numpy'] == '1.23.5'
+    assert now['d2l-conv'] == '0.1.0'
+    assert now['numpy'] == NUMPY_TESTED[sys.version_info[:2]][2]
     assert tree(site / 'mxnet') == before
     done = run(python, 'import mxnet; print(mxnet.BUILD, mxnet.__file__)')
     assert done.stdout.split() == [

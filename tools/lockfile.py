@@ -172,6 +172,13 @@ def installed_builds():
     return dict(sorted(builds.items()))
 
 
+def _vendored(dist):
+    """Return whether `dist` is a copy another package carries (found
+    once setuptools, imported for MXNet's distutils on Python 3.12+, puts
+    its ``_vendor`` folder on ``sys.path``), not an installed one."""
+    return Path(str(dist.locate_file(''))).name == '_vendor'
+
+
 def mismatches(lock, mxnet=None):
     """Return how this environment differs from `lock`, one line each.
 
@@ -185,7 +192,7 @@ def mismatches(lock, mxnet=None):
     problems = []
     for dist in metadata.distributions():
         name = _normalise(dist.metadata['Name'])
-        if name == PROJECT:
+        if name == PROJECT or _vendored(dist):
             continue
         allowed = [version for version, marker in pins.get(name, [])
                    if _marker_holds(marker)]
