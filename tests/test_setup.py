@@ -47,10 +47,11 @@ def test_no_python_311_anywhere_gives_one_clear_line(tmp_path):
 
 
 def fake_python(path, version):
-    """Write at `path` a stand-in Python that says it is `version` (and
-    exits 0, as a 3.11 does when asked whether it is one)."""
+    """Write at `path` a stand-in Python that prints `version` when asked
+    to print it, and exits 0 (as a 3.11 does when asked if it is one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'#!/bin/sh\necho {version}\n')
+    path.write_text(f'#!/bin/sh\ncase "$*" in *print*) echo {version};; '
+                    'esac\n')
     path.chmod(0o755)
 
 
