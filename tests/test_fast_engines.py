@@ -5,6 +5,8 @@ the valid cross-correlation; `corr2d_fast` picks one by `fast.choose`.
 Non-finite values must land where scipy's float64 direct sum puts them.
 """
 
+import importlib.util
+
 import numpy as onp
 import pytest
 from conftest import corr2d_shapes, random_pair
@@ -15,7 +17,6 @@ from d2l_conv import fast
 from d2l_conv.fast import numpy_engine
 
 pytest.importorskip('scipy')
-pytest.importorskip('numba')
 pytest.importorskip('cv2')
 pytest.importorskip('d2l_conv.fast._direct')
 
@@ -30,7 +31,9 @@ def engines():
             'c': c_engine.correlate_valid}
 
 
-ENGINES = ['numpy', 'numba', 'fft', 'cv2', 'c']
+#: numba left the lock (issue 21); its engine is tested where it is there.
+NUMBA = ['numba'] if importlib.util.find_spec('numba') else []
+ENGINES = ['numpy', *NUMBA, 'fft', 'cv2', 'c']
 
 
 def never_sent(name, K):
@@ -105,7 +108,7 @@ def test_fft_tile_seams():
         onp.testing.assert_allclose(Y, scipy_valid(X, K), atol=1e-4)
 
 
-@pytest.mark.parametrize('name', ['numba', 'c'])
+@pytest.mark.parametrize('name', [*NUMBA, 'c'])
 @given(shapes=corr2d_shapes(max_side=40), seed=st.integers(0, 2**16),
        threads=st.integers(1, 3))
 def test_row_thread_seams(name, shapes, seed, threads):
