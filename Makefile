@@ -4,14 +4,25 @@
 # Both install into .venv, with Python 3.11, exactly the versions pinned
 # (with hashes) in requirements.lock, using uv, which make installs itself.
 LOCK := requirements.lock
+# numpy 2 on Python 3.13, past MXNet's numpy<2.0.0 (written by make lock)
+OVERRIDE := tools/numpy-override.txt
 VENV := .venv
 BIN := $(VENV)/bin
 UV_DIR := .uv
 UV := $(UV_DIR)/bin/uv
-# A Python 3.11 to build .venv with; tools/find-python.sh looks for one
+# The Python to build .venv with: 3.11 (the default), 3.12 or 3.13, e.g.
+# make reproduce PYTHON=python3.12. tools/find-python.sh looks for a 3.11
 # (PATH, pyenv, uv's managed Pythons) when it is not given.
 PYTHON ?=
-LINT_DIRS := d2l_conv tests $(wildcard benchmarks tools e2e)
+ifneq ($(PYTHON),)
+PYTHON_REFUSED := $(shell sh tools/find-python.sh '$(UV)' '$(PYTHON)' 2>&1 >/dev/null)
+ifneq ($(PYTHON_REFUSED),)
+$(error $(PYTHON_REFUSED))
+endif
+endif
+LINT_DIRS := d2l_conv tests _d2l_conv_mxnet_hook.py _d2l_conv_numpy_names.py \
+    setup.py \
+    $(wildcard benchmarks tools e2e)
 # make lab's options, e.g. make lab LAB_ARGS='--headless --port 8888'
 LAB_ARGS ?=
 # The MXNet build to install from the lock, each an extra of setup.cfg:
@@ -24,8 +35,9 @@ $(error MXNET=$(MXNET) is not a build the lock holds: use mxnet (CPU, the defaul
 endif
 comma := ,
 MXNET_EXTRA := $(if $(filter mxnet,$(MXNET)),cpu,$(patsubst mxnet-%,%,$(MXNET)))
-# The lean set's stamp names the build, so that choosing another reinstalls.
-BASE := $(VENV)/.base-$(MXNET)
+# The lean set's stamp names the build and the Python asked for, so that
+# choosing another reinstalls.
+BASE := $(VENV)/.base-$(MXNET)$(if $(PYTHON),-$(subst /,_,$(PYTHON)))
 # make test-matrix: the releases to run (default: all it knows).
 MATRIX ?=
 
@@ -39,9 +51,11 @@ test: $(VENV)/.test
 	@$(MAKE) --no-print-directory lint
 	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest
 
-# The suite on each MXNet release supported (1.7.0.post2 to 1.9.1, CPU),
-# each in its own venv under .venv-matrix/, all else from the lock; checks
-# that 1.6.0 is refused; rewrites the README's table. MATRIX=1.9.0 runs one.
+# The suite on each MXNet release supported (1.7.0.post2 to 1.9.1, CPU) on
+# Python 3.11, and on 1.9.1 on Python 3.12 and 3.13, each in its own venv
+# under .venv-matrix/, all else from the lock; checks that 1.6.0 is
+# refused and the C engine is used; rewrites the README's table.
+# MATRIX=1.9.0 runs one row (on 3.11), MATRIX=3.13:1.9.1 another.
 test-matrix: $(UV)
 	@python=$$(sh tools/find-python.sh $(UV) "$(PYTHON)") || exit 1; \
 	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \
@@ -63,10 +77,20 @@ e2e: $(VENV)/.e2e
 venv: $(BASE)
 
 # Re-resolve every pin (all extras, every platform) from setup.cfg.
+# 3.11 and 3.12 as pip would resolve them, MXNet's metadata obeyed; 3.13
+# past MXNet's numpy<2.0.0, with the override (see tools/lockfile.py).
 lock: $(UV)
+	python3 tools/lockfile.py override $(OVERRIDE)
+	@for v in 3.11 3.12; do \
+	    $(UV) pip compile --quiet setup.cfg --all-extras --no-header \
+	        --no-annotate --python-version $$v | \
+	        python3 tools/lockfile.py pins $$v || exit 1; \
+	done > $(VENV)-lock-constraints.txt
 	$(UV) pip compile --quiet setup.cfg --all-extras --universal \
-	    --generate-hashes --python-version 3.11 \
+	    --generate-hashes --python-version 3.11 --override $(OVERRIDE) \
+	    --constraint $(VENV)-lock-constraints.txt \
 	    --custom-compile-command 'make lock' --output-file $(LOCK)
+	rm -f $(VENV)-lock-constraints.txt
 	python3 tools/lockfile.py stamp $(LOCK)
 	python3 tools/matrix.py lock $(UV)
 
@@ -82,7 +106,9 @@ $(UV): tools/uv-requirements.txt tools/bootstrap-uv.sh
 $(BASE): setup.cfg setup.py $(wildcard d2l_conv/fast/*.c) $(LOCK) $(UV)
 	@python=$$(sh tools/find-python.sh $(UV) "$(PYTHON)") || exit 1; \
 	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \
-	$(BIN)/python -c '' 2>/dev/null || \
+	same='import sys; v = sys.version_info[:2]; print(v)'; \
+	[ "$$($(BIN)/python -c "$$same" 2>/dev/null)" = \
+	    "$$("$$python" -c "$$same")" ] || \
 	    $(UV) venv --quiet --clear --python "$$python" $(VENV) || exit 1
 	@rm -f $(VENV)/.base-*
 	@others=$$($(BIN)/python tools/lockfile.py builds | grep -vx '$(MXNET)'); \
@@ -109,13 +135,14 @@ $(VENV)/.e2e: $(BASE)
 # the build it cached, keyed on setup.py and setup.cfg, not _direct.c).
 define install
 	$(UV) pip install --quiet --python $(BIN)/python --verify-hashes \
-	    --constraint $(LOCK) --reinstall-package d2l_conv --editable '$(1)'
+	    --constraint $(LOCK) --override $(OVERRIDE) \
+	    --reinstall-package d2l_conv --editable '$(1)'
 	@$(BIN)/python tools/lockfile.py verify $(LOCK) $(MXNET)
 endef
 
 clean:
 	rm -rf $(VENV) $(UV_DIR) .venv-matrix build *.egg-info figures-out \
-	    e2e-out
+	    e2e-out $(VENV)-lock-constraints.txt
 
 # Re-run the notebooks in place so their stored outputs (which nbval checks
 # and GitHub shows) are current.

@@ -8,8 +8,16 @@ import checks instead, and says what to install.
 
 import numpy
 
-#: The newest NumPy minor release that MXNet 1.x imports under.
-NUMPY_LIMIT = (1, 24)
+#: The numpy tested on each Python, by ``(major, minor)``: from the first
+#: release (inclusive) to the last (exclusive), with the one pinned in
+#: requirements.lock. setup.cfg requires these ranges and `make
+#: test-matrix` runs the suite on the pins. On 1.24 and later MXNet 1.x
+#: imports thanks to ``_d2l_conv_mxnet_hook``.
+NUMPY_TESTED = {
+    (3, 11): ((1, 23), (1, 24), '1.23.5'),
+    (3, 12): ((1, 26), (1, 27), '1.26.4'),
+    (3, 13): ((2, 4), (2, 5), '2.4.6'),
+}
 #: The MXNet releases supported, by ``(major, minor)``: 1.7 to 1.9, the
 #: range ``make test-matrix`` runs the suite on (1.7.0.post2, 1.8.0.post0,
 #: 1.9.0, 1.9.1, the last release).
@@ -46,36 +54,49 @@ def _numpy_version(text):
     return _leading(text, 2)
 
 
-def check_numpy(version=None):
-    """Raise `ImportError` if NumPy is too new for MXNet 1.x.
+def check_numpy(version=None, python=None):
+    """Raise `ImportError` if NumPy is outside the range tested here.
 
-    MXNet 1.x uses ``np.bool``, which NumPy 1.24 removed, so
-    ``import mxnet`` would fail with a bare ``AttributeError``.
+    Each Python supported has its numpy range (`NUMPY_TESTED`): 1.23 on
+    3.11, as MXNet 1.x was made for; 1.26 on 3.12; 2.4 on 3.13.
 
     Parameters
     ----------
     version : str, optional
         The NumPy version to check; defaults to the installed one.
+    python : tuple of int, optional
+        ``(major, minor)`` of the Python; defaults to the running one.
 
     Raises
     ------
     ImportError
-        If `version` is 1.24 or newer.
+        If `version` is outside the range tested on `python`, or `python`
+        is not one d2l_conv supports.
 
     Examples
     --------
-    >>> check_numpy('1.23.5')
-    >>> check_numpy('1.26.4')
+    >>> check_numpy('1.23.5', (3, 11))
+    >>> check_numpy('2.4.6', (3, 13))
+    >>> check_numpy('1.26.4', (3, 11))
     Traceback (most recent call last):
     ...
-    ImportError: d2l_conv needs numpy<1.24 ...
+    ImportError: d2l_conv on Python 3.11 needs numpy>=1.23,<1.24 ...
     """
+    import sys
     version = numpy.__version__ if version is None else version
-    if _numpy_version(version) >= NUMPY_LIMIT:
+    python = tuple(sys.version_info[:2] if python is None else python)
+    where = 'Python {}.{}'.format(*python)
+    if python not in NUMPY_TESTED:
+        tested = ', '.join('{}.{}'.format(*key) for key in NUMPY_TESTED)
+        raise ImportError(f'd2l_conv supports Python {tested}; this is '
+                          f'{where}')
+    oldest, too_new, pinned = NUMPY_TESTED[python]
+    if not oldest <= _numpy_version(version) < too_new:
+        low, high = ('{}.{}'.format(*v) for v in (oldest, too_new))
         raise ImportError(
-            f'd2l_conv needs numpy<1.24 (found numpy {version}): '
-            'MXNet 1.9.1 uses `np.bool`, which numpy 1.24 removed. '
-            "Install the pinned working set: pip install 'numpy==1.23.5'")
+            f'd2l_conv on {where} needs numpy>={low},<{high} (found numpy '
+            f'{version}): the numpy tested with MXNet 1.x on {where}. '
+            f"Install the pinned working set: pip install 'numpy=={pinned}'")
 
 
 def mxnet_supported(version):

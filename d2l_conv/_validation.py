@@ -36,6 +36,11 @@ import numpy as onp
 from mxnet import np
 
 _FLOAT32, _FLOAT64 = onp.dtype('float32'), onp.dtype('float64')
+#: What numpy<1.24 warns with on a ragged list (numpy 2 moved it to
+#: numpy.exceptions; 1.25 and later have both).
+_RAGGED_WARNING = getattr(getattr(onp, 'exceptions', None),
+                          'VisibleDeprecationWarning', None) \
+    or onp.VisibleDeprecationWarning
 
 
 def compute_dtype(func, name, dtype):
@@ -88,9 +93,9 @@ def _checked(func, name, value):
         try:
             with warnings.catch_warnings():
                 # numpy<1.24 only warns about ragged lists; refuse them
-                warnings.simplefilter('error', onp.VisibleDeprecationWarning)
+                warnings.simplefilter('error', _RAGGED_WARNING)
                 host = onp.asarray(value)
-        except (TypeError, ValueError, onp.VisibleDeprecationWarning):
+        except (TypeError, ValueError, _RAGGED_WARNING):
             raise TypeError(f'{func}: {name} must be a 2-D numeric array, '
                             f'got {type(value).__name__} with rows of '
                             'different lengths') from None

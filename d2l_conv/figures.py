@@ -355,9 +355,9 @@ def plot_learning_curve(losses=None):
     --------
     >>> fig = plot_learning_curve([8.0, 4.949, 2.0, 0.831])
     >>> ax = fig.axes[0]
-    >>> ax.get_yscale(), list(ax.lines[0].get_ydata())
+    >>> ax.get_yscale(), [float(y) for y in ax.lines[0].get_ydata()]
     ('log', [8.0, 4.949, 2.0, 0.831])
-    >>> list(ax.lines[1].get_xdata())
+    >>> ax.lines[1].get_xdata().tolist()
     [2, 4, 6, 8, 10]
     """
     func = 'plot_learning_curve'

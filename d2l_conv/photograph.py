@@ -292,7 +292,7 @@ def plot_losses(losses, title='learning a 3 x 3 kernel'):
     --------
     >>> fig = plot_losses([100.0, 10.0, 1.0])
     >>> ax = fig.axes[0]
-    >>> ax.get_yscale(), list(ax.lines[0].get_ydata())
+    >>> ax.get_yscale(), [float(y) for y in ax.lines[0].get_ydata()]
     ('log', [100.0, 10.0, 1.0])
     """
     losses = _check_losses('plot_losses', losses)

@@ -2,9 +2,16 @@
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import run_python as python
+
+from d2l_conv._compat import NUMPY_TESTED
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'tools'))
+import lockfile  # noqa: E402
 
 #: Packages that compile code while the program runs (just-in-time
 #: compilers and the libraries that drive them): none may be imported by
@@ -121,32 +128,77 @@ def test_works_as_the_books_d2l_helper():
     assert d2l.corr2d(X, K).tolist() == [[19, 25], [37, 43]]
 
 
-def test_too_new_numpy_gets_an_import_error_naming_the_pin():
-    # Pretend numpy is 1.26 before importing; mxnet itself must not run.
+def test_a_numpy_outside_the_tested_range_gets_an_import_error():
+    # Pretend numpy is 1.25 before importing; mxnet itself must not run.
     done = python('''
         import numpy
-        numpy.__version__ = '1.26.4'
+        numpy.__version__ = '1.25.2'
         try:
             import d2l_conv
         except ImportError as err:
             print(type(err).__name__, err)
+        print('mxnet' in __import__('sys').modules)
         ''')
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith('ImportError d2l_conv needs numpy<1.24')
-    assert 'np.bool' in done.stdout
+    python_version = '{}.{}'.format(*sys.version_info[:2])
+    low, high, pinned = NUMPY_TESTED[sys.version_info[:2]]
+    assert done.stdout.startswith(
+        f'ImportError d2l_conv on Python {python_version} needs '
+        f'numpy>={low[0]}.{low[1]},<{high[0]}.{high[1]} (found numpy 1.25.2)')
+    assert f"pip install 'numpy=={pinned}'" in done.stdout
+    assert done.stdout.endswith('False\n')
     assert 'AttributeError' not in done.stdout + done.stderr
 
 
-@pytest.mark.parametrize('version, too_new', [
-    ('1.23.5', False), ('1.16.0', False), ('1.24.0', True),
-    ('1.26.4', True), ('2.0.0rc1', True), ('1.25.dev0', True)])
-def test_check_numpy(version, too_new):
+@pytest.mark.parametrize('python, version, tested', [
+    ((3, 11), '1.23.5', True), ((3, 11), '1.23.2', True),
+    ((3, 11), '1.16.0', False), ((3, 11), '1.24.0', False),
+    ((3, 11), '1.26.4', False), ((3, 12), '1.26.4', True),
+    ((3, 12), '1.23.5', False), ((3, 12), '2.0.0rc1', False),
+    ((3, 13), '2.4.6', True), ((3, 13), '2.4.0rc1', True),
+    ((3, 13), '2.2.6', False), ((3, 13), '2.5.0.dev0', False),
+    ((3, 13), '1.26.4', False)])
+def test_check_numpy(python, version, tested):
     from d2l_conv._compat import check_numpy
-    if too_new:
-        with pytest.raises(ImportError, match='numpy<1.24'):
-            check_numpy(version)
+    if tested:
+        check_numpy(version, python)
     else:
-        check_numpy(version)
+        with pytest.raises(ImportError, match=r'needs numpy>=\d\.\d+,<'):
+            check_numpy(version, python)
+
+
+@pytest.mark.parametrize('python', [(3, 10), (3, 14)])
+def test_check_numpy_names_the_pythons_supported(python):
+    from d2l_conv._compat import check_numpy
+    with pytest.raises(ImportError, match='supports Python 3.11, 3.12, '
+                       '3.13; this is Python 3.1[04]'):
+        check_numpy('1.23.5', python)
+
+
+def test_the_tested_ranges_are_setup_cfgs_and_the_locks():
+    import configparser
+
+    from packaging.requirements import Requirement
+    config = configparser.ConfigParser(interpolation=None)
+    config.read(ROOT / 'setup.cfg')
+    lines = [line.split('#')[0].strip() for line in
+             config['options']['install_requires'].splitlines()]
+    numpy_lines = [Requirement(line) for line in lines
+                   if line.startswith('numpy')]
+    pins = dict((marker, version) for version, marker
+                in lockfile.locked_versions(ROOT / 'requirements.lock')
+                ['numpy'])
+    assert len(numpy_lines) == len(NUMPY_TESTED) == len(pins)
+    for version, (low, high, pinned) in NUMPY_TESTED.items():
+        env = {'python_version': '{}.{}'.format(*version),
+               'python_full_version': '{}.{}.0'.format(*version)}
+        [wanted] = [r for r in numpy_lines if r.marker.evaluate(env)]
+        assert str(wanted.specifier) == ','.join(sorted(
+            [f'>={low[0]}.{low[1]}' + ('.2' if version == (3, 11) else ''),
+             f'<{high[0]}.{high[1]}']))
+        from packaging.markers import Marker
+        [locked] = [v for m, v in pins.items() if Marker(m).evaluate(env)]
+        assert locked == pinned
 
 
 def test_figures_load_lazily_on_first_use():

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -22,10 +23,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from test_mxnet_hook import assert_the_books_blocks_print_its_outputs
+
+from d2l_conv._compat import NUMPY_TESTED
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / 'requirements.lock'
 UV = ROOT / '.uv' / 'bin' / 'uv'
+#: What uv installs with: the lock's pins and hashes, and numpy 2 past
+#: MXNet's numpy<2.0.0 on Python 3.13 (see tools/lockfile.py).
+LOCKED = ('--verify-hashes', '--constraint', LOCK, '--override',
+          ROOT / 'tools' / 'numpy-override.txt')
+#: The hook's files, at the wheel's root (see setup.py).
+HOOK = ('_d2l_conv_mxnet_hook.py', '_d2l_conv_numpy_names.py',
+        'd2l_conv_mxnet_hook.pth')
 
 pytestmark = [
     pytest.mark.install,
@@ -86,15 +97,23 @@ def stand_in_wheel(directory, dist='mxnet-cu117'):
         'mxnet/libmxnet.so': f'not a library: {dist}\n'.encode() * 64})
 
 
-def build_wheel(tmp, env=None):
-    """Build the d2l_conv wheel with ``uv build`` from a copy of the tree
-    (no built files), under `tmp`, in the environment `env`."""
+def source_copy(tmp):
+    """Copy what a clone holds to build d2l_conv from (no built files)
+    to `tmp`/src; return it."""
     source = tmp / 'src'
     source.mkdir()
-    for name in ('setup.py', 'setup.cfg', 'README.md'):
+    for name in ('setup.py', 'setup.cfg', 'README.md', 'MANIFEST.in',
+                 *HOOK):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / 'd2l_conv', source / 'd2l_conv',
                     ignore=shutil.ignore_patterns('__pycache__', '*.so'))
+    return source
+
+
+def build_wheel(tmp, env=None):
+    """Build the d2l_conv wheel with ``uv build`` from a copy of the tree
+    (no built files), under `tmp`, in the environment `env`."""
+    source = source_copy(tmp)
     done = subprocess.run(
         [str(UV), 'build', '--quiet', '--wheel', '--python', sys.executable,
          '--out-dir', str(tmp / 'dist'), str(source)], capture_output=True,
@@ -150,12 +169,12 @@ def test_each_extra_installs_its_build_from_the_lock_and_no_other(
         tmp_path, wheel, extra, build):
     python = fresh_venv(tmp_path / 'venv')
     done = uv('pip', 'install', '--dry-run', '--python', python,
-              '--verify-hashes', '--constraint', LOCK, f'{wheel}[{extra}]')
+              *LOCKED, f'{wheel}[{extra}]')
     plan = [line.split()[1] for line in done.stderr.splitlines()
             if line.startswith(' + ')]
     mxnets = [line for line in plan if line.startswith('mxnet')]
     assert mxnets == [f'{build}==1.9.1'], done.stderr
-    assert 'numpy==1.23.5' in plan
+    assert f'numpy=={NUMPY_TESTED[sys.version_info[:2]][2]}' in plan
 
 
 def test_beside_a_gpu_build_it_installs_no_mxnet_and_leaves_it_alone(
@@ -167,13 +186,14 @@ def test_beside_a_gpu_build_it_installs_no_mxnet_and_leaves_it_alone(
     before = tree(site / 'mxnet')
     assert installed(python) == {'mxnet-cu117': '1.9.1'}
 
-    uv('pip', 'install', '--quiet', '--python', python, '--verify-hashes',
-       '--constraint', LOCK, wheel)
+    uv('pip', 'install', '--quiet', '--python', python, *LOCKED,
+       wheel)
 
     now = installed(python)
     assert [name for name in now if name.startswith('mxnet')] == [
         'mxnet-cu117']
-    assert now['d2l-conv'] == '0.1.0' and now['numpy'] == '1.23.5'
+    assert now['d2l-conv'] == '0.1.0'
+    assert now['numpy'] == NUMPY_TESTED[sys.version_info[:2]][2]
     assert tree(site / 'mxnet') == before
     done = run(python, 'import mxnet; print(mxnet.BUILD, mxnet.__file__)')
     assert done.stdout.split() == [
@@ -198,8 +218,8 @@ def test_a_gpu_build_that_cannot_load_cuda_gets_one_clear_import_error(
 
 def test_without_mxnet_the_import_says_what_to_install(tmp_path, wheel):
     python = fresh_venv(tmp_path / 'venv')
-    uv('pip', 'install', '--quiet', '--python', python, '--verify-hashes',
-       '--constraint', LOCK, wheel)
+    uv('pip', 'install', '--quiet', '--python', python, *LOCKED,
+       wheel)
     assert not [name for name in installed(python)
                 if name.startswith('mxnet')]
     done = run(python, 'import d2l_conv')
@@ -216,8 +236,8 @@ def test_without_mxnet_the_import_says_what_to_install(tmp_path, wheel):
 
 def test_the_cpu_extra_gives_a_working_d2l_conv(tmp_path, wheel):
     python = fresh_venv(tmp_path / 'venv')
-    uv('pip', 'install', '--quiet', '--python', python, '--verify-hashes',
-       '--constraint', LOCK, f'{wheel}[cpu]')
+    uv('pip', 'install', '--quiet', '--python', python, *LOCKED,
+       f'{wheel}[cpu]')
     assert installed(python)['mxnet'] == '1.9.1'
     done = run(python, 'import d2l_conv; '
                'print(d2l_conv.corr2d([[0, 1], [2, 3]], [[1]]).tolist())')
@@ -225,6 +245,26 @@ def test_the_cpu_extra_gives_a_working_d2l_conv(tmp_path, wheel):
     assert done.stdout.strip() == '[[0.0, 1.0], [2.0, 3.0]]'
     assert c_engine_files(wheel)  # the C engine, compiled into the wheel
     assert corr2d_fast_in(python) == 'c [[19.0, 25.0], [37.0, 43.0]]'
+    assert_the_books_first_cell_runs(python)
+
+
+def assert_the_books_first_cell_runs(python):
+    """``from mxnet import ...`` first, in a fresh process: the hook's
+    ``.pth`` (installed at site-packages' root) lets MXNet import on the
+    numpy of any Python supported, with nothing on stderr."""
+    done = run(python, 'import sys, site; from pathlib import Path; '
+               f'print(any(Path(d, {HOOK[2]!r}).is_file() '
+               'for d in site.getsitepackages()))\n'
+               'from mxnet import autograd, np, npx\nnpx.set_np()\n'
+               'print(np.ones((2, 3)).sum())')
+    assert done.returncode == 0, done.stderr
+    assert (done.stdout, done.stderr) == ('True\n6.0\n', '')
+
+
+def test_the_wheel_holds_the_hook_at_its_root(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    assert set(HOOK) <= set(names)
 
 
 def corr2d_fast_in(python):
@@ -245,8 +285,8 @@ def test_without_a_c_compiler_it_installs_and_works(tmp_path):
     built = build_wheel(tmp_path, env)
     assert c_engine_files(built) == []
     python = fresh_venv(tmp_path / 'venv')
-    uv('pip', 'install', '--quiet', '--python', python, '--verify-hashes',
-       '--constraint', LOCK, f'{built}[cpu]')
+    uv('pip', 'install', '--quiet', '--python', python, *LOCKED,
+       f'{built}[cpu]')
     assert corr2d_fast_in(python) == 'numpy [[19.0, 25.0], [37.0, 43.0]]'
 
 
@@ -344,3 +384,93 @@ def test_make_refuses_an_unknown_build_in_one_line(make_copy, value):
     assert f'MXNET={value} is not a build the lock holds' in lines[0]
     assert 'mxnet-cu117 (CUDA 11.7)' in lines[0]
     assert not make_copy.log.exists()  # nothing ran
+
+
+# pip, as learners install ------------------------------------------------
+
+#: Under `make test-matrix` (``D2L_CONV_MXNET=mxnet==VERSION``) each
+#: Python's row runs its own pip test; `make test` runs them all.
+IN_MATRIX = '==' in os.environ.get('D2L_CONV_MXNET', '')
+
+
+def pythons_pip(version, tmp_path):
+    """A fresh venv of Python `version` (found as make finds it) with the
+    pip that Python ships; skip where there is none, or where the matrix
+    runs this test on another Python's row."""
+    if IN_MATRIX and sys.version_info[:2] != tuple(
+            map(int, version.split('.'))):
+        pytest.skip(f"the matrix runs this on Python {version}'s row")
+    done = subprocess.run(['sh', str(ROOT / 'tools' / 'find-python.sh'),
+                           str(UV), f'python{version}'],
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode:
+        pytest.skip(f'no Python {version} here')
+    venv = tmp_path / 'v'
+    subprocess.run([done.stdout.strip(), '-m', 'venv', str(venv)],
+                   check=True, timeout=300)
+    return venv / 'bin' / 'pip', venv / 'bin' / 'python'
+
+
+def pip(pip_path, *args):
+    done = subprocess.run([str(pip_path), 'install', '--quiet',
+                           '--disable-pip-version-check', *map(str, args)],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def test_python_312s_own_pip_installs_the_clone_with_its_cpu_extra(
+        tmp_path):
+    pip_path, python = pythons_pip('3.12', tmp_path)
+    source = source_copy(tmp_path)
+    pip(pip_path, f'{source}[cpu]')
+    versions = json.loads(subprocess.run(
+        [str(python), '-c', 'import json, numpy, mxnet; print(json.dumps('
+         '[numpy.__version__, mxnet.__version__]))'], capture_output=True,
+        text=True, timeout=300, cwd='/').stdout)
+    assert versions == ['1.26.4', '1.9.1']
+    assert_the_books_blocks_print_its_outputs(python)
+    assert_the_books_first_cell_runs(python)
+
+
+#: The README's recipe for Python 3.13: d2l_conv (which brings numpy 2)
+#: and MXNet's two other requirements, then MXNet without its own.
+RECIPE_313 = ("pip install '{source}' 'requests>=2.20,<3' "
+              "'graphviz>=0.8.1,<0.9'", 'pip install --no-deps mxnet==1.9.1')
+
+
+def test_the_readmes_python_313_recipe_with_pip(tmp_path):
+    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
+    for line in RECIPE_313:
+        assert line.replace('{source}', './d2l_conv') in readme
+    pip_path, python = pythons_pip('3.13', tmp_path)
+    source = source_copy(tmp_path)
+    for line in RECIPE_313:
+        args = shlex.split(line.format(source=source))[2:]
+        done = pip(pip_path, *args)
+        assert 'ERROR' not in done.stderr
+    assert_the_books_blocks_print_its_outputs(python)
+    assert_the_books_first_cell_runs(python)
+
+
+@pytest.mark.parametrize('version', ['3.10'])
+def test_an_older_python_is_refused_by_python_requires(tmp_path, version):
+    """The metadata's ``Requires-Python`` (setup.cfg's ``python_requires =
+    >=3.11, <3.14``), as uv reads it, and pip: 3.14, which this machine
+    may not have, is refused by the same line."""
+    pyenv = Path(os.environ.get('PYENV_ROOT',
+                                Path.home() / '.pyenv')) / 'versions'
+    found = sorted(pyenv.glob(f'{version}.*/bin/python{version}')) or [
+        uv('python', 'find', '--system', version, check=False)
+        .stdout.strip()]
+    venv = tmp_path / 'old'
+    made = subprocess.run([str(UV), 'venv', '--quiet', '--python',
+                           str(found[0]), str(venv)], capture_output=True,
+                          text=True, timeout=300)
+    if not found[0] or made.returncode:
+        pytest.skip(f'no Python {version} here')
+    done = uv('pip', 'install', '--dry-run', '--python', venv / 'bin' /
+              'python', source_copy(tmp_path), check=False)
+    assert done.returncode != 0
+    assert f'current Python version ({version}.' in done.stderr
+    assert 'Python>=3.11,<3.14' in done.stderr, done.stderr

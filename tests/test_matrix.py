@@ -31,18 +31,29 @@ def test_counts_read_the_junit_report(tmp_path, numbers, text, ok):
     assert matrix.counts(junit) == (text, ok)
 
 
-def test_the_table_has_a_row_per_version_between_the_markers():
-    results = [{'version': '1.6.0', 'reproduce': 'refused',
-                'pytest': 'not run'},
-               {'version': '1.9.1', 'reproduce': '6/6',
-                'pytest': '918 passed'}]
-    block = matrix.table(results, '3.11.7', 125.0)
+def test_the_table_has_a_row_per_python_and_version_between_the_markers():
+    results = [{'python': '3.11', 'version': '1.6.0', 'numpy': 'n/a',
+                'c': 'n/a', 'reproduce': 'refused', 'pytest': 'not run'},
+               {'python': '3.13', 'version': '1.9.1', 'numpy': '2.4.6',
+                'c': 'used', 'reproduce': '6/6', 'pytest': '918 passed'}]
+    block = matrix.table(results, 125.0)
     lines = block.splitlines()
     assert lines[0] == matrix.START and lines[-1] == matrix.END
-    assert lines[3:5] == ['| 1.6.0 | refused | not run |',
-                          '| 1.9.1 | 6/6 | 918 passed |']
-    assert 'Python 3.11.7, numpy 1.23.5' in block
+    assert lines[1].startswith('| Python | MXNet (CPU build) | numpy |')
+    assert lines[3:5] == ['| 3.11 | 1.6.0 | n/a | n/a | refused | not run |',
+                          '| 3.13 | 1.9.1 | 2.4.6 | used | 6/6 | 918 passed |']
     assert 'took 2.1 min' in block
+
+
+def test_the_rows_are_each_release_on_311_and_the_last_on_312_and_313():
+    assert matrix.rows_asked([]) == matrix.ROWS
+    assert [v for p, v in matrix.ROWS if p == '3.11'] == [
+        *matrix.REFUSED, *matrix.SUPPORTED]
+    assert [p for p, v in matrix.ROWS if p != '3.11'] == ['3.12', '3.13']
+    assert matrix.rows_asked(['1.9.0', '3.13:1.9.1']) == [
+        ('3.11', '1.9.0'), ('3.13', '1.9.1')]
+    with pytest.raises(ValueError, match='knows no row 3.12:1.8.0'):
+        matrix.rows_asked(['3.12:1.8.0'])
 
 
 def test_the_block_replaces_only_what_is_between_the_markers():
@@ -79,8 +90,9 @@ def test_writes_replace_a_link_and_never_follow_it(tmp_path):
 def test_an_unknown_version_is_refused_in_one_line(capsys):
     assert matrix.run('uv', sys.executable, ['1.5.0']) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ['make: test-matrix knows no MXNet 1.5.0 (it has 1.6.0, '
-                   '1.7.0.post2, 1.8.0.post0, 1.9.0, 1.9.1)']
+    assert err == ['make: test-matrix knows no row 3.11:1.5.0 (it has '
+                   '3.11:1.6.0, 3.11:1.7.0.post2, 3.11:1.8.0.post0, '
+                   '3.11:1.9.0, 3.11:1.9.1, 3.12:1.9.1, 3.13:1.9.1)']
 
 
 def test_the_matrix_covers_setup_cfgs_range_and_the_import_check():

@@ -46,10 +46,18 @@ def test_no_python_311_anywhere_gives_one_clear_line(tmp_path):
     assert 'pyenv' in lines[0] and 'PYTHON=' in lines[0]
 
 
+def fake_python(path, version):
+    """Write at `path` a stand-in Python that prints `version` when asked
+    to print it, and exits 0 (as a 3.11 does when asked if it is one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'#!/bin/sh\ncase "$*" in *print*) echo {version};; '
+                    'esac\n')
+    path.chmod(0o755)
+
+
 def test_python_311_is_found_in_pyenv(tmp_path):
     version = tmp_path / 'pyenv' / 'versions' / '3.11.9' / 'bin'
-    version.mkdir(parents=True)
-    (version / 'python3.11').symlink_to(sys.executable)
+    fake_python(version / 'python3.11', '3.11')
     result = find_python(tmp_path, str(tmp_path / 'no-uv'),
                          PYENV_ROOT=str(tmp_path / 'pyenv'))
     assert result.returncode == 0, result.stderr
@@ -58,17 +66,56 @@ def test_python_311_is_found_in_pyenv(tmp_path):
 
 def test_python_311_on_the_path_comes_first(tmp_path):
     bin_dir = tmp_path / 'bin'
-    bin_dir.mkdir()
-    (bin_dir / 'python3.11').symlink_to(sys.executable)
+    fake_python(bin_dir / 'python3.11', '3.11')
     result = find_python(tmp_path, str(tmp_path / 'no-uv'),
                          PATH=str(bin_dir))
     assert result.stdout.strip() == str(bin_dir / 'python3.11')
 
 
-def test_a_given_python_that_is_not_311_is_refused(tmp_path):
+def test_a_given_python_that_is_not_one_supported_is_refused(tmp_path):
     result = find_python(tmp_path, str(tmp_path / 'no-uv'), '/bin/sh')
     assert result.returncode == 1
-    assert 'PYTHON=/bin/sh is not a Python 3.11' in result.stderr
+    assert result.stderr == (
+        'make: PYTHON=/bin/sh is not a Python that runs here; d2l_conv '
+        'supports Python 3.11, 3.12 and 3.13\n')
+
+
+@pytest.mark.parametrize('version, ok', [
+    ('3.10', False), ('3.11', True), ('3.12', True), ('3.13', True),
+    ('3.14', False)])
+def test_a_python_named_by_version_is_found_in_pyenv_or_refused(
+        tmp_path, version, ok):
+    fake = tmp_path / 'pyenv' / 'versions' / f'{version}.1' / 'bin'
+    name = f'python{version}'
+    fake_python(fake / name, version)
+    result = find_python(tmp_path, str(tmp_path / 'no-uv'), name,
+                         PYENV_ROOT=str(tmp_path / 'pyenv'))
+    if ok:
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == str(fake / name)
+    else:
+        assert result.returncode == 1
+        assert result.stderr == (
+            f'make: PYTHON={name} is Python {version}; d2l_conv supports '
+            'Python 3.11, 3.12 and 3.13\n')
+
+
+@pytest.mark.skipif(shutil.which('make') is None, reason='needs make')
+def test_make_refuses_an_unsupported_python_in_one_line(tmp_path):
+    done = subprocess.run(['make', '--no-print-directory', '-n',
+                           'reproduce', 'PYTHON=/bin/sh'], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    [line] = (done.stdout + done.stderr).splitlines()
+    assert 'd2l_conv supports Python 3.11, 3.12 and 3.13' in line
+
+
+def test_the_override_is_setup_cfgs_numpy_lines(tmp_path):
+    assert lockfile.check(LOCK) is None
+    override = tmp_path / 'override.txt'
+    override.write_text(lockfile.OVERRIDE.read_text().replace('2.5', '2.6'))
+    error = lockfile.check(LOCK, override=override)
+    assert error.startswith(f"{override} is stale: setup.cfg's numpy lines")
 
 
 def test_the_lock_is_fresh():
@@ -96,8 +143,14 @@ def test_the_lock_pins_the_working_set_with_hashes():
     assert pins['mxnet'] == [('1.9.1', '')]
     assert pins['mxnet-cu112'] == [('1.9.1', '')]
     assert pins['mxnet-cu117'] == [('1.9.1', '')]
-    assert pins['numpy'] == [('1.23.5', '')]
-    assert pins['numba'] == [('0.60.0', '')]
+    assert pins['numpy'] == [
+        ('1.23.5', "python_full_version < '3.12'"),
+        ('1.26.4', "python_full_version == '3.12.*'"),
+        ('2.4.6', "python_full_version >= '3.13'")]
+    assert 'numba' not in pins and 'llvmlite' not in pins
+    # distutils for MXNet, on the Pythons that removed it
+    assert [m for _, m in pins['setuptools']] == [
+        "python_full_version >= '3.12'"]
     lines = LOCK.read_text().splitlines()
     for i, line in enumerate(lines):
         if line[:1].isalnum():  # a pin; its hashes follow
@@ -169,7 +222,7 @@ def test_the_lock_with_another_mxnet_release_pins_only_that_one():
     assert others == [line for line in text.splitlines()
                       if line[:1].isalnum() and
                       not line.startswith('mxnet')]
-    assert 'numpy==1.23.5 \\' in others
+    assert "numpy==1.23.5 ; python_full_version < '3.12' \\" in others
 
 
 def test_the_lock_with_a_gpu_build_takes_it_from_the_lock():
@@ -194,10 +247,12 @@ def test_the_matrix_lock_pins_each_release_it_runs_with_hashes():
 
 
 def test_an_unlocked_version_is_reported(tmp_path):
+    from importlib import metadata
+    installed = metadata.version('numpy')
     lock = tmp_path / 'requirements.lock'
-    lock.write_text(LOCK.read_text().replace('numpy==1.23.5',
-                                             'numpy==1.23.4'))
-    assert ('numpy==1.23.5 is installed; the lock pins 1.23.4'
+    lock.write_text(LOCK.read_text().replace(f'numpy=={installed} ',
+                                             'numpy==1.0.0 '))
+    assert (f'numpy=={installed} is installed; the lock pins 1.0.0'
             in lockfile.mismatches(lock))
 
 

@@ -15,6 +15,14 @@ Usage (stdlib only, so any Python 3 runs ``stamp`` and ``check``)::
         # one MXNet build installed: MXNET (a name, e.g. mxnet-cu117, or
         # name==version) when given
     python tools/lockfile.py builds        # print the MXNet builds installed
+    python tools/lockfile.py override FILE # write setup.cfg's numpy lines
+    python tools/lockfile.py pins PYTHON   # pin what pip would, on PYTHON
+
+Python 3.13 takes numpy 2, past MXNet's own ``numpy<2.0.0``: uv locks and
+installs with ``--override tools/numpy-override.txt``, setup.cfg's numpy
+lines. An override replaces every package's numpy requirement, so the lock
+is compiled with 3.11's and 3.12's own resolutions (MXNet's metadata
+obeyed; ``pins``) as constraints: only 3.13 needs the override.
 
 The lock pins every MXNet build ``make`` can install (``mxnet``,
 ``mxnet-cu112``, ``mxnet-cu117``); an environment holds one of them, the
@@ -29,6 +37,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUP_CFG = ROOT / 'setup.cfg'
+OVERRIDE = ROOT / 'tools' / 'numpy-override.txt'
+OVERRIDE_HEADER = '''\
+# Overrides every numpy requirement, MXNet's numpy<2.0.0 included, with
+# the numpy tested on each Python: setup.cfg's own lines, copied by
+# `make lock` (tools/lockfile.py override). uv reads it (--override) when
+# it locks and installs; pip has no such option (see the README).
+'''
 DIGEST_PREFIX = '# setup.cfg requirements digest: '
 #: Installed, but not from the lock: the project itself (editable).
 PROJECT = 'd2l-conv'
@@ -44,6 +59,21 @@ def _lines(text):
     return [line for line in lines if line]
 
 
+def _config(setup_cfg):
+    config = configparser.ConfigParser(interpolation=None)
+    config.read(setup_cfg, encoding='utf-8')
+    return config
+
+
+def override_text(setup_cfg=SETUP_CFG):
+    """Return tools/numpy-override.txt as setup.cfg's numpy lines give it."""
+    lines = _lines(_config(setup_cfg)['options'].get('install_requires', ''))
+    numpy = [line for line in lines
+             if _normalise(re.split(r'[=<>!~; ]', line, maxsplit=1)[0])
+             == 'numpy']
+    return OVERRIDE_HEADER + '\n'.join(numpy) + '\n'
+
+
 def requirements_digest(setup_cfg=SETUP_CFG):
     """Return a digest of what ``setup.cfg`` requires, and nothing else.
 
@@ -51,8 +81,7 @@ def requirements_digest(setup_cfg=SETUP_CFG):
     comments, order of extras and the rest of the file do not, so editing
     pytest's options does not make the lock stale.
     """
-    config = configparser.ConfigParser(interpolation=None)
-    config.read(setup_cfg, encoding='utf-8')
+    config = _config(setup_cfg)
     options = config['options']
     parts = [
         'python_requires=' + options.get('python_requires', '').strip(),
@@ -84,15 +113,20 @@ def stamp(lock):
     header = next((i for i, line in enumerate(lines)
                    if not line.startswith('#')), len(lines))
     lines.insert(header, DIGEST_PREFIX + requirements_digest())
-    tmp = path.with_name(f'.{path.name}.tmp')
-    tmp.write_text('\n'.join(lines) + '\n', encoding='utf-8')
-    tmp.replace(path)
+    write_atomic(path, '\n'.join(lines) + '\n')
 
 
-def check(lock, setup_cfg=SETUP_CFG):
-    """Return an error message if `lock` is missing or stale, else None."""
+def check(lock, setup_cfg=SETUP_CFG, override=OVERRIDE):
+    """Return an error message if `lock` is missing or stale, else None.
+
+    The override file (setup.cfg's numpy lines) must be current too.
+    """
     if not Path(lock).is_file():
         return f'{lock} is missing; run `make lock` to write it'
+    if not Path(override).is_file() or Path(override).read_text(
+            encoding='utf-8') != override_text(setup_cfg):
+        return (f"{override} is stale: setup.cfg's numpy lines changed; "
+                'run `make lock` and commit it with the new lock')
     if recorded_digest(lock) != requirements_digest(setup_cfg):
         return (f"{lock} is stale: setup.cfg's requirements changed since "
                 'it was locked; run `make lock` and commit the new lock')
@@ -138,6 +172,13 @@ def installed_builds():
     return dict(sorted(builds.items()))
 
 
+def _vendored(dist):
+    """Return whether `dist` is a copy another package carries (found
+    once setuptools, imported for MXNet's distutils on Python 3.12+, puts
+    its ``_vendor`` folder on ``sys.path``), not an installed one."""
+    return Path(str(dist.locate_file(''))).name == '_vendor'
+
+
 def mismatches(lock, mxnet=None):
     """Return how this environment differs from `lock`, one line each.
 
@@ -151,7 +192,7 @@ def mismatches(lock, mxnet=None):
     problems = []
     for dist in metadata.distributions():
         name = _normalise(dist.metadata['Name'])
-        if name == PROJECT:
+        if name == PROJECT or _vendored(dist):
             continue
         allowed = [version for version, marker in pins.get(name, [])
                    if _marker_holds(marker)]
@@ -224,11 +265,45 @@ def with_mxnet(lock, name, version, *sources):
     return '\n'.join(lines + wanted) + '\n'
 
 
+def write_atomic(path, text):
+    """Write `text` to `path` whole or not at all, replacing any link."""
+    import os
+    import tempfile
+    path = Path(path)
+    fd, temporary = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp',
+                                     dir=path.parent)
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8') as file:
+            file.write(text)
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def pins(compiled, python_version):
+    """Return `compiled` (``uv pip compile`` output for one Python) as
+    constraints that hold on that Python only."""
+    marker = f"python_version == '{python_version}'"
+    return ''.join(f'{line.split(";")[0].strip()} ; {marker}\n'
+                   for line in compiled.splitlines()
+                   if line[:1].isalnum())
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv == ['builds']:
         for name in installed_builds():
             print(name)
+        return 0
+    if len(argv) == 2 and argv[0] == 'override':
+        write_atomic(argv[1], override_text())
+        return 0
+    if len(argv) == 2 and argv[0] == 'pins':
+        sys.stdout.write(pins(sys.stdin.read(), argv[1]))
         return 0
     if not (len(argv) == 2 and argv[0] in ('stamp', 'check', 'verify')
             or len(argv) == 3 and argv[0] == 'verify'):

@@ -1,26 +1,31 @@
-"""``make test-matrix``: the whole suite on each MXNet release supported.
+"""``make test-matrix``: the whole suite on each Python and MXNet supported.
 
-Each version gets its own venv, ``.venv-matrix/<version>`` (its log
-beside it, ``<version>.log``), holding the CPU
+Each row (a Python and an MXNet release: every release supported on
+Python 3.11, 1.9.1 on 3.12 and 3.13) gets its own venv,
+``.venv-matrix/<python>-<version>`` (its log beside it), holding the CPU
 build of that release and everything else exactly as ``requirements.lock``
-pins it, hashes checked: the lock's MXNet pin is swapped for the
-version's own, with its hashes, from ``tools/mxnet-matrix.lock`` (written
-by ``make lock``). In each, ``python -m d2l_conv`` must reproduce the
-section and ``pytest`` (the suite in the tree, whatever it holds) must
-pass. The releases refused (1.6.0) are installed too, and
-``import d2l_conv`` must refuse them with its `ImportError`. A full run
-rewrites the table in the README's "Your MXNet" section, atomically.
+pins it for that Python, hashes checked: the lock's MXNet pin is swapped
+for the version's own, with its hashes, from ``tools/mxnet-matrix.lock``
+(written by ``make lock``). In each, the C engine must be built and be the
+one `corr2d_fast` picks, ``python -m d2l_conv`` must reproduce the section
+and ``pytest`` (the suite in the tree, whatever it holds) must pass. The
+releases refused (1.6.0) are installed too, and ``import d2l_conv`` must
+refuse them with its `ImportError`. A full run rewrites the table in the
+README's "Your MXNet" section, atomically.
 
 Usage (stdlib only)::
 
     python tools/matrix.py lock UV                # tools/mxnet-matrix.lock
-    python tools/matrix.py run UV PYTHON [VERSION ...]
+    python tools/matrix.py run UV PYTHON [ROW ...]
+
+PYTHON is the 3.11 to run 3.11's rows with (the others are found as
+``make PYTHON=python3.12`` finds them); a ROW is ``VERSION`` (on 3.11) or
+``PYTHON:VERSION``, e.g. ``1.9.0`` or ``3.13:1.9.1``.
 """
 
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -37,6 +42,15 @@ VENVS = ROOT / '.venv-matrix'
 SUPPORTED = ('1.7.0.post2', '1.8.0.post0', '1.9.0', '1.9.1')
 #: Releases `import d2l_conv` must refuse (see the README for why).
 REFUSED = ('1.6.0',)
+#: The rows, ``(python, version)``: every release on 3.11 (whose numpy,
+#: 1.23, they were made for), the last on each newer Python.
+ROWS = tuple(('3.11', v) for v in REFUSED + SUPPORTED) + (
+    ('3.12', '1.9.1'), ('3.13', '1.9.1'))
+#: What each row's venv says of its numpy and the C engine.
+PROBE = ('import numpy, d2l_conv.fast._direct; '
+         'from d2l_conv.fast import choose; '
+         "print(numpy.__version__, choose.choose_engine((224, 224), (3, 3), "
+         "'float32'))")
 START = '<!-- mxnet-matrix:start -->'
 END = '<!-- mxnet-matrix:end -->'
 #: What `import d2l_conv` says when it refuses an MXNet.
@@ -61,21 +75,7 @@ def write_lock(uv, path=MATRIX_LOCK):
     write_atomic(path, '\n'.join(parts) + '\n')
 
 
-def write_atomic(path, text):
-    """Write `text` to `path` whole or not at all, replacing any link."""
-    path = Path(path)
-    fd, temporary = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp',
-                                     dir=path.parent)
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as file:
-            file.write(text)
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+write_atomic = lockfile.write_atomic
 
 
 def _run(args, log, env=None):
@@ -106,29 +106,45 @@ def counts(junit):
     return ', '.join(parts), total['failures'] + total['errors'] == 0
 
 
-def check_version(uv, python, version):
-    """Build the venv for `version` and check it; return a result dict."""
-    venv = VENVS / version
+def find_python(uv, version):
+    """Return the path of a Python `version` (``'3.12'``), found as make
+    finds one, or None."""
+    done = subprocess.run(['sh', str(ROOT / 'tools' / 'find-python.sh'),
+                           str(uv), f'python{version}'],
+                          capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def check_version(uv, python, version, python_version='3.11'):
+    """Build the venv for `version` on `python` and check it; return a
+    result dict."""
+    name = f'{python_version}-{version}'
+    venv = VENVS / name
     bin_python = venv / 'bin' / 'python'
     VENVS.mkdir(exist_ok=True)
-    log = VENVS / f'{version}.log'
+    log = VENVS / f'{name}.log'
     log.write_text('', encoding='utf-8')
-    result = {'version': version, 'ok': False, 'log': log,
+    result = {'python': python_version, 'version': version, 'ok': False,
+              'log': log, 'numpy': 'n/a', 'c': 'n/a',
               'reproduce': 'not run', 'pytest': 'not run'}
+    if python is None:
+        result['reproduce'] = f'no Python {python_version} found'
+        return result
     works = bin_python.exists() and subprocess.run(
         [str(bin_python), '-c', ''], capture_output=True).returncode == 0
     if not works and _run([uv, 'venv', '--quiet', '--clear', '--python',
                            python, venv], log):
         result['reproduce'] = 'venv not created'
         return result
-    constraints = VENVS / f'{version}.constraints.txt'
+    constraints = VENVS / f'{name}.constraints.txt'
     write_atomic(constraints,
                  lockfile.with_mxnet(LOCK, 'mxnet', version, MATRIX_LOCK))
     supported = version in SUPPORTED
     wanted = (['--editable', '.[cpu,test]'] if supported
               else ['--editable', '.', f'mxnet=={version}'])
     if _run([uv, 'pip', 'install', '--quiet', '--python', bin_python,
-             '--verify-hashes', '--constraint', constraints, *wanted], log) \
+             '--verify-hashes', '--constraint', constraints, '--override',
+             lockfile.OVERRIDE, *wanted], log) \
             or _run([bin_python, 'tools/lockfile.py', 'verify', constraints,
                      f'mxnet=={version}'], log):
         result['reproduce'] = 'install failed'
@@ -146,6 +162,15 @@ def check_version(uv, python, version):
                                'NOT refused by `import d2l_conv`')
         result['ok'] = refused
         return result
+    probe = subprocess.run([str(bin_python), '-c', PROBE], cwd=ROOT,
+                           capture_output=True, text=True)
+    with open(log, 'a', encoding='utf-8') as out:
+        out.write(probe.stdout + probe.stderr)
+    if probe.returncode == 0:
+        result['numpy'], engine = probe.stdout.split()
+        result['c'] = 'used' if engine == 'c' else f'not chosen ({engine})'
+    else:
+        result['c'] = 'NOT built'
     done = subprocess.run([str(bin_python), '-m', 'd2l_conv'], cwd=ROOT,
                           capture_output=True, text=True)
     with open(log, 'a', encoding='utf-8') as out:
@@ -153,7 +178,7 @@ def check_version(uv, python, version):
     last = (done.stdout.strip().splitlines() or ['no output'])[-1]
     result['reproduce'] = last.split()[0] if done.returncode == 0 \
         else f'failed: {last}'
-    junit = VENVS / f'{version}.junit.xml'
+    junit = VENVS / f'{name}.junit.xml'
     junit.unlink(missing_ok=True)
     env = {**os.environ, 'D2L_CONV_MXNET': f'mxnet=={version}'}
     status = _run([bin_python, '-m', 'pytest', '-q', '--junitxml', junit],
@@ -162,23 +187,23 @@ def check_version(uv, python, version):
         result['pytest'], passed = counts(junit)
     else:
         result['pytest'], passed = f'pytest exited {status}', False
-    result['ok'] = done.returncode == 0 and status == 0 and passed
+    result['ok'] = (done.returncode == 0 and status == 0 and passed
+                    and result['c'] == 'used')
     return result
 
 
-def table(results, python_version, seconds):
+def table(results, seconds):
     """Return the README's matrix block for `results`, markers included."""
-    numpy_version = lockfile.locked_versions(LOCK)['numpy'][0][0]
     lines = [START,
-             '| MXNet (CPU build) | `python -m d2l_conv` | `pytest` |',
-             '|---|---|---|']
-    for result in results:
-        lines.append(f'| {result["version"]} | {result["reproduce"]} | '
-                     f'{result["pytest"]} |')
-    lines += ['', f'Python {python_version}, numpy {numpy_version} and '
-              'every other package as `requirements.lock` pins it; '
-              f'`make test-matrix` took {seconds / 60:.1f} min '
-              f'on {os.cpu_count()} cores.', END]
+             '| Python | MXNet (CPU build) | numpy | C engine '
+             '| `python -m d2l_conv` | `pytest` |',
+             '|---|---|---|---|---|---|']
+    for r in results:
+        lines.append(f'| {r["python"]} | {r["version"]} | {r["numpy"]} | '
+                     f'{r["c"]} | {r["reproduce"]} | {r["pytest"]} |')
+    lines += ['', 'Every other package as `requirements.lock` pins it for '
+              f'that Python; `make test-matrix` took {seconds / 60:.1f} '
+              f'min on {os.cpu_count()} cores.', END]
     return '\n'.join(lines)
 
 
@@ -192,37 +217,54 @@ def replace_block(text, block):
     return head + block + rest.split(END, 1)[1]
 
 
-def run(uv, python, versions=()):
-    """Check each version; rewrite the README after a full run."""
-    versions = tuple(versions) or REFUSED + SUPPORTED
-    unknown = [v for v in versions if v not in REFUSED + SUPPORTED]
+def rows_asked(names):
+    """Return the rows `names` (``VERSION`` or ``PYTHON:VERSION``) ask for,
+    all of them when there are none; raise `ValueError` on one unknown."""
+    if not names:
+        return ROWS
+    rows = [tuple(n.split(':', 1)) if ':' in n else ('3.11', n)
+            for n in names]
+    unknown = [':'.join(row) for row in rows if row not in ROWS]
     if unknown:
-        print(f'make: test-matrix knows no MXNet {", ".join(unknown)} '
-              f'(it has {", ".join(REFUSED + SUPPORTED)})', file=sys.stderr)
+        raise ValueError(
+            f'test-matrix knows no row {", ".join(unknown)} (it has '
+            + ', '.join(f'{p}:{v}' for p, v in ROWS) + ')')
+    return rows
+
+
+def run(uv, python, names=()):
+    """Check each row; rewrite the README after a full run."""
+    try:
+        rows = rows_asked(names)
+    except ValueError as err:
+        print(f'make: {err}', file=sys.stderr)
         return 2
     start = time.monotonic()
     results = []
-    for version in versions:
+    pythons = {'3.11': python}
+    for python_version, version in rows:
+        if python_version not in pythons:
+            pythons[python_version] = find_python(uv, python_version)
         began = time.monotonic()
-        result = check_version(uv, python, version)
+        result = check_version(uv, pythons[python_version], version,
+                               python_version)
         results.append(result)
-        print(f'test-matrix: MXNet {version}: {result["reproduce"]}; '
+        print(f'test-matrix: Python {python_version}, MXNet {version}: '
+              f'{result["reproduce"]}; C engine {result["c"]}; '
               f'pytest {result["pytest"]} '
               f'({time.monotonic() - began:.0f} s)'
               + ('' if result['ok'] else f'; FAILED, see {result["log"]}'),
               flush=True)
     seconds = time.monotonic() - start
-    python_version = subprocess.run(
-        [python, '-c', 'import platform; print(platform.python_version())'],
-        capture_output=True, text=True).stdout.strip()
-    block = table(results, python_version, seconds)
+    block = table(results, seconds)
     print(block)
-    if set(versions) == set(REFUSED + SUPPORTED):
+    if set(rows) == set(ROWS):
         write_atomic(README, replace_block(
             README.read_text(encoding='utf-8'), block))
-    failed = [r['version'] for r in results if not r['ok']]
+    failed = [f'{r["python"]}:{r["version"]}' for r in results
+              if not r['ok']]
     if failed:
-        print(f'make: test-matrix failed on MXNet {", ".join(failed)}',
+        print(f'make: test-matrix failed on {", ".join(failed)}',
               file=sys.stderr)
         return 1
     return 0
