@@ -210,7 +210,10 @@ def _float_view(A):
     view = _new_float_view(A)
     if view is not None:
         key = id(A)
-        _VIEWS[key] = weakref.ref(A, lambda _: _VIEWS.pop(key, None)), view
+        # The callback holds the dict itself: A may die at interpreter
+        # exit, after this module's globals were cleared.
+        _VIEWS[key] = weakref.ref(
+            A, lambda _, views=_VIEWS: views.pop(key, None)), view
     return view
 
 
