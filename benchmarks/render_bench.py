@@ -114,9 +114,17 @@ def cold_table(data):
             f'| {"ndimage.correlate (control)" if run == "ndimage" else run}'
             f' | {n}², {kernel[0]}×{kernel[1]} | {case["calls"]} | '
             f'{ms(case["median"])} ms | {ms(case["p99.9"])} ms | '
-            f'{ms(case["slowest"])} ms | {ms(ndimage)} ms | '
+            f'{ms(case["slowest"])} ms{_runs(case)} | {ms(ndimage)} ms | '
             + (f'**{ratio:.2f}**' if judged else f'{ratio:.2f}') + ' |')
     return lines, worst
+
+
+def _runs(case):
+    """Return each process's slowest call, where there were several."""
+    runs = case.get('runs', [])
+    if len(runs) < 2:
+        return ''
+    return ' (' + ', '.join(ms(run) for run in runs) + ')'
 
 
 def without_c_table(data):
@@ -310,7 +318,11 @@ def markdown(data):
         '### The cold start', '',
         'A fresh process calls `corr2d_fast` back to back for its first '
         "2 s; the slowest of those calls, against `ndimage.correlate`'s "
-        'median for the same case in the grid above. The target judges '
+        'median for the same case in the grid above. Each row is three '
+        'such processes: the median of their slowest calls, each one in '
+        'brackets (one process in a few meets the operating system taking '
+        'a core away for some milliseconds, the control included). The '
+        'other columns are from the median process. The target judges '
         '*as installed* and *without C*, the same process where the C '
         'engine was not built (no compiler at install). Shown beside '
         'them: *ndimage.correlate (control)*, the same loop calling '

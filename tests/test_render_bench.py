@@ -96,3 +96,15 @@ def test_threads_missed_where_a_large_case_gains_too_little():
 def test_threads_on_one_cpu_say_so():
     lines, holds = render_bench.scaling_section({})
     assert holds and 'Not measured' in '\n'.join(lines)
+
+
+def test_the_cold_start_shows_every_process_and_judges_the_median():
+    grid = [{'n': 224, 'kernel': [3, 3],
+             'times': {'ndimage.correlate': 1e-3}}]
+    cold = [{'n': 224, 'kernel': [3, 3], 'build': 'without C',
+             'calls': 10, 'median': 1e-4, 'p99.9': 1e-3,
+             'slowest': 1.5e-3, 'runs': [1.4e-3, 9e-3, 1.5e-3]}]
+    rows, worst = render_bench.cold_table({'grid': grid,
+                                           'cold_start': cold})
+    assert worst == 1.5
+    assert '1.5 ms (1.4, 9, 1.5)' in rows[2]
