@@ -102,3 +102,20 @@ def test_the_matrix_covers_setup_cfgs_range_and_the_import_check():
     assert matrix.SUPPORTED[-1] == '1.9.1'
     cfg = (ROOT / 'setup.cfg').read_text()
     assert 'mxnet>=1.7,<1.10' in cfg
+
+
+def test_the_probe_runs_against_this_package():
+    """Each row's probe (numpy's version, the engine picked at 224²·3x3)
+    runs here as in a row's venv: a probe broken by a change of
+    `choose_engine` would mark every row's C engine 'NOT built'."""
+    import subprocess
+
+    import numpy
+
+    from d2l_conv.fast import c_engine
+    if not c_engine.available():
+        pytest.skip('the C engine was not built here')
+    done = subprocess.run([sys.executable, '-c', matrix.PROBE],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [numpy.__version__, 'c']

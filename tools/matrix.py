@@ -49,8 +49,8 @@ ROWS = tuple(('3.11', v) for v in REFUSED + SUPPORTED) + (
 #: What each row's venv says of its numpy and the C engine.
 PROBE = ('import numpy, d2l_conv.fast._direct; '
          'from d2l_conv.fast import choose; '
-         "print(numpy.__version__, choose.choose_engine((224, 224), (3, 3), "
-         "'float32'))")
+         'print(numpy.__version__, choose.choose_engine((224, 224), '
+         '(3, 3)))')
 START = '<!-- mxnet-matrix:start -->'
 END = '<!-- mxnet-matrix:end -->'
 #: What `import d2l_conv` says when it refuses an MXNet.
@@ -169,8 +169,11 @@ def check_version(uv, python, version, python_version='3.11'):
     if probe.returncode == 0:
         result['numpy'], engine = probe.stdout.split()
         result['c'] = 'used' if engine == 'c' else f'not chosen ({engine})'
-    else:
+    elif "No module named 'd2l_conv.fast._direct'" in probe.stderr:
         result['c'] = 'NOT built'
+    else:  # the probe itself failed: say how, not 'NOT built'
+        result['c'] = 'probe failed: ' + (
+            probe.stderr.strip().splitlines() or ['no output'])[-1]
     done = subprocess.run([str(bin_python), '-m', 'd2l_conv'], cwd=ROOT,
                           capture_output=True, text=True)
     with open(log, 'a', encoding='utf-8') as out:
