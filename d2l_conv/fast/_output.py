@@ -40,3 +40,20 @@ array of shape (2, 3), got a float64 array of shape (3, 2)
             f'{onp.dtype(dtype)} array of shape {shape}, got a {ro}{layout}'
             f'{out.dtype} array of shape {out.shape}')
     return out
+
+
+def operands(X, K, out=None):
+    """Return `X` and `K` C-contiguous, of the dtype of `X`, and the
+    output: `out` if given (see `output`), else a new array.
+
+    Examples
+    --------
+    >>> X, K, Y = operands(onp.ones((3, 4), 'float32'), onp.ones((2, 2)))
+    >>> K.dtype, Y.shape
+    (dtype('float32'), (2, 3))
+    """
+    X = onp.ascontiguousarray(X)
+    K = onp.ascontiguousarray(K, X.dtype)
+    (H, W), (h, w) = X.shape, K.shape
+    return X, K, output(out, (H - h + 1, W - w + 1), X.dtype)
+

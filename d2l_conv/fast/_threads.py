@@ -16,10 +16,7 @@ import os
 import queue
 import threading
 
-import numpy as onp
-
 from . import _cpus
-from ._output import output
 
 _HELPERS = [0, None]  # [helper threads started, their task queue]
 _STARTING = threading.Lock()
@@ -108,22 +105,6 @@ def share(work, pieces, threads):
 #: with a compiled direct kernel: 3x3 took 0.055 ms alone against 0.099
 #: ms shared, 15x15 0.68 against 0.44 ms).
 SERIAL_WORK = 2e6
-
-
-def operands(X, K, out=None):
-    """Return `X` and `K` C-contiguous, of the dtype of `X`, and the
-    output: `out` if given (see `_output.output`), else a new array.
-
-    Examples
-    --------
-    >>> X, K, Y = operands(onp.ones((3, 4), 'float32'), onp.ones((2, 2)))
-    >>> K.dtype, Y.shape
-    (dtype('float32'), (2, 3))
-    """
-    X = onp.ascontiguousarray(X)
-    K = onp.ascontiguousarray(K, X.dtype)
-    (H, W), (h, w) = X.shape, K.shape
-    return X, K, output(out, (H - h + 1, W - w + 1), X.dtype)
 
 
 def _after_fork_in_child():

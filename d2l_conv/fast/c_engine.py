@@ -31,7 +31,8 @@ import functools
 
 import numpy as onp
 
-from . import _cpus, _threads
+from . import _cpus
+from ._output import operands
 
 
 @functools.cache
@@ -102,7 +103,7 @@ def correlate_valid(X, K, threads=None, out=None):
     array([[-1., -2.]])
     """
     module = _built()
-    X, K, Y = _threads.operands(X, K, out)
+    X, K, Y = operands(X, K, out)
     if threads is None:
         module.correlate(X, K, Y, 0, Y.shape[0], _cpus.get_num_threads(),
                          True)

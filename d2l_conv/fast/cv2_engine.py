@@ -27,7 +27,7 @@ import functools
 
 import numpy as onp
 
-from ._output import output
+from ._output import operands
 
 #: Kernels of this many taps and more go to OpenCV's DFT filter
 #: (``dftFilter2D`` in ``modules/imgproc/src/filter.dispatch.cpp``: 130
@@ -82,11 +82,8 @@ def correlate_valid(X, K, out=None):
            [37., 43.]], dtype=float32)
     """
     import cv2  # here, so that importing the package imports no OpenCV
-    X = onp.ascontiguousarray(X)
-    K = onp.ascontiguousarray(K, X.dtype)
-    (H, W), (h, w) = X.shape, K.shape
-    oh, ow = H - h + 1, W - w + 1
-    Y = output(out, (oh, ow), X.dtype)
+    X, K, Y = operands(X, K, out)
+    (h, w), (oh, ow) = K.shape, Y.shape
     full = cv2.filter2D(X, -1, K, borderType=cv2.BORDER_CONSTANT)
     top, left = h // 2, w // 2  # the anchor, the kernel's centre
     Y[...] = full[top:top + oh, left:left + ow]
