@@ -4,8 +4,10 @@ Run ``python benchmarks/fit_cost.py [ENGINE ...]`` (every engine of this
 install if none is named: `fast.choose.ENGINES`). It times each engine
 called directly (float32, median of a few runs) over a grid of image and
 kernel sizes, fits the constants of `fast.choose.features` per engine by
-non-negative least squares on relative error, and prints the fit and,
-per engine, how far the model is from the times (worst factor).
+non-negative least squares on relative error (for the C engine, its
+fixed cost only: the median of the times less `c_engine.seconds`, its
+own model of its threads), and prints the fit and, per engine, how far
+the model is from the times (worst factor).
 """
 
 import statistics
@@ -33,7 +35,7 @@ def timed(call, budget=0.3, most=7):
 def main():
     from scipy.optimize import nnls
 
-    from d2l_conv.fast import choose, cv2_engine
+    from d2l_conv.fast import c_engine, choose, cv2_engine
     names = sys.argv[1:]
     engines = {name: choose.MODULES[name].correlate_valid
                for name in choose.ENGINES}
@@ -42,7 +44,7 @@ def main():
     for name, call in engines.items():
         if names and name not in names:
             continue
-        rows, times = [], []
+        rows, times, rest = [], [], []
         for n in SIDES:
             X = rng.standard_normal((n, n)).astype('float32')
             for h, w in KERNELS:
@@ -54,11 +56,18 @@ def main():
                 K = rng.standard_normal((h, w)).astype('float32')
                 t = timed(lambda c=call, X=X, K=K: c(X, K))
                 rows.append(choose.features(name, X.shape, K.shape))
+                # the C engine models its own threads
+                rest.append(c_engine.seconds(X.shape, K.shape)
+                            if name == 'c' else 0.0)
                 times.append(t)
                 print(f'{name} {n} {h}x{w} {t * 1e3:.3f} ms', file=sys.stderr)
-        A, t = onp.array(rows), onp.array(times)
-        coef = nnls(A / t[:, None], onp.ones(len(t)))[0]
-        ratio = A @ coef / t
+        A, t, rest = onp.array(rows), onp.array(times), onp.array(rest)
+        if name == 'c':  # its fixed cost only (`features`)
+            coef = onp.array([max(0.0, float(onp.median(t - rest))), 0.0,
+                              0.0, 0.0])
+        else:
+            coef = nnls(A / t[:, None], onp.ones(len(t)))[0]
+        ratio = (A @ coef + rest) / t
         fits[name] = coef
         print(f"    '{name}': ({', '.join(f'{c:.2e}' for c in coef)}),"
               f'  # model/measured {ratio.min():.2f} .. {ratio.max():.2f}')

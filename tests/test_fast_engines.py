@@ -116,9 +116,8 @@ def with_threads(name, X, K, threads):
     its rows itself, among the threads `cv2.setNumThreads` gives it."""
     from unittest import mock
 
-    from d2l_conv.fast import _threads, cv2_engine, fft_engine
-    with mock.patch.object(_threads, 'SERIAL_WORK', 0), \
-            mock.patch.object(numpy_engine, 'MIN_PARALLEL', 0):
+    from d2l_conv.fast import cv2_engine, fft_engine
+    with mock.patch.object(numpy_engine, 'MIN_PARALLEL', 0):
         if name == 'numpy':
             return numpy_engine.correlate_valid(X, K, block=1,
                                                 threads=threads)

@@ -99,14 +99,6 @@ def share(work, pieces, threads):
         raise errors[0]
 
 
-#: Multiply-adds below which a call of the C engine runs on one thread
-#: (`choose.SMALL_WORK`): between other work, handing half to a helper
-#: thread cost about as much as it saved at 256²·5x5 (1.6e6; measured
-#: with a compiled direct kernel: 3x3 took 0.055 ms alone against 0.099
-#: ms shared, 15x15 0.68 against 0.44 ms).
-SERIAL_WORK = 2e6
-
-
 def _after_fork_in_child():
     """Forget the parent's threads; they do not exist here."""
     global _STARTING

@@ -28,29 +28,33 @@ import functools
 import importlib.util
 import math
 
-from . import _threads, c_engine, cv2_engine, fft_engine, numpy_engine
+from . import c_engine, cv2_engine, fft_engine, numpy_engine
 
 #: Seconds per call, per NumPy call, per unit of work and per element of
 #: traffic (see `features`), fitted by ``python benchmarks/fit_cost.py``
 #: (see the module's docstring) for the four engines in one run, images
 #: from 28² to 2048², on the shared 2-core machine (model / measured:
 #: numpy 0.61-1.37, fft 0.63-1.07, cv2 0.25-1.17, c 0.14-1.77; the
-#: worst are the tiny images, where fixed costs vary most). Of the C
-#: engine's, only the fixed cost is read: the rest is `c_engine.seconds`,
-#: which models its native threads on the CPUs of the machine it runs on.
+#: worst are the tiny images, where fixed costs vary most). The C
+#: engine's is its fixed cost alone: its work and traffic are
+#: `c_engine.seconds`, which models its native threads on the CPUs of the
+#: machine it runs on.
 COSTS = {
     'numpy': (7.00e-06, 1.22e-06, 1.19e-10, 1.01e-10),
     'fft': (4.61e-05, 0.0, 2.14e-10, 7.74e-10),
     'cv2': (3.56e-06, 0.0, 4.73e-11, 5.00e-11),
-    'c': (1.82e-06, 0.0, 2.03e-11, 1.28e-12),
+    'c': (1.82e-06, 0.0, 0.0, 0.0),
 }
 
 #: Multiply-adds up to which a plain call (float32 or float64, on the
-#: host, outside autograd) is served whole by the C engine's `small`,
-#: without asking the model: below `_threads.SERIAL_WORK` it runs on one
-#: core, where it is the fastest engine at every shape (its fixed cost
-#: is the least, and it is the fastest direct sum); 0 turns that off.
-SMALL_WORK = _threads.SERIAL_WORK
+#: host, outside autograd) is served whole by the C engine's `small`, on
+#: one thread, without asking the model: there it is the fastest engine
+#: at every shape (its fixed cost is the least, and it is the fastest
+#: direct sum), and handing half to another thread cost about as much as
+#: it saved at 256²·5x5 (1.6e6 multiply-adds; measured with a compiled
+#: direct kernel: 3x3 took 0.055 ms alone against 0.099 ms shared, 15x15
+#: 0.68 against 0.44 ms); 0 turns that off.
+SMALL_WORK = 2e6
 
 #: Each engine's module, by name; its ``correlate_valid`` computes.
 MODULES = {'c': c_engine, 'cv2': cv2_engine, 'fft': fft_engine,
@@ -94,11 +98,8 @@ def features(engine, X_shape, K_shape):
     if engine == 'numpy':
         blocks = -(-oh * W // numpy_engine.BLOCK)
         return 1, h * w * blocks, oh * W * h * w, traffic
-    if engine == 'c':
-        work = oh * ow * h * w
-        if work < _threads.SERIAL_WORK:  # one core, not all of them
-            work *= _threads.cores()
-        return 1, 0, work, traffic
+    if engine == 'c':  # its work and traffic: `c_engine.seconds`
+        return 1, 0, 0, 0
     if engine == 'cv2':  # a whole H x W output, then the valid part copied
         return 1, 0, H * W * h * w, traffic + H * W + oh * ow
     sh, sw = _fft_sides(H, W, h, w)
@@ -115,10 +116,11 @@ def estimate(engine, X_shape, K_shape):
     ...     'numpy', (1024, 1024), (3, 3))
     True
     """
-    if engine == 'c':  # the C engine models its own threads
-        return COSTS['c'][0] + c_engine.seconds(X_shape, K_shape)
-    return sum(c * f for c, f in zip(
+    modelled = sum(c * f for c, f in zip(
         COSTS[engine], features(engine, X_shape, K_shape), strict=True))
+    if engine == 'c':  # the C engine models its own threads
+        modelled += c_engine.seconds(X_shape, K_shape)
+    return modelled
 
 
 def _fft_sides(H, W, h, w):
