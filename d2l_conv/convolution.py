@@ -2,6 +2,8 @@
 
 from ._validation import as_2d_array, check_corr2d_args
 from .cross_correlation import corr2d
+from .exercises.autograd import TrainableConv2D
+from .vectorized import corr2d_vectorized
 
 
 def flip_kernel(K):
@@ -77,3 +79,54 @@ def conv2d_true(X, K):
     """
     X, K = check_corr2d_args('conv2d_true', X, K)
     return corr2d(X, flip_kernel(K))
+
+
+class TrueConv2D(TrainableConv2D):
+    """The book's `Conv2D` with a true convolution, trainable by autograd.
+
+    Section 6.2.5, "Cross-correlation and Convolution": its forward is
+    ``corr2d_vectorized(x, flip_kernel(weight)) + bias``, a true
+    convolution that autograd can differentiate. It starts from the flip
+    of the kernel that the same random draw gives a cross-correlation
+    layer (`TrainableConv2D`, or the built-in ``nn.Conv2D`` of 6.2.4):
+    both layers then compute the same output at every step of the same
+    gradient descent, so `learn_kernel` gives the same losses and learns
+    the flip of 6.2.4's kernel.
+
+    Parameters
+    ----------
+    kernel_size : tuple of int
+        ``(h, w)``, the shape of the kernel.
+    **kwargs
+        Passed to ``mxnet.gluon.nn.Block``.
+
+    Raises
+    ------
+    TypeError
+        If `kernel_size` is not a pair of ints.
+    ValueError
+        If a side of `kernel_size` is less than 1.
+
+    Examples
+    --------
+    >>> from d2l_conv import learn_kernel
+    >>> from d2l_conv.published import loss_lines
+    >>> kernel, losses = learn_kernel(layer=TrueConv2D((1, 2)))
+    >>> print(loss_lines(losses))
+    batch 2, loss 4.949
+    batch 4, loss 0.831
+    batch 6, loss 0.140
+    batch 8, loss 0.024
+    batch 10, loss 0.004
+    >>> flip_kernel(kernel)  # 6.2.4's learned kernel
+    array([[ 0.9895   , -0.9873705]])
+    """
+
+    def initialize(self, *args, **kwargs):
+        """Initialise as `TrainableConv2D`, then flip the kernel drawn."""
+        super().initialize(*args, **kwargs)
+        self.weight.set_data(flip_kernel(self.weight.data()))
+
+    def forward(self, x):
+        return corr2d_vectorized(x, flip_kernel(self.weight.data())) + \
+            self.bias.data()

@@ -76,6 +76,10 @@ batch 10, loss 0.004"""),
 #: The records by key.
 BY_KEY = {record.key: record for record in PUBLISHED}
 
+#: A published `record`, what a run `reproduced` of it (its printed
+#: form, or None where nothing ran it), and whether the two `match`.
+Result = namedtuple('Result', ['record', 'reproduced', 'match'])
+
 
 def printed_form(text):
     """Return `text` with every run of whitespace collapsed to one space.

@@ -1,16 +1,11 @@
 """Run the section top to bottom and check each published output."""
 
-from collections import namedtuple
-
 from mxnet import np
 
 from .cross_correlation import corr2d
 from .edge_detection import detect_edges, edge_image, edge_kernel
 from .learning import learn_kernel
-from .published import PUBLISHED, loss_lines, matches
-
-#: A published record, what this run printed, and whether the two match.
-Result = namedtuple('Result', ['record', 'reproduced', 'match'])
+from .published import PUBLISHED, Result, loss_lines, matches
 
 
 def run_section():

@@ -1,4 +1,5 @@
-"""`d2l_conv.book_code`: the notebook's recording, check and source view."""
+"""The notebook's recording and check (`d2l_conv.cell_recorder`), and its
+source view (`d2l_conv.source_view`)."""
 
 import sys
 from types import SimpleNamespace
@@ -8,15 +9,10 @@ import pytest
 from IPython.core.events import EventManager, available_events
 
 from d2l_conv import book_code, exercises
-from d2l_conv.book_code import (
-    BLOCKS,
-    Cell,
-    check_cells,
-    record_cells,
-    show_source,
-    without_docstrings,
-)
-from d2l_conv.published import BY_KEY
+from d2l_conv.book_code import BLOCKS
+from d2l_conv.cell_recorder import Cell, check_cells, record_cells, why
+from d2l_conv.published import BY_KEY, Result
+from d2l_conv.source_view import show_source, without_docstrings
 
 
 def fake_shell():
@@ -153,3 +149,47 @@ def test_show_source_refuses_what_has_no_source():
         show_source(len)
     with pytest.raises(TypeError, match='show_source'):
         show_source(book_code.BLOCKS)
+
+
+def test_recording_again_replaces_the_earlier_recorder(capsys):
+    # The notebook's first cell run a second time: the first recorder
+    # tees that cell, and the cell starts a second recorder.
+    shell, stdout = fake_shell(), sys.stdout
+    first = record_cells(shell)
+    shell.events.trigger('post_run_cell', None)  # its own cell ends
+    shell.events.trigger('pre_run_cell', SimpleNamespace(raw_cell='again'))
+    second = record_cells(shell)
+    shell.events.trigger('post_run_cell', SimpleNamespace(
+        result=None, info=SimpleNamespace(raw_cell='again')))
+    assert sys.stdout is stdout
+    run_cell(shell, "print('batch 2, loss 4.949')")
+    assert sys.stdout is stdout
+    assert capsys.readouterr().out == 'batch 2, loss 4.949\n'
+    assert second.cells == [Cell("print('batch 2, loss 4.949')",
+                                 'batch 2, loss 4.949\n', None)]
+    assert first.cells == []
+    assert len(shell.events.callbacks['pre_run_cell']) == 1
+    second.stop()
+    assert shell.events.callbacks['post_run_cell'] == []
+
+
+@pytest.mark.parametrize('key', [r.key for r in BY_KEY.values()])
+def test_each_failing_check_says_why_and_which_cell_to_run(key):
+    wrong = Result(BY_KEY[key], 'array([[0.]])', False)
+    missing = Result(BY_KEY[key], None, False)
+    for result in wrong, missing:
+        reason = why(result)
+        assert 'run the cell' in reason, reason
+    if key in ('losses', 'learned_kernel'):
+        assert "MXNet's generator" in why(wrong)
+        assert '`mx.random.seed(0)`' in why(wrong)
+    else:
+        assert 'array([[0.]])' in why(wrong)
+        section = BY_KEY[key].section.split()[0]
+        assert f'the cells of {section} again' in why(wrong)
+    assert why(Result(BY_KEY[key], BY_KEY[key].text, True)) == ''
+
+
+def test_why_wants_a_result():
+    with pytest.raises(TypeError, match='why: result must be a Result'):
+        why(BY_KEY['corr2d'])

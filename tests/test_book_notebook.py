@@ -14,7 +14,7 @@ import pytest
 
 from d2l_conv import conv_layer, cross_correlation
 from d2l_conv.book_code import BLOCKS
-from d2l_conv.published import PUBLISHED, matches, printed_form
+from d2l_conv.published import BY_KEY, PUBLISHED, matches, printed_form
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SECTION = ROOT / 'notebooks' / 'convolutions_for_images.ipynb'
@@ -205,7 +205,8 @@ def test_every_published_output_has_its_book_cell():
 
 def test_the_notebook_ends_checking_itself_then_the_package():
     last = [cell['source'] for cell in code_cells()][-2:]
-    assert 'book_code.check_cells(recorder.cells)' in last[0]
+    assert 'cell_recorder.check_cells(recorder.cells)' in last[0]
+    assert 'cell_recorder.why(result)' in last[0]  # a ✗ says why
     assert 'reproduce()' in last[1]
     for cell in code_cells()[-2:]:
         assert '6/6' in stored_text(cell) and '✗' not in stored_text(cell)
@@ -215,9 +216,66 @@ def test_the_widgets_follow_their_subsections_book_cells():
     cells = code_cells()
     book = [cells.index(cell) for cell in book_cells(cells)]
     assert 'from d2l_conv import widgets' in cells[0]['source']
-    # 6.2.1: right after the book's `corr2d(X, K)`
-    assert cells[book[1] + 1]['source'].strip() == 'widgets.window_slider()'
+    # 6.2.1: after the book's `corr2d(X, K)` and the four sums
+    assert 'figures.sum_text(' in cells[book[1] + 1]['source']
+    assert cells[book[1] + 2]['source'].strip() == 'widgets.window_slider()'
     # 6.2.4: after its last book cell
     stepper = [i for i, cell in enumerate(cells)
                if cell['source'].strip() == 'widgets.training_stepper()']
     assert len(stepper) == 1 and book[-1] < stepper[0]
+
+
+def test_the_four_sums_of_6_2_1_are_stored_as_text():
+    # readable with no kernel (GitHub): each output element of 6.2.1 as
+    # its window's four products, summed, as the book's text shows them
+    cells = code_cells()
+    after = cells[cells.index(book_cells(cells)[1]) + 1]
+    lines = stored_text(after).splitlines()
+    X = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    K = [[0, 1], [2, 3]]
+    expected = []
+    for i in range(2):
+        for j in range(2):
+            products = [(X[i + a][j + b], K[a][b])
+                        for a in range(2) for b in range(2)]
+            terms = ' + '.join(f'{x}×{k}' for x, k in products)
+            expected.append(f'Y[{i}, {j}] = {terms} = '
+                            f'{sum(x * k for x, k in products)}')
+    assert lines == expected
+    assert [line.rsplit(' ', 1)[1] for line in lines] == \
+        ['19', '25', '37', '43']
+
+
+def ours_before(block_code):
+    """Return the source of the cell just before the book's cell."""
+    cells = code_cells()
+    found = book_cells(cells)[[b.code for b in BLOCKS].index(block_code)]
+    return cells[cells.index(found) - 1]['source']
+
+
+def test_a_cell_of_ours_puts_the_state_back_before_a_stateful_book_cell():
+    # 6.2.4's training draws its starting kernel from MXNet's generator
+    before = ours_before(BLOCKS[7].code)
+    assert before.startswith('# Ours:')
+    assert 'mx.random.seed(0)' in before and 'fresh kernel' in before
+    # 6.2.4 reshapes X to 4-D; 6.2.3's corr2d(X, K) needs it 2-D
+    before = ours_before(BLOCKS[5].code)
+    assert before.startswith('# Ours:') and 'reshape' in before
+
+
+def test_6_2_5_shows_the_flipped_kernel_learned_with_the_same_losses():
+    cells = code_cells()
+    [cell] = [c for c in cells if 'TrueConv2D((1, 2))' in c['source']]
+    shown = stored_text(cell)
+    corr, conv = [line.split(':', 1)[1].strip()
+                  for line in shown.splitlines()[:2]]
+    assert corr == conv == printed_form(BY_KEY['losses'].text).replace(
+        ' batch', '; batch')
+    arrays = re.findall(r'array\(\[\[.*?\]\]\)', printed_form(shown))
+    assert len(arrays) == 3
+    learned = BY_KEY['learned_kernel'].text
+    assert matches('learned_kernel', arrays[0])  # 6.2.4's
+    assert matches('learned_kernel', arrays[2])  # the flip of the other
+    assert not matches('learned_kernel', arrays[1]) and \
+        arrays[1].startswith('array([[-0.98') and learned.startswith(
+            'array([[ 0.98')
