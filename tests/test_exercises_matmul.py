@@ -18,6 +18,7 @@ from d2l_conv.exercises import (
     corr2d_im2col,
     corr2d_input_grad,
     corr2d_toeplitz,
+    matmul,
     toeplitz_matrix,
 )
 
@@ -119,3 +120,29 @@ def test_toeplitz_matrix_refuses_bad_input(K, shape, exc, pattern):
 def test_input_grad_refuses_bad_input(dY, K, exc, pattern):
     with pytest.raises(exc, match=pattern):
         corr2d_input_grad(dY, K)
+
+
+@pytest.mark.parametrize('call', [
+    lambda: toeplitz_matrix([[1, -1]], (600, 512)),
+    lambda: corr2d_toeplitz(onp.ones((600, 512), 'float32'), [[1, -1]]),
+    lambda: corr2d_input_grad(onp.ones((600, 511), 'float32'), [[1, -1]])],
+    ids=['toeplitz_matrix', 'corr2d_toeplitz', 'corr2d_input_grad'])
+def test_a_matrix_past_the_limit_is_refused_naming_its_bytes(call):
+    # (600 * 511) x (600 * 512) float32 entries: 376,750,080,000 bytes
+    with pytest.raises(ValueError, match=(
+            r'the Toeplitz matrix .*\(306600, 307200\).*'
+            r'376,750,080,000 bytes.*limit of '
+            f'{matmul.TOEPLITZ_MAX_BYTES:,} bytes')) as error:
+        call()
+    name = call.__code__.co_names[0]
+    assert str(error.value).startswith(f'{name}: ')
+
+
+def test_the_limit_is_on_the_matrixs_bytes(monkeypatch):
+    # a float32 (4 x 6) matrix: 96 bytes; float64: 192
+    monkeypatch.setattr(matmul, 'TOEPLITZ_MAX_BYTES', 96)
+    assert toeplitz_matrix([[1, -1]], (2, 3)).shape == (4, 6)
+    with pytest.raises(ValueError, match='192 bytes'):
+        toeplitz_matrix(onp.array([[1, -1]], dtype='float64'), (2, 3))
+    with pytest.raises(ValueError, match='216 bytes'):  # (6 x 9)
+        toeplitz_matrix([[1, -1]], (3, 3))

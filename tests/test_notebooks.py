@@ -9,6 +9,7 @@ by ``make test``) re-executes each notebook against its stored outputs.
 import ast
 import json
 import pathlib
+import re
 
 import pytest
 
@@ -94,3 +95,30 @@ def test_an_answer_used_before_it_is_shown_is_caught():
     assert unshown_answers(['ex.corr2d_im2col(X, K)',
                             'show_source(ex.corr2d_im2col)']) == \
         ['ex.corr2d_im2col']
+
+
+def stored_outputs(path, needle):
+    """Return the stored text outputs of the one code cell holding
+    `needle`, in the notebook at `path`."""
+    notebook = json.loads(path.read_text(encoding='utf-8'))
+    cells = [cell for cell in notebook['cells'] if cell['cell_type'] ==
+             'code' and needle in ''.join(cell['source'])]
+    assert len(cells) == 1, needle
+    return [''.join(output.get('text') or
+                    output.get('data', {}).get('text/plain', ''))
+            for output in cells[0]['outputs']]
+
+
+def test_the_exercises_show_the_dense_toeplitz_product_on_a_kernel_with_no_0():
+    path = NOTEBOOKS / 'exercises.ipynb'
+    [T] = stored_outputs(path, 'T = ex.toeplitz_matrix(K, X.shape)')
+    rows = [[float(v) for v in re.findall(r'-?\d+\.?', row)]
+            for row in T.splitlines()]
+    assert len(rows) == 4 and all(len(row) == 9 for row in rows)
+    # K = [[1, 2], [3, 4]]: each row holds K's four entries, in order,
+    # and zeros; no 0 of K can hide among them
+    assert [[v for v in row if v] for row in rows] == [[1, 2, 3, 4]] * 4
+    [product] = stored_outputs(path, 'np.dot(T, x)')
+    dense, book = re.findall(r'array\([^)]*\)', product)
+    assert ' '.join(dense.split()) == ' '.join(book.split()) == \
+        'array([[27., 37.], [57., 67.]])'

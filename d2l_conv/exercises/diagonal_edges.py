@@ -66,7 +66,8 @@ def diagonal_edges(X=None, K=None):
     ``K = [[1, -1]]`` compares horizontal neighbours, so it detects
     vertical edges; ``K.T`` compares vertical neighbours, so it detects
     horizontal edges. A diagonal edge is both at once, a staircase, so
-    both kernels detect it, one pixel per row (or column):
+    both kernels detect it, one pixel in each row (or column) that the
+    edge crosses:
 
     - ``corr2d(X, K)`` marks the diagonal with 1 (white to black,
       going right);

@@ -9,8 +9,9 @@ On samples ``f(x0), f(x0 + 1), ...`` (spacing 1; for spacing ``dx``
 divide a degree-`d` kernel by ``dx ** d``):
 
 - `SECOND_DERIVATIVE`, ``[[1, -2, 1]]``: ``Y[j] = f(j) - 2 f(j + 1)
-  + f(j + 2)``, which is ``f''`` at the middle sample ``j + 1``; exact
-  on cubics.
+  + f(j + 2)``, which approximates ``f''`` at the middle sample
+  ``j + 1``: it is ``f''(j + 1) + f''''(xi) / 12`` for some ``xi`` in
+  the window, so exact on polynomials of degree at most 3.
 - `LAPLACE`, the 5-point stencil: the second difference along each
   axis, summed; ``Y[i, j]`` is ``f_xx + f_yy`` at pixel
   ``(i + 1, j + 1)``, exact on polynomials of degree at most 3 in
@@ -140,9 +141,10 @@ def min_kernel_size(d):
 
     From section 6.2's exercises: "What is the minimum size of a kernel
     to obtain a derivative of degree d?" The answer is ``d + 1``, the
-    width of the exact kernel on polynomials of degree `d` (not ``2 d +
-    1``, the width of the centred stencils that are exact to a higher
-    degree):
+    width of the kernel exact on polynomials of degree `d` (a centred
+    stencil, symmetric about its middle tap, has an odd width: ``d + 1``
+    for even `d`, such as ``[1, -2, 1]``, and ``d + 2`` for odd `d`;
+    it is exact on polynomials of degree ``d + 1``):
 
     - ``d + 1`` taps suffice: `derivative_kernel` (alternating binomial
       coefficients) solves `moment_system`.

@@ -24,6 +24,11 @@ from .._validation import (
     promote,
 )
 
+#: The largest Toeplitz matrix built, in bytes (256 MiB); past it the
+#: functions that build one raise a ValueError naming its size. Building
+#: it takes as much again twice over, for its int64 index array.
+TOEPLITZ_MAX_BYTES = 2 ** 28
+
 
 def _window_index(X_shape, K_shape):
     """Return ``idx``, (oh * ow, h * w): flat input positions per window."""
@@ -95,14 +100,24 @@ def _check_shape(func, shape, K):
     return shape
 
 
-def _toeplitz(K, shape):
+def _toeplitz(func, K, shape):
     """Return ``(T, mask)``, both (oh * ow, H * W), for a checked `K`.
 
     ``T[r, c]`` is the weight that output ``r`` gives input ``c``: the
     entry of `K` gathered by its index, or a zero where input ``c`` is
-    outside window ``r``; ``mask`` is True inside the windows.
+    outside window ``r``; ``mask`` is True inside the windows. Past
+    `TOEPLITZ_MAX_BYTES` it raises a ValueError naming `func`.
     """
     (h, w), (H, W) = K.shape, shape
+    rows, cols = (H - h + 1) * (W - w + 1), H * W
+    size = rows * cols * onp.dtype(K.dtype).itemsize
+    if size > TOEPLITZ_MAX_BYTES:
+        raise ValueError(
+            f'{func}: the Toeplitz matrix of a {h} x {w} kernel for '
+            f'inputs of shape {tuple(shape)} would be {(rows, cols)} '
+            f'{onp.dtype(K.dtype).name}: {size:,} bytes, past the limit '
+            f'of {TOEPLITZ_MAX_BYTES:,} bytes (TOEPLITZ_MAX_BYTES); '
+            'corr2d_im2col builds no such matrix')
     window = _window_index(shape, K.shape)  # (oh * ow, h * w)
     kidx = onp.full((window.shape[0], H * W), h * w)
     kidx[onp.arange(window.shape[0])[:, None], window] = onp.arange(h * w)
@@ -148,7 +163,9 @@ def toeplitz_matrix(K, shape):
     TypeError
         If `K` is not a numeric array or `shape` not a pair of ints.
     ValueError
-        If `K` is not 2-D, is empty or does not fit in `shape`.
+        If `K` is not 2-D, is empty or does not fit in `shape`, or if
+        the matrix would take more than `TOEPLITZ_MAX_BYTES` bytes (the
+        message gives its size in bytes).
 
     Examples
     --------
@@ -157,9 +174,19 @@ def toeplitz_matrix(K, shape):
            [ 0.,  1., -1.,  0.,  0.,  0.],
            [ 0.,  0.,  0.,  1., -1.,  0.],
            [ 0.,  0.,  0.,  0.,  1., -1.]])
+
+    Times the input flattened, the dense product ``T @ x``:
+
+    >>> from mxnet import np
+    >>> X = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+    >>> T = toeplitz_matrix([[1, 2], [3, 4]], X.shape)
+    >>> np.dot(T, X.reshape(-1)).reshape(2, 2)
+    array([[27., 37.],
+           [57., 67.]])
     """
     K = as_2d_array('toeplitz_matrix', 'K', K)
-    return _toeplitz(K, _check_shape('toeplitz_matrix', shape, K))[0]
+    return _toeplitz('toeplitz_matrix', K,
+                     _check_shape('toeplitz_matrix', shape, K))[0]
 
 
 def _sparse_matvec(T, mask, x):
@@ -208,7 +235,8 @@ def corr2d_toeplitz(X, K):
     Raises
     ------
     TypeError, ValueError
-        As `corr2d`, naming ``corr2d_toeplitz``.
+        As `corr2d`, naming ``corr2d_toeplitz``; a ValueError too if the
+        matrix would take more than `TOEPLITZ_MAX_BYTES` bytes.
 
     Examples
     --------
@@ -227,7 +255,7 @@ def corr2d_toeplitz(X, K):
     """
     X, K = check_corr2d_args('corr2d_toeplitz', X, K)
     oh, ow = X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1
-    T, mask = _toeplitz(K, X.shape)  # (oh * ow, H * W)
+    T, mask = _toeplitz('corr2d_toeplitz', K, X.shape)  # (oh * ow, H * W)
     return _sparse_matvec(T, mask, X.reshape(-1)).reshape(oh, ow)
 
 
@@ -263,7 +291,9 @@ def corr2d_input_grad(dY, K):
     Raises
     ------
     TypeError, ValueError
-        If `dY` or `K` is not a non-empty 2-D numeric array.
+        If `dY` or `K` is not a non-empty 2-D numeric array; a
+        ValueError too if the matrix would take more than
+        `TOEPLITZ_MAX_BYTES` bytes.
 
     Examples
     --------
@@ -277,5 +307,5 @@ def corr2d_input_grad(dY, K):
     dY, K = promote(as_2d_array('corr2d_input_grad', 'dY', dY),
                     as_2d_array('corr2d_input_grad', 'K', K))
     shape = (dY.shape[0] + K.shape[0] - 1, dY.shape[1] + K.shape[1] - 1)
-    T, mask = _toeplitz(K, shape)  # (oh * ow, H * W)
+    T, mask = _toeplitz('corr2d_input_grad', K, shape)  # (oh*ow, H*W)
     return _sparse_matvec(T.T, mask.T, dY.reshape(-1)).reshape(shape)
