@@ -55,6 +55,17 @@ EXERCISE_KERNELS = {'second derivative [[1, −2, 1]]': SECOND_DERIVATIVE,
 #: edges (``[[1], [2], [1]]`` times ``[[1, 0, -1]]``).
 SOBEL = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype='float32')
 
+#: The percentile of ``|Y|`` at which `plot_filtered` clips each signed
+#: map's colour scale: the few strongest responses saturate, so that the
+#: rest stay visible.
+CLIP_PERCENTILE = 98
+
+#: Rows and columns of a 240 x 240 crop of the photograph around the
+#: face: `plot_filtered` draws it at full resolution, where a map of
+#: one-pixel lines (a second difference) stays visible; shrunk to a
+#: panel, the whole photograph averages such lines away.
+FACE = (slice(90, 330), slice(130, 370))
+
 #: Learning rate and iterations of `learn_on_photograph`; see there.
 LR, NUM_ITERS = 1.9e-5, 500
 
@@ -127,17 +138,20 @@ def _averages(K):
 def _show(fig, ax, Y, title, pixels):
     """Draw `Y` on `ax`: pixel values in gray, signed values diverging.
 
-    A signed result gets its own colour bar, symmetric about 0 and
-    clipped at the 99.5th percentile of ``|Y|``, so that a few strong
-    edges do not wash out the rest.
+    A signed result gets its own colour scale and bar, symmetric about 0
+    and clipped at the `CLIP_PERCENTILE`-th percentile of its ``|Y|``,
+    which the bar's label gives, so that a few strong edges do not wash
+    out the rest.
     """
     ax.set_title(title, fontsize=10)
     ax.set_axis_off()
     if pixels:
         return ax.imshow(Y, **PIXELS)
-    vmax = float(onp.percentile(abs(Y), 99.5)) or 1.0
+    vmax = float(onp.percentile(abs(Y), CLIP_PERCENTILE)) or 1.0
     image = ax.imshow(Y, cmap=CMAP, vmin=-vmax, vmax=vmax)
-    fig.colorbar(image, ax=ax, shrink=0.8, extend='both')
+    bar = fig.colorbar(image, ax=ax, shrink=0.8, extend='both')
+    bar.set_label(f'clipped at ±{vmax:.2g}, the {CLIP_PERCENTILE:g}th '
+                  'percentile of |Y|', fontsize=8)
     return image
 
 
@@ -147,8 +161,9 @@ def plot_filtered(X, kernels, ncols=4):
     The image, and every result that is again an image of pixel values
     (a kernel with no negative taps that sums to 1, such as a box blur),
     is drawn in grayscale, 1 white and 0 black. A signed result (edges,
-    derivatives) is drawn on a diverging scale with its colour bar:
-    red positive, blue negative, white 0.
+    derivatives) is drawn on a diverging scale of its own with its
+    colour bar: red positive, blue negative, white 0, clipped at the
+    `CLIP_PERCENTILE`-th percentile of its ``|Y|`` (the bar says where).
 
     Parameters
     ----------
@@ -231,7 +246,7 @@ def learn_on_photograph(X, K=SOBEL, *, lr=LR, num_iters=NUM_ITERS):
         windows; the loss is a sum over pixels, so a larger image needs
         a smaller rate.
     num_iters : int, optional
-        The number of iterations; `NUM_ITERS` by default, a few seconds.
+        The number of iterations; `NUM_ITERS` by default.
 
     Returns
     -------
@@ -321,10 +336,10 @@ def compare_speed(X, K, crop=40, repeat=5):
     """Time the book's loop on a crop and `corr2d_fast` on all of `X`.
 
     The book's `corr2d` (6.2.1) runs one Python iteration per output
-    element, about a third of a millisecond each: on the 600 x 512
-    photograph that is minutes, so it runs on the top-left
-    ``crop x crop`` corner only, once. `corr2d_fast` runs on the whole
-    image, best of `repeat`. Compare them per output element.
+    element, so it runs on the top-left ``crop x crop`` corner only,
+    once; `speed_line` estimates from it how long it would take on the
+    whole image. `corr2d_fast` runs on the whole image, best of
+    `repeat`. Compare them per output element.
 
     Parameters
     ----------

@@ -58,11 +58,49 @@ def test_pixel_images_are_gray_signed_results_diverge_with_a_bar(X):
         assert image.cmap(image.norm(1.0))[:3] == (1.0, 1.0, 1.0)
         assert image.cmap(image.norm(0.0))[:3] == (0.0, 0.0, 0.0)
         assert image.colorbar is None
+    clips = []
     for title in ('second derivative [[1, −2, 1]]', 'Laplacian (5-point)'):
         image = images[title]
         low, high = image.get_clim()
         assert low == -high > -8  # symmetric, clipped below the range
         assert image.cmap.name == 'RdBu_r' and image.colorbar is not None
+        # each map on its own scale, clipped at a percentile of its |Y|
+        Y = onp.asarray(image.get_array())
+        assert high == pytest.approx(
+            onp.percentile(abs(Y), pg.CLIP_PERCENTILE), rel=1e-6)
+        assert image.colorbar.ax.get_ylabel() == (
+            f'clipped at ±{high:.2g}, the '
+            f'{pg.CLIP_PERCENTILE:g}th percentile of |Y|')
+        clips.append(high)
+    assert clips[0] != clips[1]
+
+
+def test_a_signed_map_is_legible_at_a_glance(X):
+    # the second derivative's lines are one pixel wide: on the face's
+    # crop, drawn at full resolution and clipped at CLIP_PERCENTILE, a
+    # fifth of its pixels or more get a quarter of the full colour or
+    # more (on the whole photograph clipped at the 99.5th percentile, as
+    # it was drawn before, 5.9%)
+    fig = pg.plot_filtered(X[pg.FACE], pg.EXERCISE_KERNELS)
+    for title in 'second derivative [[1, −2, 1]]', 'Laplacian (5-point)':
+        image = [ax.images[0] for ax in fig.axes
+                 if ax.get_title() == title][0]
+        Y, (_, high) = onp.asarray(image.get_array()), image.get_clim()
+        assert (abs(Y) >= high / 4).mean() >= 1 / 5
+
+
+def test_the_notebook_states_no_duration_it_does_not_measure():
+    import json
+    import pathlib
+    import re
+    path = (pathlib.Path(__file__).resolve().parent.parent / 'notebooks' /
+            'photograph.ipynb')
+    cells = json.loads(path.read_text(encoding='utf-8'))['cells']
+    text = ' '.join(''.join(cell['source']) for cell in cells
+                    if cell['cell_type'] == 'markdown')
+    said = re.findall(r'(?:a few|a couple of|about [\d.]+|[\d.]+)\s+'
+                      r'(?:seconds?|minutes?|ms|s)\b', ' '.join(text.split()))
+    assert said == []
 
 
 def test_learning_recovers_sobel_from_the_photograph(X):
