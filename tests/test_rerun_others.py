@@ -1,0 +1,42 @@
+"""Every other notebook survives Run All twice, each cell twice in a row
+and Restart & Run All.
+
+The section, exercises and photograph notebooks have files of their own
+(``test_rerun_*.py``), with checks of their own; any other notebook in
+``notebooks/`` is run here, so none is left out.
+"""
+
+import pytest
+from notebook_rounds import (
+    NOTEBOOKS,
+    check_each_cell_twice,
+    check_run_all_twice,
+    run_rounds,
+)
+
+#: The notebooks with a test file of their own.
+OWN_FILES = {'convolutions_for_images.ipynb': 'test_rerun_section.py',
+             'exercises.ipynb': 'test_rerun_exercises.py',
+             'photograph.ipynb': 'test_rerun_photograph.py'}
+OTHERS = sorted(path.name for path in NOTEBOOKS.glob('*.ipynb')
+                if path.name not in OWN_FILES)
+
+
+def test_each_notebook_named_here_has_its_file():
+    tests = NOTEBOOKS.parent / 'tests'
+    for name, file in OWN_FILES.items():
+        assert (NOTEBOOKS / name).exists(), name
+        assert (tests / file).exists(), file
+
+
+@pytest.fixture(scope='module', params=OTHERS)
+def rounds(request):
+    return run_rounds(request.param)
+
+
+def test_run_all_twice_shows_the_same_both_rounds(rounds):
+    check_run_all_twice(rounds)
+
+
+def test_each_cell_run_twice_shows_the_same(rounds):
+    check_each_cell_twice(rounds)
