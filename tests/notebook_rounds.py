@@ -33,9 +33,12 @@ def texts(cell):
 
 
 def compared(cell):
-    """Whether a rerun of `cell` must show what its first run showed."""
-    return cell.cell_type == 'code' and \
-        'NBVAL_IGNORE_OUTPUT' not in cell.source
+    """Whether a rerun of `cell` must show what its first run showed:
+    a code cell that nbval compares (no ``# NBVAL_IGNORE_OUTPUT`` line).
+    """
+    return cell.cell_type == 'code' and not any(
+        line.strip().lstrip('#').strip() == 'NBVAL_IGNORE_OUTPUT'
+        for line in cell.source.splitlines())
 
 
 def run_cell(client, notebook, index, times=1):
