@@ -95,17 +95,8 @@ class TrueConv2D(TrainableConv2D):
 
     Parameters
     ----------
-    kernel_size : tuple of int
-        ``(h, w)``, the shape of the kernel.
-    **kwargs
-        Passed to ``mxnet.gluon.nn.Block``.
-
-    Raises
-    ------
-    TypeError
-        If `kernel_size` is not a pair of ints.
-    ValueError
-        If a side of `kernel_size` is less than 1.
+    kernel_size, **kwargs
+        As `TrainableConv2D`'s, which checks them.
 
     Examples
     --------
