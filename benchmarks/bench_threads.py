@@ -1,7 +1,12 @@
 """How the C engine of `corr2d_fast` scales with threads, alone.
 
-Run ``python benchmarks/bench_threads.py`` where d2l_conv is installed
-with its C engine (``opencv-python-headless`` for the comparison).
+Run ``python benchmarks/bench_threads.py`` (Python 3.10+, NumPy, and for
+the comparison ``opencv-python-headless``; no MXNet, no d2l_conv
+install). It loads this checkout's ``d2l_conv/fast`` engine modules
+without the package's ``__init__`` (which imports MXNet), with the
+installed ``_direct`` extension where there is one, else with
+``d2l_conv/fast/_direct.c`` built by the C compiler that built Python,
+into a temporary folder (``--build`` always builds).
 
 For each case (float32, 512² to 8192² with a 3x3 kernel, and 4096² with
 15x15) and each thread count T (1, 2, 4, ... and the CPUs usable), with
@@ -23,17 +28,78 @@ ends with the memory bound at 8192², 3x3: the bytes a call must move
 
 import argparse
 import functools
+import importlib
+import importlib.machinery
+import importlib.util
 import os
 import platform
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import types
+from pathlib import Path
 
 import numpy as onp
 from timing import copy_bandwidth, thread_counts, timed  # beside this
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / 'd2l_conv' / 'fast'
 
 #: `timed`'s budget (s) and most calls per measurement.
 SAMPLES = {'budget': 0.5, 'most': 21}
 
 #: (image side, kernel side), float32.
 CASES = [(512, 3), (1024, 3), (2048, 3), (4096, 3), (8192, 3), (4096, 15)]
+
+
+def installed_direct():
+    """Return the path of the installed ``_direct`` extension, or None."""
+    spec = importlib.util.find_spec('d2l_conv')  # imports nothing
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    for place in spec.submodule_search_locations:
+        path = Path(place) / 'fast' / f'_direct{suffix}'
+        if path.exists():
+            return path
+    return None
+
+
+def build_direct(folder):
+    """Compile ``_direct.c`` into `folder` as setup.py does; its path."""
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    target = Path(folder) / f'_direct{suffix}'
+    compiler = (sysconfig.get_config_var('CC') or 'cc').split()
+    command = [*compiler, '-O3', '-std=c11', '-ffp-contract=fast',
+               '-fno-fast-math', '-pthread', '-shared', '-fPIC',
+               '-I', sysconfig.get_paths()['include'],
+               str(SOURCE / '_direct.c'), '-o', str(target)]
+    if sys.platform == 'darwin':
+        command[1:1] = ['-undefined', 'dynamic_lookup']
+    subprocess.run(command, check=True)
+    return target
+
+
+def engine(build=False):
+    """Return ``(choose, c_engine, _cpus)`` of this checkout, loaded
+    without ``d2l_conv/__init__.py``, and where ``_direct`` came from."""
+    path = None if build else installed_direct()
+    if path is None:
+        path = build_direct(tempfile.mkdtemp(prefix='bench_threads_'))
+    for name, folder in (('d2l_conv', ROOT / 'd2l_conv'),
+                         ('d2l_conv.fast', SOURCE)):
+        package = types.ModuleType(name)
+        package.__path__ = [str(folder)]
+        sys.modules[name] = package
+    name = 'd2l_conv.fast._direct'
+    loader = importlib.machinery.ExtensionFileLoader(name, str(path))
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+    direct = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(direct)
+    sys.modules[name] = direct
+    return tuple(importlib.import_module(f'd2l_conv.fast.{module}')
+                 for module in ('choose', 'c_engine', '_cpus'))
 
 
 class Affinity:
@@ -69,10 +135,14 @@ def _set_affinity(cpus):
             pass
 
 
-def scaling_table(cases=CASES, most=None, out=print):
+def scaling_table(cases=CASES, most=None, build=False, out=print):
     """Measure the table described in the module's docstring; print it
-    with `out`, line by line, and return its rows as dicts."""
-    from d2l_conv.fast import _cpus, c_engine, choose
+    with `out`, line by line, and return its rows as dicts. In a process
+    that imported d2l_conv, its own engine modules are used."""
+    if 'd2l_conv.fast.choose' in sys.modules:
+        from d2l_conv.fast import _cpus, c_engine, choose
+    else:
+        choose, c_engine, _cpus = engine(build)
     most = most or _cpus.usable_cpus()
     try:
         import cv2
@@ -152,11 +222,13 @@ def _line(row):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--build', action='store_true',
+                        help="build _direct.c even if it is installed")
     parser.add_argument('--threads', type=int, default=None,
                         help='the most threads to time (default: the '
                         'CPUs usable)')
     args = parser.parse_args(argv)
-    scaling_table(most=args.threads)
+    scaling_table(most=args.threads, build=args.build)
 
 
 if __name__ == '__main__':

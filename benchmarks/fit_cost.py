@@ -2,10 +2,11 @@
 
 Run ``python benchmarks/fit_cost.py [ENGINE ...]`` (every engine of
 this install if none is named: `fast.choose.ENGINES`). It times each
-engine called directly (float32, median of a few runs) over a grid of
-image and kernel sizes, on the threads the engine takes (for the C
-engine, whose `features` depend on them, on each of 1, 2, 4, ... and
-the cores usable), fits each engine's constants by non-negative least
+engine called directly (float32, the median of 3 to 7 runs) over a grid
+of image and kernel sizes, every engine of a case in the same shuffled
+rounds, on the threads the engine takes (for the C engine, whose
+`features` depend on them, on each of 1, 2, 4, ... and the cores
+usable), fits each engine's constants by non-negative least
 squares on relative error, prints how far the model is from the times
 (worst factors), and writes them into the ``COSTS`` block of
 ``d2l_conv/fast/choose.py`` (atomically; the constants of engines not
@@ -13,13 +14,17 @@ fitted stay). ``--dry-run`` prints them only.
 """
 
 import argparse
+import functools
 import os
+import random
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as onp
-from timing import thread_counts, timed  # beside this script
+from timing import thread_counts  # beside this script
 
 CHOOSE = Path(__file__).resolve().parent.parent / 'd2l_conv' / 'fast' / \
     'choose.py'
@@ -30,27 +35,58 @@ KERNELS = [(1, 2), (3, 3), (5, 5), (7, 1), (7, 7), (9, 9), (15, 15),
 MOST_WORK = 4e9  # direct engines: skip the minute-long cases
 
 
-def measure(name, engine, cores, rng, out=print):
-    """Return the features and seconds of `engine` over the grid."""
-    rows, times = [], []
-    threaded = (engine.features((1024, 1024), (3, 3), 1)
-                != engine.features((1024, 1024), (3, 3), cores))
+def calls_of(engines, X, K, cores):
+    """Return ``{(name, threads): call}`` for the engines that take these
+    shapes: the C engine's (whose `features` change with the threads) on
+    each of 1, 2, 4, ... `cores` threads, the others' on `cores`."""
+    calls = {}
+    for name, engine in engines.items():
+        if engine.METHOD == 'direct' and X.size * K.size > MOST_WORK:
+            continue
+        if engine.features(X.shape, K.shape, cores) is None:
+            continue  # shapes it does not take
+        threaded = (engine.features((1024, 1024), (3, 3), 1)
+                    != engine.features((1024, 1024), (3, 3), cores))
+        for threads in thread_counts(cores) if threaded else [cores]:
+            calls[name, threads] = functools.partial(
+                engine.correlate_valid, X, K, threads=threads)
+    return calls
+
+
+def measure(engines, cores, rng, out=print):
+    """Return ``{name: (features, seconds)}`` over the grid, each case's
+    calls timed in interleaved rounds (shuffled anew each round), so
+    that another program's load weighs on every engine alike."""
+    rows = {name: ([], []) for name in engines}
+    order = random.Random(0)
     for n in SIDES:
         X = rng.standard_normal((n, n)).astype('float32')
         for h, w in KERNELS:
-            if h > n or w > n or (engine.METHOD == 'direct'
-                                  and n * n * h * w > MOST_WORK):
+            if h > n or w > n:
                 continue
-            if engine.features(X.shape, (h, w), cores) is None:
-                continue  # shapes it does not take
             K = rng.standard_normal((h, w)).astype('float32')
-            for threads in thread_counts(cores) if threaded else [cores]:
-                t = timed(lambda X=X, K=K, threads=threads:
-                          engine.correlate_valid(X, K, threads=threads))
-                rows.append(engine.features(X.shape, K.shape, threads))
-                times.append(t)
-                out(f'{name} {n}² {h}x{w} on {threads}: {t * 1e3:.3f} ms')
-    return onp.array(rows, float), onp.array(times)
+            calls = calls_of(engines, X, K, cores)
+            times = {key: [] for key in calls}
+            start = time.perf_counter()
+            for call in calls.values():
+                call()
+            warm = time.perf_counter() - start
+            keys = list(calls)
+            for _ in range(3 if warm > 0.3 else 7):
+                order.shuffle(keys)
+                for key in keys:
+                    start = time.perf_counter()
+                    calls[key]()
+                    times[key].append(time.perf_counter() - start)
+            for (name, threads), t in times.items():
+                features, seconds = rows[name]
+                features.append(engines[name].features(X.shape, K.shape,
+                                                       threads))
+                seconds.append(statistics.median(t))
+                out(f'{name} {n}² {h}x{w} on {threads}: '
+                    f'{seconds[-1] * 1e3:.3f} ms')
+    return {name: (onp.array(f, float), onp.array(t))
+            for name, (f, t) in rows.items() if t}
 
 
 def fit(A, t):
@@ -94,12 +130,11 @@ def main(argv=None):
     cores = get_num_threads()
     rng = onp.random.default_rng(0)
     costs = dict(choose.COSTS)
-    for name in choose.ENGINES:
-        if args.engines and name not in args.engines:
-            continue
-        engine = choose.modules()[name]
-        A, t = measure(name, engine, cores, rng,
-                       out=lambda line: print(line, file=sys.stderr))
+    engines = {name: choose.modules()[name] for name in choose.ENGINES
+               if not args.engines or name in args.engines}
+    found = measure(engines, cores, rng,
+                    out=lambda line: print(line, file=sys.stderr))
+    for name, (A, t) in found.items():
         coef = fit(A, t)
         ratio = A @ coef / t
         costs[name] = tuple(coef)

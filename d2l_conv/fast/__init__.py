@@ -180,19 +180,10 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
         X, K = check_corr2d_args('corr2d_fast', X, K)
         return _convolution(X, K)
     x, k, integer = _host_args(X, K)
-    (H, W), (h, w) = x.shape, k.shape
-    shape = H - h + 1, W - w + 1
-    if out is not None:
-        return _into(out, x, k, integer, method, shape)
-    device = (_memory.device(X) if isinstance(X, np.ndarray)
-              else _current_device())
-    host = device if device[0] == _memory.HOST else (_memory.HOST, 0)
-    Y, y = _memory.new_array(shape, x.dtype, host)
-    choose.correlate(x, k, out=y, integer=integer, method=method)
-    if host == device:
-        return Y
-    return Y.as_in_context(X.ctx if isinstance(X, np.ndarray)
-                           else current_context())
+    target, finish = (_new_output(X, x, k) if out is None
+                      else _into(out, x, k))
+    choose.correlate(x, k, out=target, integer=integer, method=method)
+    return finish()
 
 
 def _refuse_method(method):
@@ -203,12 +194,6 @@ def _refuse_method(method):
     raise ValueError(f'corr2d_fast: method must be one of '
                      f'{", ".join(map(repr, choose.METHODS))}, '
                      f'got {method!r}')
-
-
-def _current_device():
-    """Return ``(device type, id)`` of the current context."""
-    ctx = current_context()
-    return ctx.device_typeid, ctx.device_id
 
 
 def _host_args(X, K):
@@ -259,14 +244,40 @@ def _host_values(A):
 _FLOATS = (onp.dtype('float32'), onp.dtype('float64'))
 
 
-def _into(out, x, k, integer, method, shape):
-    """Correlate `x` and `k` into the caller's `out` and return it,
-    having checked `out` before writing anything."""
+def _shape(x, k):
+    """Return the shape of the valid output of `x` and `k`."""
+    (H, W), (h, w) = x.shape, k.shape
+    return H - h + 1, W - w + 1
+
+
+def _new_output(X, x, k):
+    """Return ``(target, finish)`` for a new output: `target` a NumPy
+    view of a new MXNet array on the host, `finish()` that array, on the
+    context of `X` (the current context if `X` is not MXNet's)."""
+    if isinstance(X, np.ndarray):
+        device = _memory.device(X)
+    else:
+        ctx = current_context()
+        device = ctx.device_typeid, ctx.device_id
+    host = device if device[0] == _memory.HOST else (_memory.HOST, 0)
+    Y, target = _memory.new_array(_shape(x, k), x.dtype, host)
+    if host == device:
+        return target, lambda: Y
+    return target, lambda: Y.as_in_context(
+        X.ctx if isinstance(X, np.ndarray) else current_context())
+
+
+def _into(out, x, k):
+    """Return ``(target, finish)`` for the caller's `out`, checked before
+    anything is written: `target` the NumPy array to compute into (its
+    memory, or a new array where it is not on the host or overlaps `x`
+    or `k`), `finish()` `out` holding the result."""
+    shape = _shape(x, k)
     if type(out) is np.ndarray:
-        target = _memory.host_view(out, writable=True)
-        kind = target.dtype if target is not None else onp.dtype(out.dtype)
+        view = _memory.host_view(out, writable=True)
+        kind = view.dtype if view is not None else onp.dtype(out.dtype)
     elif type(out) is onp.ndarray:
-        target = out
+        view = out
         kind = out.dtype
     else:
         raise TypeError('corr2d_fast: out must be an mxnet.np.ndarray or a '
@@ -276,18 +287,19 @@ def _into(out, x, k, integer, method, shape):
             f'corr2d_fast: out must have the output\'s shape {shape} and '
             f'dtype {x.dtype}, got shape {tuple(out.shape)} and dtype '
             f'{kind}')
-    if target is not None and not (target.flags.c_contiguous
-                                   and target.flags.writeable):
+    if view is not None and not (view.flags.c_contiguous
+                                 and view.flags.writeable):
         raise ValueError('corr2d_fast: out must be writable and '
                          'C-contiguous, as a new array is')
-    if target is None or onp.may_share_memory(target, x) or (
-            onp.may_share_memory(target, k)):
-        y = choose.correlate(x, k, out=onp.empty(shape, x.dtype),
-                             integer=integer, method=method)
-        if target is None:  # not on the host
-            out[:] = np.array(y, ctx=out.ctx)
+    if view is not None and not (onp.may_share_memory(view, x)
+                                 or onp.may_share_memory(view, k)):
+        return view, lambda: out
+    target = onp.empty(shape, x.dtype)
+
+    def finish():
+        if view is None:  # not on the host
+            out[:] = np.array(target, ctx=out.ctx)
         else:
-            target[...] = y
+            view[...] = target
         return out
-    choose.correlate(x, k, out=target, integer=integer, method=method)
-    return out
+    return target, finish
