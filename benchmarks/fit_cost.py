@@ -11,6 +11,13 @@ squares on relative error, prints how far the model is from the times
 (worst factors), and writes them into the ``COSTS`` block of
 ``d2l_conv/fast/choose.py`` (atomically; the constants of engines not
 fitted stay). ``--dry-run`` prints them only.
+
+``--from benchmarks/results.json`` fits instead to the times that
+``make bench`` saved there (on a machine otherwise idle, unlike one
+shared while this script runs): each engine called directly in the
+crossover, and `corr2d_fast` on the grid's cases from 224² up, which
+the engine it picked computed (on the threads `fast.choose.plan` gives
+it). Only engines timed there on at least three image sizes are fitted.
 """
 
 import argparse
@@ -89,6 +96,31 @@ def measure(engines, cores, rng, out=print):
             for name, (f, t) in rows.items() if t}
 
 
+def saved(path, engines, cores):
+    """Return ``{name: (features, seconds)}`` from ``make bench``'s
+    `path` (see the module's docstring)."""
+    import json
+
+    from d2l_conv.fast import choose
+    data = json.loads(Path(path).read_text())
+    cases = [(name, data['crossover_n'], (case['k'], case['k']), t)
+             for case in data['crossover']
+             for name in engines
+             if (t := case['times'].get(f'engine: {name}')) is not None]
+    cases += [(case['engine'], case['n'], tuple(case['kernel']),
+               case['times']['corr2d_fast']) for case in data['grid']
+              if case['n'] >= 224 and case['engine'] in engines]
+    rows = {}
+    for name, n, kernel, t in cases:
+        threads = choose.plan(name, (n, n), kernel, cores)[0]
+        features = engines[name].features((n, n), kernel, threads)
+        rows.setdefault(name, []).append((features, t, n))
+    return {name: (onp.array([f for f, _, _ in found], float),
+                   onp.array([t for _, t, _ in found]))
+            for name, found in rows.items()
+            if len({n for _, _, n in found}) >= 3}
+
+
 def fit(A, t):
     """Return non-negative constants minimising the relative error."""
     from scipy.optimize import nnls
@@ -123,6 +155,8 @@ def write(costs, path=CHOOSE):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('engines', nargs='*', help='engines to fit')
+    parser.add_argument('--from', dest='source', metavar='JSON',
+                        help="fit to the times make bench saved there")
     parser.add_argument('--dry-run', action='store_true',
                         help='print the constants; write nothing')
     args = parser.parse_args(argv)
@@ -132,8 +166,11 @@ def main(argv=None):
     costs = dict(choose.COSTS)
     engines = {name: choose.modules()[name] for name in choose.ENGINES
                if not args.engines or name in args.engines}
-    found = measure(engines, cores, rng,
-                    out=lambda line: print(line, file=sys.stderr))
+    if args.source:
+        found = saved(args.source, engines, cores)
+    else:
+        found = measure(engines, cores, rng,
+                        out=lambda line: print(line, file=sys.stderr))
     for name, (A, t) in found.items():
         coef = fit(A, t)
         ratio = A @ coef / t

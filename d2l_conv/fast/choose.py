@@ -39,8 +39,8 @@ ALL = [c_engine, cv2_engine, fft_engine, numpy_engine]
 #: Each engine's constants: seconds per unit of each of its `features`.
 COSTS = {
     'c': (1.82e-06, 2.00e-06, 3.00e-11, 1.00e-10),
-    'cv2': (3.56e-06, 0.0, 4.73e-11, 5.00e-11),
-    'fft': (4.61e-05, 0.0, 2.14e-10, 7.74e-10),
+    'cv2': (3.56e-06, 0.00e+00, 4.73e-11, 5.00e-11),
+    'fft': (2.10e-04, 0.00e+00, 1.20e-10, 2.43e-10),
     'numpy': (7.00e-06, 1.22e-06, 1.19e-10, 1.01e-10),
 }
 # END COSTS
