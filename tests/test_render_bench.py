@@ -1,5 +1,7 @@
 """The bench's renderer judges the builds without the C engine."""
 
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -139,3 +141,13 @@ def test_the_bound_is_judged_with_out_reused():
         {'copy_bandwidth': moved / 1e-3, 'bound': bound, 'grid': grid})
     assert abs(worst - 1.0) < 1e-9  # out=, not the new output's 3
     assert '| 3.00 |' in rows[-1] and '**1.00**' in rows[-1]
+
+
+def test_what_it_writes_names_no_path_of_this_machine():
+    data = json.loads(render_bench.JSON.read_text())
+    text = render_bench.markdown(data)[0]
+    saved = render_bench.JSON.read_text() + render_bench.RESULTS.read_text()
+    for written in (text, saved):
+        assert str(render_bench.ROOT) not in written
+        assert not re.search(r'(^|[\s"(])/(work|home|tmp|usr|root)/',
+                             written)
