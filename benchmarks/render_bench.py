@@ -205,6 +205,11 @@ def bound_table(data):
     return lines, worst
 
 
+def judged(worst, target):
+    """Return `verdict` of `worst`, or say it was not measured (0)."""
+    return verdict(worst, target) if worst else 'not measured in this run'
+
+
 def verdict(value, target):
     """Return `value` in bold, and whether it is within `target`."""
     return f'**{value:.2f}** ({"holds" if value <= target else "MISSED"})'
@@ -315,7 +320,7 @@ def markdown(data):
         'target is judged by. Into a new output each call, the output\'s '
         'pages are also faulted in anew.', '', *bound, '',
         f'Target: ≤ {BOUND_TARGET}× the bound. Worst measured: '
-        f'{verdict(worst_bound, BOUND_TARGET)}.', '',
+        f'{judged(worst_bound, BOUND_TARGET)}.', '',
         'The last two columns time the same call between the peers, as '
         'in the grid: there each call also finds the caches holding the '
         'data and code of the peer before it rather than its own Python '
@@ -329,7 +334,7 @@ def markdown(data):
         "3e10 multiply-adds); *engine* is the one `'auto'` picked.", '',
         *(auto if len(auto) > 2 else ['Not measured in this run.']), '',
         f"Target: `'auto'` ≤ {AUTO_TARGET}× the faster of the two. Worst "
-        f'measured: {verdict(worst_auto, AUTO_TARGET)}.', '',
+        f'measured: {judged(worst_auto, AUTO_TARGET)}.', '',
         '### Crossover', '',
         f'![time against kernel size on a {data["crossover_n"]}² image, '
         'per engine and per peer](docs/figures/crossover.png)', '',
