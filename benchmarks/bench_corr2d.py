@@ -10,8 +10,10 @@ output is checked against `corr2d_fast`'s, and each call on its own copy
 of the image, so that none finds it in the cache after another read it:
 
 * the grid: 28², 64², 224², 256², 1024², 2048², 4096² images with 1x2,
-  7x1, 3x3, 5x5, 15x15, 31x31, 63x63 kernels (those that fit), float32,
-  for `corr2d_fast` given ``mxnet.np`` arrays and given NumPy arrays,
+  7x1, 3x3, 5x5, 15x15, 21x21, 31x31, 63x63 kernels (those that fit),
+  float32, for `corr2d_fast` given ``mxnet.np`` arrays and given NumPy
+  arrays (and from 256² up, square kernels, with ``method='direct'``
+  and ``method='fft'``: `METHODS`),
   and the peers: ``cv2.filter2D``
   (OpenCV, cropped to the valid part), ``npx.convolution`` (oneDNN, the
   op behind ``nn.Conv2D``), ``scipy.signal.correlate2d``,
@@ -25,9 +27,10 @@ of the image, so that none finds it in the cache after another read it:
 * the memory-traffic bound's cases again, with `corr2d_fast` streaming
   through distinct copies of the image (`STREAM_BYTES` of them, 4 times
   this machine's L3), so that each call reads its input from memory and
-  writes its output there: the traffic the bound counts, no more;
-* the stream-copy bandwidth (a 256 MiB copy on two threads), for the
-  memory-traffic bound;
+  writes its output there: the traffic the bound counts, no more; once
+  with a new output each call, once with one ``out=`` reused;
+* the copy bandwidth (the best of 256 MiB NumPy copies on 1 to all
+  cores, `timing.copy_bandwidth`), for the memory-traffic bound;
 * the grid again where the C engine was not built (`WITHOUT_C`), each
   in a fresh process: with OpenCV and scipy (its engines then), and with
   neither (the NumPy engine alone), `corr2d_fast` against the best peer
@@ -53,12 +56,15 @@ import sys
 import time
 from pathlib import Path
 
+from timing import copy_bandwidth  # beside this script
+
 HERE = Path(__file__).resolve().parent
 JSON = HERE / 'results.json'
 SIDES = [28, 64, 224, 256, 1024, 2048, 4096]
-KERNELS = [(1, 2), (7, 1), (3, 3), (5, 5), (15, 15), (31, 31), (63, 63)]
+KERNELS = [(1, 2), (7, 1), (3, 3), (5, 5), (15, 15), (21, 21), (31, 31),
+           (63, 63)]
 CROSSOVER = (1024, [1, 2, 3, 5, 7, 9, 11, 15, 21, 31, 45, 63])
-BOUND_CASES = [(1024, (3, 3)), (2048, (3, 3))]
+BOUND_CASES = [(1024, (3, 3)), (2048, (3, 3)), (4096, (3, 3))]
 DIRECT_PEERS = ['npx.convolution', 'signal.correlate2d',
                 'ndimage.correlate']
 COLD_CASES = [(1024, (3, 3)), (224, (3, 3))]
@@ -118,9 +124,11 @@ def peers(X, K):
     return found
 
 
-def ours(X, K, numpy=True):
+def ours(X, K, numpy=True, methods=False):
     """Return ``{'corr2d_fast': call}``, given ``mxnet.np`` arrays, and
-    ``{'corr2d_fast, NumPy in': call}`` given NumPy arrays."""
+    ``{'corr2d_fast, NumPy in': call}`` given NumPy arrays; with
+    `methods`, also `METHODS`' calls: ``method='direct'`` (where it needs
+    at most `METHOD_MAX` multiply-adds) and ``method='fft'``."""
     from mxnet import np
 
     from d2l_conv import corr2d_fast
@@ -130,10 +138,25 @@ def ours(X, K, numpy=True):
     if numpy:
         X0, K0 = X.copy(), K.copy()
         calls[NUMPY_IN] = lambda: waited(corr2d_fast(X0, K0))
+    if methods:
+        (H, W), (h, w) = X.shape, K.shape
+        for method, name in METHODS.items():
+            if method == 'direct' and (H - h + 1) * (W - w + 1) * h * w \
+                    > METHOD_MAX:
+                continue
+            x1 = np.array(X)
+            calls[name] = lambda x1=x1, method=method: waited(
+                corr2d_fast(x1, k, method=method))
     return calls
 
 
 NUMPY_IN = 'corr2d_fast, NumPy in'
+#: `corr2d_fast`'s methods timed beside 'auto' on the grid's cases from
+#: `METHODS_FROM`² up with square kernels of 3x3 and more.
+METHODS = {'direct': "corr2d_fast, method='direct'",
+           'fft': "corr2d_fast, method='fft'"}
+METHODS_FROM = 256
+METHOD_MAX = 3e10  # multiply-adds beyond which 'direct' is not timed
 
 
 def waited(Y):
@@ -145,8 +168,9 @@ def waited(Y):
 def engines(X, K):
     """Return each engine of `corr2d_fast`, called directly."""
     from d2l_conv.fast import choose
-    calls = {name: choose.MODULES[name].correlate_valid
-             for name in choose._candidates(K.shape)}
+    calls = {name: choose.modules()[name].correlate_valid
+             for name in choose.ENGINES
+             if choose.plan(name, X.shape, K.shape) is not None}
     copies = {name: X.copy() for name in calls}  # each its own X
     return {f'engine: {name}': (lambda f=f, X=copies[name]: f(X, K))
             for name, f in calls.items()}
@@ -200,7 +224,9 @@ def streaming(n, kernel):
     Copies of one image fill `STREAM_BYTES`, more than the caches hold,
     so each call reads an image that is in memory only, as the bound
     assumes; calls run back to back, as a program streaming through
-    images would make them.
+    images would make them: each into a new output (``'streaming'``),
+    and each into one output reused (``'streaming, out='``), runs of
+    the two interleaved.
     """
     from mxnet import np
 
@@ -208,33 +234,21 @@ def streaming(n, kernel):
     X, K = make_inputs(n, kernel)
     images = [np.array(X) for _ in range(max(4, STREAM_BYTES // X.nbytes))]
     k = np.array(K)
+    out = waited(corr2d_fast(images[0], k))
+    calls = {'streaming': lambda x: waited(corr2d_fast(x, k)),
+             'streaming, out=': lambda x: waited(corr2d_fast(x, k, out=out))}
     for x in images:  # and a first round to warm up
-        waited(corr2d_fast(x, k))
-    times = []
+        for call in calls.values():
+            call(x)
+    times = {name: [] for name in calls}
     for run in range(MAX_RUNS):
         x = images[run % len(images)]
-        start = time.perf_counter()
-        waited(corr2d_fast(x, k))
-        times.append(time.perf_counter() - start)
-    return {'n': n, 'kernel': kernel, 'images': len(images),
-            'streaming': statistics.median(times)}
-
-
-def copy_bandwidth(repeats=7):
-    """Return the stream-copy bandwidth, bytes/s: read + write, 2 threads."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    import numpy as onp
-    src = onp.ones(1 << 26, 'float32')  # 256 MiB, far beyond the L3
-    dst = onp.zeros_like(src)
-    halves = [slice(0, src.size // 2), slice(src.size // 2, None)]
-    best = []
-    with ThreadPoolExecutor(2) as pool:
-        for _ in range(repeats):
+        for name in (list(calls) if run % 2 else list(calls)[::-1]):
             start = time.perf_counter()
-            list(pool.map(lambda s: onp.copyto(dst[s], src[s]), halves))
-            best.append(time.perf_counter() - start)
-    return 2 * src.nbytes / min(best)
+            calls[name](x)
+            times[name].append(time.perf_counter() - start)
+    return {'n': n, 'kernel': kernel, 'images': len(images),
+            **{name: statistics.median(t) for name, t in times.items()}}
 
 
 FIRST_CALL = '''
@@ -427,7 +441,9 @@ def measure():
             if max(kernel) > n:
                 continue
             X, K = make_inputs(n, kernel)
-            calls = {**ours(X, K), **peers(X, K)}
+            methods = (n >= METHODS_FROM and kernel[0] == kernel[1]
+                       and kernel[0] >= 3)
+            calls = {**ours(X, K, methods=methods), **peers(X, K)}
             times = time_calls(calls, f'{n}x{n}, {kernel}')
             grid.append({'n': n, 'kernel': kernel, 'times': times,
                          'engine': choose.choose_engine(X.shape,
@@ -442,8 +458,8 @@ def measure():
             calls, f'crossover {n}x{n}, {k}x{k}')})
     progress('the bound: streaming through distinct images')
     bound = [streaming(side, kernel) for side, kernel in BOUND_CASES]
-    progress('stream-copy bandwidth')
-    bandwidth = copy_bandwidth()
+    progress('copy bandwidth')
+    bandwidth = copy_bandwidth(os.cpu_count())
     progress('the C engine alone on 1, 2, ... CPUs (bench_threads.py)')
     import bench_threads
     lines = []

@@ -2,48 +2,46 @@
 
 Run ``python benchmarks/bench_threads.py`` (Python 3.10+, NumPy, and for
 the comparison ``opencv-python-headless``; no MXNet, no d2l_conv
-install). It imports the installed ``d2l_conv.fast._direct`` where
-there is one, without importing the package, else builds
-``d2l_conv/fast/_direct.c`` from this checkout with the C compiler that
-built Python, into a temporary folder (``--build`` always builds).
+install). It loads this checkout's ``d2l_conv/fast`` engine modules
+without the package's ``__init__`` (which imports MXNet), with the
+installed ``_direct`` extension where there is one, else with
+``d2l_conv/fast/_direct.c`` built by the C compiler that built Python,
+into a temporary folder (``--build`` always builds).
 
 For each case (float32, 512² to 8192² with a 3x3 kernel, and 4096² with
 15x15) and each thread count T (1, 2, 4, ... and the CPUs usable), with
 the process's affinity cut to T of its CPUs where Linux allows it:
 
-* ``C auto``: the engine as `corr2d_fast` calls it, free to use up to T
-  threads (it takes those its model says pay: ``_direct.c``'s `plan`);
+* ``C auto``: the engine as `corr2d_fast` calls it, on the threads the
+  cost model's `choose.plan` gives it, at most T;
 * ``C forced``: on exactly T threads;
 * ``cv2``: ``cv2.filter2D`` after ``cv2.setNumThreads(T)``;
 
 and once, with every CPU usable, ``cv2.filter2D`` at OpenCV's default
-thread count. Median milliseconds; each call reuses one image (so the
-small cases run from the caches, for both). The table ends with the
-memory bound at 8192², 3x3: the bytes a call must move (read the image,
-write the output) over the copy bandwidth measured (the best of NumPy
-copies on 1 to T threads).
-
-``--fit`` instead times the engine on 1, 2, 4, ... threads and prints
-the constants of ``_direct.c``'s model (``MAC_S``, ``ELEMENT_S``,
-``HANDOVER_S``). ``make bench`` can call `scaling_table`.
+thread count. Median milliseconds; each call reuses one image and one
+output (so the small cases run from the caches, for both). The table
+ends with the memory bound at 8192², 3x3: the bytes a call must move
+(read the image, write the output) over the copy bandwidth measured
+(the best of NumPy copies on 1 to T threads). ``make bench`` calls
+`scaling_table`.
 """
 
 import argparse
 import functools
+import importlib
 import importlib.machinery
 import importlib.util
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import sysconfig
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import types
 from pathlib import Path
 
 import numpy as onp
-from fit_cost import timed  # beside this script; imports no package
+from timing import copy_bandwidth, thread_counts, timed  # beside this
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / 'd2l_conv' / 'fast'
@@ -53,19 +51,6 @@ SAMPLES = {'budget': 0.5, 'most': 21}
 
 #: (image side, kernel side), float32.
 CASES = [(512, 3), (1024, 3), (2048, 3), (4096, 3), (8192, 3), (4096, 15)]
-
-
-def load_module(name, path):
-    """Import the module file `path` as `name`, without its package."""
-    if path.suffix == '.py':
-        spec = importlib.util.spec_from_file_location(name, path)
-    else:
-        loader = importlib.machinery.ExtensionFileLoader(name, str(path))
-        spec = importlib.util.spec_from_file_location(name, path,
-                                                      loader=loader)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def installed_direct():
@@ -97,22 +82,24 @@ def build_direct(folder):
 
 
 def engine(build=False):
-    """Return ``(_direct, _cpus, where _direct came from)``."""
-    cpus = load_module('_cpus', SOURCE / '_cpus.py')
+    """Return ``(choose, c_engine, _cpus)`` of this checkout, loaded
+    without ``d2l_conv/__init__.py``, and where ``_direct`` came from."""
     path = None if build else installed_direct()
     if path is None:
-        folder = tempfile.mkdtemp(prefix='bench_threads_')
-        path = build_direct(folder)
-    return load_module('_direct', path), cpus, str(path)
-
-
-def thread_counts(most):
-    """Return 1, 2, 4, ... below `most`, and `most`."""
-    counts, count = [], 1
-    while count < most:
-        counts.append(count)
-        count *= 2
-    return counts + [most]
+        path = build_direct(tempfile.mkdtemp(prefix='bench_threads_'))
+    for name, folder in (('d2l_conv', ROOT / 'd2l_conv'),
+                         ('d2l_conv.fast', SOURCE)):
+        package = types.ModuleType(name)
+        package.__path__ = [str(folder)]
+        sys.modules[name] = package
+    name = 'd2l_conv.fast._direct'
+    loader = importlib.machinery.ExtensionFileLoader(name, str(path))
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+    direct = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(direct)
+    sys.modules[name] = direct
+    return tuple(importlib.import_module(f'd2l_conv.fast.{module}')
+                 for module in ('choose', 'c_engine', '_cpus'))
 
 
 class Affinity:
@@ -148,33 +135,15 @@ def _set_affinity(cpus):
             pass
 
 
-def copy_bandwidth(most, mib=256):
-    """Return the best bytes/s (read + written) of NumPy copies of `mib`
-    MiB, shared among 1 to `most` threads."""
-    source = onp.ones(mib << 18, 'float32')
-    target = onp.empty_like(source)
-    best = 0.0
-    for count in thread_counts(most):
-        bounds = onp.linspace(0, source.size, count + 1).astype(int)
-        pieces = list(zip(bounds[:-1], bounds[1:], strict=True))
-        with ThreadPoolExecutor(count) as pool:
-            seconds = timed(functools.partial(_copy, pool, source, target,
-                                              pieces), budget=1.0, most=7)
-        best = max(best, 2 * source.nbytes / seconds)
-    return best
-
-
-def _copy(pool, source, target, pieces):
-    """Copy `source` to `target`, each piece on a thread of `pool`."""
-    list(pool.map(lambda p: onp.copyto(target[p[0]:p[1]],
-                                       source[p[0]:p[1]]), pieces))
-
-
 def scaling_table(cases=CASES, most=None, build=False, out=print):
     """Measure the table described in the module's docstring; print it
-    with `out`, line by line, and return its rows as dicts."""
-    direct, cpus, where = engine(build)
-    most = most or cpus.usable_cpus()
+    with `out`, line by line, and return its rows as dicts. In a process
+    that imported d2l_conv, its own engine modules are used."""
+    if 'd2l_conv.fast.choose' in sys.modules:
+        from d2l_conv.fast import _cpus, c_engine, choose
+    else:
+        choose, c_engine, _cpus = engine(build)
+    most = most or _cpus.usable_cpus()
     try:
         import cv2
     except ImportError:
@@ -182,9 +151,8 @@ def scaling_table(cases=CASES, most=None, build=False, out=print):
     else:
         default = cv2.getNumThreads()  # before any setNumThreads
     rng = onp.random.default_rng(0)
-    out(f'C engine: {where}')
     out(f'{platform.processor() or platform.machine()}, '
-        f'{cpus.usable_cpus()} CPUs usable, Python '
+        f'{_cpus.usable_cpus()} CPUs usable, Python '
         f'{platform.python_version()}, NumPy {onp.__version__}'
         + (f', OpenCV {cv2.__version__}' if cv2 else ''))
     out('')
@@ -196,17 +164,18 @@ def scaling_table(cases=CASES, most=None, build=False, out=print):
         X = rng.standard_normal((n, n)).astype('float32')
         K = rng.standard_normal((k, k)).astype('float32')
         Y = onp.empty((n - k + 1, n - k + 1), 'float32')
-        oh = Y.shape[0]
         alone = None
         for count in thread_counts(most):
             with Affinity(count):
+                used = choose.plan('c', X.shape, K.shape, count)[0]
                 row = {'case': f'{n}², {k}x{k}', 'threads': count,
-                       'used': direct.plan(oh, oh, k * k, count)[0]}
+                       'used': used}
                 row['auto'] = timed(functools.partial(
-                    direct.correlate, X, K, Y, 0, oh, count, True),
+                    c_engine.correlate_valid, X, K, out=Y, threads=used),
                     **SAMPLES)
                 row['forced'] = timed(functools.partial(
-                    direct.correlate, X, K, Y, 0, oh, count), **SAMPLES)
+                    c_engine.correlate_valid, X, K, out=Y, threads=count),
+                    **SAMPLES)
                 if cv2 is not None:
                     cv2.setNumThreads(count)
                     row['cv2'] = timed(filter2d(cv2, X, K), **SAMPLES)
@@ -251,60 +220,15 @@ def _line(row):
             + f'{row["scaling"]:.2f} |')
 
 
-def fit(build=False, most=None, out=print):
-    """Time the engine on 1, 2, 4, ... threads; print the constants of
-    ``_direct.c``'s model: the per-thread terms fitted to one thread's
-    times, and the cost of each thread beyond the first, the median of
-    ``(time on T - time on 1 / T) / (T - 1)`` at the most threads (at
-    fewer, that also holds what the threads lose to each other: clocks
-    lower with more cores busy)."""
-    direct, cpus, where = engine(build)
-    most = most or cpus.usable_cpus()
-    out(f'C engine: {where}')
-    rng = onp.random.default_rng(0)
-    rows, times, overheads = [], [], []
-    for n in (256, 512, 1024, 2048):
-        for k in (1, 3, 5, 9, 15):
-            X = rng.standard_normal((n, n)).astype('float32')
-            K = rng.standard_normal((k, k)).astype('float32')
-            Y = onp.empty((n - k + 1, n - k + 1), 'float32')
-            oh = Y.shape[0]
-            one = timed(functools.partial(direct.correlate, X, K, Y, 0, oh),
-                        **SAMPLES)
-            rows.append([oh * oh * k * k, oh * oh])
-            times.append(one)
-            line = f'{n}², {k}x{k}: {1e3 * one:.3f} ms on 1 thread'
-            for count in thread_counts(most)[1:]:
-                many = timed(functools.partial(direct.correlate, X, K, Y,
-                                               0, oh, count), **SAMPLES)
-                if count == most:
-                    overheads.append((many - one / count) / (count - 1))
-                line += f', {1e3 * many:.3f} on {count}'
-            out(line)
-    rows, times = onp.array(rows, float), onp.array(times)
-    weights = 1 / times  # relative error
-    (mac, element), *_ = onp.linalg.lstsq(rows * weights[:, None],
-                                          times * weights, rcond=None)
-    if overheads:
-        out(f'#define HANDOVER_S {statistics.median(overheads):.1e}')
-    out(f'#define MAC_S {mac:.1e}')
-    out(f'#define ELEMENT_S {max(element, 0.0):.1e}')
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--build', action='store_true',
                         help="build _direct.c even if it is installed")
-    parser.add_argument('--fit', action='store_true',
-                        help="print the constants of _direct.c's model")
     parser.add_argument('--threads', type=int, default=None,
                         help='the most threads to time (default: the '
                         'CPUs usable)')
     args = parser.parse_args(argv)
-    if args.fit:
-        fit(args.build, args.threads)
-    else:
-        scaling_table(most=args.threads, build=args.build)
+    scaling_table(most=args.threads, build=args.build)
 
 
 if __name__ == '__main__':

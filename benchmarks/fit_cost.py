@@ -1,77 +1,188 @@
-"""Fit the constants of `corr2d_fast`'s cost model (`fast.choose.COSTS`).
+"""Fit the constants of `corr2d_fast`'s cost model and write them.
 
-Run ``python benchmarks/fit_cost.py [ENGINE ...]`` (every engine of this
-install if none is named: `fast.choose.ENGINES`). It times each engine
-called directly (float32, median of a few runs) over a grid of image and
-kernel sizes, fits the constants of `fast.choose.features` per engine by
-non-negative least squares on relative error (for the C engine, its
-fixed cost only: the median of the times less `c_engine.seconds`, its
-own model of its threads), and prints the fit and, per engine, how far
-the model is from the times (worst factor).
+Run ``python benchmarks/fit_cost.py [ENGINE ...]`` (every engine of
+this install if none is named: `fast.choose.ENGINES`). It times each
+engine called directly (float32, the median of 3 to 7 runs) over a grid
+of image and kernel sizes, every engine of a case in the same shuffled
+rounds, on the threads the engine takes (for the C engine, whose
+`features` depend on them, on each of 1, 2, 4, ... and the cores
+usable), fits each engine's constants by non-negative least
+squares on relative error, prints how far the model is from the times
+(worst factors), and writes them into the ``COSTS`` block of
+``d2l_conv/fast/choose.py`` (atomically; the constants of engines not
+fitted stay). ``--dry-run`` prints them only.
+
+``--from benchmarks/results.json`` fits instead to the times that
+``make bench`` saved there (on a machine otherwise idle, unlike one
+shared while this script runs): each engine called directly in the
+crossover, and `corr2d_fast` on the grid's cases from 224² up, which
+the engine it picked computed (on the threads `fast.choose.plan` gives
+it). Only engines timed there on at least three image sizes are fitted.
 """
 
+import argparse
+import functools
+import os
+import random
 import statistics
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as onp
+from timing import thread_counts  # beside this script
 
+CHOOSE = Path(__file__).resolve().parent.parent / 'd2l_conv' / 'fast' / \
+    'choose.py'
+BEGIN, END = '# BEGIN COSTS', '# END COSTS'
 SIDES = [28, 64, 128, 224, 256, 512, 1024, 2048]
 KERNELS = [(1, 2), (3, 3), (5, 5), (7, 1), (7, 7), (9, 9), (15, 15),
-           (31, 31), (63, 63)]
+           (21, 21), (31, 31), (63, 63)]
+MOST_WORK = 4e9  # direct engines: skip the minute-long cases
 
 
-def timed(call, budget=0.3, most=7):
-    """Return the median seconds of `call`, within about `budget` s."""
-    call()
-    times = []
-    while len(times) < most and (len(times) < 2 or sum(times) < budget):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def main():
-    from scipy.optimize import nnls
-
-    from d2l_conv.fast import c_engine, choose, cv2_engine
-    names = sys.argv[1:]
-    engines = {name: choose.MODULES[name].correlate_valid
-               for name in choose.ENGINES}
-    rng = onp.random.default_rng(0)
-    fits = {}
-    for name, call in engines.items():
-        if names and name not in names:
+def calls_of(engines, X, K, cores):
+    """Return ``{(name, threads): call}`` for the engines that take these
+    shapes: the C engine's (whose `features` change with the threads) on
+    each of 1, 2, 4, ... `cores` threads, the others' on `cores`."""
+    calls = {}
+    for name, engine in engines.items():
+        if engine.METHOD == 'direct' and X.size * K.size > MOST_WORK:
             continue
-        rows, times, rest = [], [], []
-        for n in SIDES:
-            X = rng.standard_normal((n, n)).astype('float32')
-            for h, w in KERNELS:
-                if h > n or w > n or (name != 'fft'
-                                      and n * n * h * w > 4e9):
-                    continue  # direct engines: skip the minute-long cases
-                if name == 'cv2' and h * w >= cv2_engine.DIRECT_TAPS:
-                    continue  # OpenCV's DFT: never used
-                K = rng.standard_normal((h, w)).astype('float32')
-                t = timed(lambda c=call, X=X, K=K: c(X, K))
-                rows.append(choose.features(name, X.shape, K.shape))
-                # the C engine models its own threads
-                rest.append(c_engine.seconds(X.shape, K.shape)
-                            if name == 'c' else 0.0)
-                times.append(t)
-                print(f'{name} {n} {h}x{w} {t * 1e3:.3f} ms', file=sys.stderr)
-        A, t, rest = onp.array(rows), onp.array(times), onp.array(rest)
-        if name == 'c':  # its fixed cost only (`features`)
-            coef = onp.array([max(0.0, float(onp.median(t - rest))), 0.0,
-                              0.0, 0.0])
-        else:
-            coef = nnls(A / t[:, None], onp.ones(len(t)))[0]
-        ratio = (A @ coef + rest) / t
-        fits[name] = coef
-        print(f"    '{name}': ({', '.join(f'{c:.2e}' for c in coef)}),"
-              f'  # model/measured {ratio.min():.2f} .. {ratio.max():.2f}')
-    return fits
+        if engine.features(X.shape, K.shape, cores) is None:
+            continue  # shapes it does not take
+        threaded = (engine.features((1024, 1024), (3, 3), 1)
+                    != engine.features((1024, 1024), (3, 3), cores))
+        for threads in thread_counts(cores) if threaded else [cores]:
+            calls[name, threads] = functools.partial(
+                engine.correlate_valid, X, K, threads=threads)
+    return calls
+
+
+def measure(engines, cores, rng, out=print):
+    """Return ``{name: (features, seconds)}`` over the grid, each case's
+    calls timed in interleaved rounds (shuffled anew each round), so
+    that another program's load weighs on every engine alike."""
+    rows = {name: ([], []) for name in engines}
+    order = random.Random(0)
+    for n in SIDES:
+        X = rng.standard_normal((n, n)).astype('float32')
+        for h, w in KERNELS:
+            if h > n or w > n:
+                continue
+            K = rng.standard_normal((h, w)).astype('float32')
+            calls = calls_of(engines, X, K, cores)
+            times = {key: [] for key in calls}
+            start = time.perf_counter()
+            for call in calls.values():
+                call()
+            warm = time.perf_counter() - start
+            keys = list(calls)
+            for _ in range(3 if warm > 0.3 else 7):
+                order.shuffle(keys)
+                for key in keys:
+                    start = time.perf_counter()
+                    calls[key]()
+                    times[key].append(time.perf_counter() - start)
+            for (name, threads), t in times.items():
+                features, seconds = rows[name]
+                features.append(engines[name].features(X.shape, K.shape,
+                                                       threads))
+                seconds.append(statistics.median(t))
+                out(f'{name} {n}² {h}x{w} on {threads}: '
+                    f'{seconds[-1] * 1e3:.3f} ms')
+    return {name: (onp.array(f, float), onp.array(t))
+            for name, (f, t) in rows.items() if t}
+
+
+def saved(path, engines, cores):
+    """Return ``{name: (features, seconds)}`` from ``make bench``'s
+    `path` (see the module's docstring)."""
+    import json
+
+    from d2l_conv.fast import choose
+    data = json.loads(Path(path).read_text())
+    cases = [(name, data['crossover_n'], (case['k'], case['k']), t)
+             for case in data['crossover']
+             for name in engines
+             if (t := case['times'].get(f'engine: {name}')) is not None]
+    cases += [(case['engine'], case['n'], tuple(case['kernel']),
+               case['times']['corr2d_fast']) for case in data['grid']
+              if case['n'] >= 224 and case['engine'] in engines]
+    rows = {}
+    for name, n, kernel, t in cases:
+        threads = choose.plan(name, (n, n), kernel, cores)[0]
+        features = engines[name].features((n, n), kernel, threads)
+        rows.setdefault(name, []).append((features, t, n))
+    return {name: (onp.array([f for f, _, _ in found], float),
+                   onp.array([t for _, t, _ in found]))
+            for name, found in rows.items()
+            if len({n for _, _, n in found}) >= 3}
+
+
+def fit(A, t):
+    """Return non-negative constants minimising the relative error."""
+    from scipy.optimize import nnls
+    return nnls(A / t[:, None], onp.ones(len(t)))[0]
+
+
+def block(costs):
+    """Return the ``COSTS`` block of choose.py for `costs`."""
+    lines = [BEGIN + ': written by benchmarks/fit_cost.py',
+             "#: Each engine's constants: seconds per unit of each of its "
+             '`features`.', 'COSTS = {']
+    for name, coef in costs.items():
+        lines.append(f"    '{name}': ("
+                     + ', '.join(f'{float(c):.2e}' for c in coef) + '),')
+    return '\n'.join([*lines, '}', END])
+
+
+def write(costs, path=CHOOSE):
+    """Replace the ``COSTS`` block of `path` with `costs`' (atomically,
+    never through a link)."""
+    text = path.read_text()
+    start, stop = text.index(BEGIN), text.index(END) + len(END)
+    text = text[:start] + block(costs) + text[stop:]
+    if path.is_symlink():
+        raise SystemExit(f'fit_cost: {path} is a link; not written')
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix='.tmp')
+    with os.fdopen(handle, 'w') as file:
+        file.write(text)
+    os.replace(temporary, path)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('engines', nargs='*', help='engines to fit')
+    parser.add_argument('--from', dest='source', metavar='JSON',
+                        help="fit to the times make bench saved there")
+    parser.add_argument('--dry-run', action='store_true',
+                        help='print the constants; write nothing')
+    args = parser.parse_args(argv)
+    from d2l_conv.fast import choose, get_num_threads
+    cores = get_num_threads()
+    rng = onp.random.default_rng(0)
+    costs = dict(choose.COSTS)
+    engines = {name: choose.modules()[name] for name in choose.ENGINES
+               if not args.engines or name in args.engines}
+    if args.source:
+        found = saved(args.source, engines, cores)
+    else:
+        found = measure(engines, cores, rng,
+                        out=lambda line: print(line, file=sys.stderr))
+    for name, (A, t) in found.items():
+        coef = fit(A, t)
+        ratio = A @ coef / t
+        costs[name] = tuple(coef)
+        print(f'{name}: model/measured {ratio.min():.2f} .. '
+              f'{ratio.max():.2f} over {len(t)} cases')
+    print(block(costs))
+    if not args.dry_run:
+        write(costs)
+        print(f'written: {CHOOSE.relative_to(Path.cwd())}'
+              if CHOOSE.is_relative_to(Path.cwd()) else 'written')
+    return costs
 
 
 if __name__ == '__main__':

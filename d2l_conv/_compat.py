@@ -195,3 +195,41 @@ def _broken(err):
     return ImportError(
         f'd2l_conv: `import mxnet` failed ({found} installed): '
         f'{type(err).__name__}: {err}. {advice}', name='mxnet')
+
+
+def mxnet_library():
+    """Return MXNet's C library as ctypes loaded it (``mxnet.base._LIB``).
+
+    Examples
+    --------
+    >>> hasattr(mxnet_library(), 'MXNDArrayGetData')
+    True
+    """
+    from mxnet.base import _LIB
+    return _LIB
+
+
+def mxnet_int64_enabled():
+    """Tell whether MXNet was built with 64-bit tensor sizes, as its C
+    API's shape calls then take and give ``int64``.
+
+    Examples
+    --------
+    >>> mxnet_int64_enabled() in (True, False)
+    True
+    """
+    from mxnet.ndarray.ndarray import _int64_enabled
+    return bool(_int64_enabled())
+
+
+def mxnet_dtype_codes():
+    """Return ``{MXNet's dtype code: numpy.dtype}`` for the plain dtypes.
+
+    Examples
+    --------
+    >>> mxnet_dtype_codes()[0]
+    dtype('float32')
+    """
+    from mxnet.ndarray.ndarray import _DTYPE_MX_TO_NP
+    return {code: numpy.dtype(kind) for code, kind in _DTYPE_MX_TO_NP.items()
+            if kind is not None and numpy.dtype(kind).fields is None}

@@ -194,7 +194,16 @@ def as_2d_host(func, name, value, view):
     ...
     TypeError: corr2d_fast: X must be numeric (integer or float), got \
 dtype bool
+    >>> as_2d_host('corr2d_fast', 'X', onp.ma.ones((2, 2)), None)
+    Traceback (most recent call last):
+    ...
+    TypeError: corr2d_fast: X is a masked array, whose mask would be \
+ignored; pass numpy.ma.filled(X, value) or X.data
     """
+    if isinstance(value, onp.ma.MaskedArray):
+        raise TypeError(f'{func}: {name} is a masked array, whose mask would '
+                        f'be ignored; pass numpy.ma.filled({name}, value) or '
+                        f'{name}.data')
     host, dtype, target = _checked(func, name, value)
     if host is None:
         host = view(value)

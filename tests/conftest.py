@@ -159,6 +159,27 @@ BAD_INPUTS = [
 ]
 
 
+def scipy_valid(X, K):
+    """The oracle: ``scipy.signal.correlate2d``'s valid part, in float64
+    (NaN and inf where its direct sum puts them, quietly)."""
+    from scipy.signal import correlate2d
+    with onp.errstate(invalid='ignore', over='ignore'):
+        return correlate2d(onp.asarray(X, 'float64'),
+                           onp.asarray(K, 'float64'), 'valid')
+
+
+def assert_placed_like(Y, expected, rtol=1e-6):
+    """Assert NaN, +inf and -inf at the same places as in `expected`,
+    and values within `rtol` elsewhere (0: equal)."""
+    Y = onp.asarray(Y, dtype='float64')
+    onp.testing.assert_array_equal(onp.isnan(Y), onp.isnan(expected))
+    onp.testing.assert_array_equal(onp.isposinf(Y), onp.isposinf(expected))
+    onp.testing.assert_array_equal(onp.isneginf(Y), onp.isneginf(expected))
+    finite = onp.isfinite(expected)
+    onp.testing.assert_allclose(Y[finite], expected[finite], rtol=rtol,
+                                atol=0)
+
+
 @pytest.fixture
 def without_c(monkeypatch):
     """`corr2d_fast` as where its C engine was not built (no compiler):

@@ -63,7 +63,7 @@ def test_without_c_small_kernels_on_large_images_go_to_opencv(without_c):
 
 
 def test_every_estimate_grows_with_the_work():
-    for engine in choose.MODULES:
+    for engine in choose.modules():
         small = choose.estimate(engine, (256, 256), (3, 3))
         assert 0 < small < choose.estimate(engine, (2048, 2048), (3, 3))
 
@@ -74,7 +74,7 @@ def test_the_engines_are_those_importable_found_at_load():
     assert choose.ENGINES == choose.importable()
     assert choose.ENGINES[-1] == 'numpy'
     assert ('c' in choose.ENGINES) == c_engine.available()
-    assert set(choose.ENGINES) <= set(choose.MODULES)
+    assert set(choose.ENGINES) <= set(choose.modules())
 
 
 def test_without_scipy_or_opencv_numpy_serves(monkeypatch, without_c):
@@ -112,8 +112,8 @@ def test_calls_search_for_no_engine(monkeypatch):
 def assert_modelled_once(monkeypatch, X_shape, K_shape):
     """Two calls for one shape ask the cost model only in the first."""
     asked = []
-    real = choose.estimate
-    monkeypatch.setattr(choose, 'estimate',
+    real = choose.plan
+    monkeypatch.setattr(choose, 'plan',
                         lambda *args: asked.append(args) or real(*args))
     first = choose.choose_engine(X_shape, K_shape)
     count = len(asked)

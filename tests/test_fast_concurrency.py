@@ -5,15 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as onp
 import pytest
-from conftest import random_pair
+from conftest import random_pair, scipy_valid
 
 from d2l_conv import corr2d_fast
 from d2l_conv.fast import choose
-
-
-def scipy_valid(X, K):
-    from scipy.signal import correlate2d
-    return correlate2d(X.astype('float64'), K.astype('float64'), 'valid')
 
 
 def test_eight_threads_give_correct_results():
@@ -31,7 +26,7 @@ def test_eight_threads_give_correct_results():
 
 def every_engine():
     """Return the ``correlate_valid`` of every engine of this install."""
-    return [choose.MODULES[name].correlate_valid for name in choose.ENGINES]
+    return [choose.modules()[name].correlate_valid for name in choose.ENGINES]
 
 
 def child_result(shapes):

@@ -74,9 +74,9 @@ def run_child(code, **env):
 def test_an_affinity_of_one_cpu_gives_one_thread():
     pytest.importorskip('d2l_conv.fast._direct')
     code = ('import os; os.sched_setaffinity(0, [min(os.sched_getaffinity'
-            '(0))]); from d2l_conv.fast import _cpus, c_engine; '
+            '(0))]); from d2l_conv.fast import _cpus, choose; '
             'print(_cpus.get_num_threads(), '
-            'c_engine.plan((4096, 4096), (15, 15))[0])')
+            "choose.plan('c', (4096, 4096), (15, 15))[0])")
     assert run_child(code) == '1 1'
 
 
@@ -116,7 +116,7 @@ def test_a_bad_setting(clean, count, error):
 
 def test_the_variable_reaches_the_engine_in_a_fresh_process():
     pytest.importorskip('d2l_conv.fast._direct')
-    code = ('from d2l_conv.fast import c_engine; '
-            'print(c_engine.plan((4096, 4096), (15, 15))[0])')
+    code = ('from d2l_conv.fast import choose; '
+            "print(choose.plan('c', (4096, 4096), (15, 15))[0])")
     assert run_child(code, D2L_CONV_NUM_THREADS='1') == '1'
     assert run_child(code, OMP_NUM_THREADS='1') == '1'

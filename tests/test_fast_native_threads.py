@@ -9,17 +9,12 @@ import threading
 
 import numpy as onp
 import pytest
-from conftest import random_pair
+from conftest import random_pair, scipy_valid
 
 from d2l_conv import corr2d_fast, fast
 
 direct = pytest.importorskip('d2l_conv.fast._direct')
 from d2l_conv.fast import c_engine  # noqa: E402
-
-
-def scipy_valid(X, K):
-    from scipy.signal import correlate2d
-    return correlate2d(X.astype('float64'), K.astype('float64'), 'valid')
 
 
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
@@ -55,27 +50,31 @@ def test_a_bad_thread_count(threads):
 
 
 def test_the_model_never_takes_threads_that_do_not_pay():
-    """More threads only where the model says they save time."""
+    """More threads only where the cost model says they save time."""
+    from d2l_conv.fast import choose
     for side in (8, 64, 256, 512, 1024, 4096):
-        for taps in (1, 9, 225):
-            threads, seconds = direct.plan(side, side, taps, 64)
-            alone = direct.plan(side, side, taps, 1)[1]
+        for k in (1, 3, 15):
+            if k > side:
+                continue
+            shapes = (side, side), (k, k)
+            threads, seconds = choose.plan('c', *shapes, 64)
+            alone = choose.plan('c', *shapes, 1)[1]
             assert seconds <= alone
             assert (threads == 1) == (seconds == alone)
-    assert direct.plan(64, 64, 9, 64)[0] == 1  # microseconds of work
-    assert direct.plan(4096, 4096, 225, 64)[0] > 1
-    assert direct.plan(2, 4096, 225, 64)[0] <= 2  # a thread a row at most
-    with pytest.raises(ValueError, match='plan'):
-        direct.plan(0, 5, 9, 4)
+    assert choose.plan('c', (64, 64), (3, 3), 64)[0] == 1  # microseconds
+    assert choose.plan('c', (4096, 4096), (15, 15), 64)[0] > 1
+    # a thread a row at most
+    assert choose.plan('c', (16, 4096), (15, 15), 64)[0] <= 2
 
 
 def test_the_setting_caps_the_threads_used():
+    from d2l_conv.fast import choose
     fast.set_num_threads(1)
     try:
-        assert c_engine.plan((4096, 4096), (15, 15))[0] == 1
+        assert choose.plan('c', (4096, 4096), (15, 15))[0] == 1
     finally:
         fast.set_num_threads(None)
-    assert c_engine.plan((4096, 4096), (15, 15))[0] <= (
+    assert choose.plan('c', (4096, 4096), (15, 15))[0] <= (
         fast.get_num_threads())
 
 
@@ -127,7 +126,7 @@ def test_a_forked_child_calls_corr2d_fast():
         import os, sys, threading
         import numpy as onp
         sys.path.insert(0, 'tests')
-        from conftest import random_pair
+        from conftest import random_pair, scipy_valid
         from d2l_conv import corr2d_fast
         from d2l_conv.fast import _direct, c_engine
         X, K = random_pair(((1200, 1100), (7, 7)), 3)

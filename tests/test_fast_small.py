@@ -9,18 +9,13 @@ Python path, whose checks and errors are tested elsewhere.
 import mxnet as mx
 import numpy as onp
 import pytest
-from conftest import assert_works_without, random_pair
+from conftest import assert_works_without, random_pair, scipy_valid
 from mxnet import autograd, np
 
 from d2l_conv import corr2d_fast
 from d2l_conv.fast import c_engine, choose
 
 pytest.importorskip('d2l_conv.fast._direct')
-
-
-def scipy_valid(X, K):
-    from scipy.signal import correlate2d
-    return correlate2d(X.astype('float64'), K.astype('float64'), 'valid')
 
 
 @pytest.fixture

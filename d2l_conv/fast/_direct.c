@@ -3,16 +3,11 @@
  * Built with the package by a C compiler (setup.py; optional: where it
  * does not build, the other engines serve). Two entry points:
  *
- * correlate(X, K, Y, start, stop, threads=1, plan=False)
+ * correlate(X, K, Y, start, stop, threads=1)
  *     Rows start:stop of the valid cross-correlation of the C-contiguous
- *     2-D float32 or float64 buffers X and K, into Y; releases the GIL
- *     once. With `plan`, on the number of threads `plan` picks, up to
- *     `threads`; else on `threads` exactly (see "Threads" below).
- *
- * plan(rows, cols, taps, threads)
- *     (threads, seconds): the threads that `correlate` would use for an
- *     output of rows x cols with `taps` taps, at most `threads`, and its
- *     modelled seconds less the fixed cost of a call.
+ *     2-D float32 or float64 buffers X and K, into Y, on `threads`
+ *     threads (see "Threads" below; how many pay is the cost model's
+ *     `choose.plan`, in Python); releases the GIL once.
  *
  * small(X, K, dev_type, dev_id, most)
  *     The whole of a small `corr2d_fast` call in one C call: X and K may
@@ -23,7 +18,7 @@
  *     autograd recording, not both float32 or both float64, not 2-D,
  *     empty, a kernel that does not fit, not on the host, not contiguous,
  *     or more than `most` multiply-adds. The Python path then checks,
- *     converts, raises or picks another engine, as before.
+ *     converts, raises or picks another engine.
  *
  * The sum. Every product is computed (no zero tap is skipped), in the
  * kernel's row-major order, with fused multiply-adds where the CPU has
@@ -50,12 +45,6 @@
  * fork(), the child forgets the parent's pool (it has none of its
  * threads) and starts its own on need. The pool's threads never touch
  * Python, so the interpreter may exit with them asleep.
- *
- * `plan` models a call's time on T threads as
- *     HANDOVER_S * (T - 1) + (work / T)
- * with work = rows * cols * (taps * MAC_S + ELEMENT_S) on one thread,
- * and takes the T of least time: never more threads where fewer are
- * faster (constants below).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -202,17 +191,6 @@ run_kernel(const Operand *x, const Operand *k, void *y, Py_ssize_t start,
  * do; and the caller polls for the threads that joined to finish
  * before it sleeps. */
 #define SPIN_NS 100000
-
-/* plan's constants (seconds), measured by bench_threads.py --fit: a
- * multiply-add and an output element on one thread (this project's
- * 2-core AMD EPYC VM gave 2.8e-11 and 5e-11, a 16-core Xeon 3.2e-11 and
- * 2.2e-10), and the cost of each thread beyond the first (the Xeon, on
- * 16 threads, 256² to 2048², median: 2.2e-6; at fewer threads the same
- * formula gives more, as clocks drop with more cores busy, which this
- * model does not hold: it errs to more threads, which cost little). */
-#define HANDOVER_S 2e-6
-#define MAC_S 3.0e-11
-#define ELEMENT_S 1.0e-10
 
 #if defined(__x86_64__) || defined(__i386__)
 #define PAUSE() __builtin_ia32_pause()
@@ -418,27 +396,6 @@ forget_pool(void)
     atomic_flag_clear(&pool_busy);
 }
 
-/* The threads of least modelled time for an output of rows x cols with
- * `taps` taps, up to `most`; its seconds go to *seconds. */
-static int
-plan_threads(double rows, double cols, double taps, int most,
-             double *seconds)
-{
-    double work = rows * cols * (taps * MAC_S + ELEMENT_S);
-    int best = 1;
-    *seconds = work;
-    if (most > rows)
-        most = rows < 1 ? 1 : (int)rows;
-    for (int t = 2; t <= most; t++) {
-        double time = HANDOVER_S * (t - 1) + work / t;
-        if (time < *seconds) {
-            *seconds = time;
-            best = t;
-        }
-    }
-    return best;
-}
-
 /* A NumPy-like buffer: 2-D, C-contiguous, native float32 or float64.
  * Returns 1 and fills `op`, or 0 (no error set) if it is not one. */
 static int
@@ -608,9 +565,9 @@ correlate(PyObject *self, PyObject *args)
 {
     PyObject *X, *K, *Y;
     Py_ssize_t start, stop;
-    int threads = 1, plan = 0;
-    if (!PyArg_ParseTuple(args, "OOOnn|ip", &X, &K, &Y, &start, &stop,
-                          &threads, &plan))
+    int threads = 1;
+    if (!PyArg_ParseTuple(args, "OOOnn|i", &X, &K, &Y, &start, &stop,
+                          &threads))
         return NULL;
     Operand x = {0}, k = {0}, y = {0};
     const char *why = NULL;
@@ -629,11 +586,6 @@ correlate(PyObject *self, PyObject *args)
     else if (threads < 1)
         why = "threads must be at least 1";
     if (why == NULL) {
-        double seconds;
-        if (plan)
-            threads = plan_threads((double)(stop - start), (double)y.cols,
-                                   (double)k.rows * k.cols, threads,
-                                   &seconds);
         Py_BEGIN_ALLOW_THREADS
         run_shared(&x, &k, (void *)y.data, start, stop, threads);
         Py_END_ALLOW_THREADS
@@ -646,22 +598,6 @@ correlate(PyObject *self, PyObject *args)
         return NULL;
     }
     Py_RETURN_NONE;
-}
-
-static PyObject *
-plan(PyObject *self, PyObject *args)
-{
-    double rows, cols, taps, seconds;
-    int most;
-    if (!PyArg_ParseTuple(args, "dddi", &rows, &cols, &taps, &most))
-        return NULL;
-    if (!(rows >= 1 && cols >= 1 && taps >= 1) || most < 1) {
-        PyErr_SetString(PyExc_ValueError, "corr2d_fast: plan needs rows, "
-                        "cols, taps and threads of at least 1");
-        return NULL;
-    }
-    int threads = plan_threads(rows, cols, taps, most, &seconds);
-    return Py_BuildValue("id", threads, seconds);
 }
 
 static PyObject *
@@ -706,14 +642,9 @@ bind(PyObject *self, PyObject *args)
 
 static PyMethodDef methods[] = {
     {"correlate", correlate, METH_VARARGS,
-     "correlate(X, K, Y, start, stop, threads=1, plan=False): rows "
-     "start:stop of the valid cross-correlation of X and K into Y, on "
-     "`threads` threads (with `plan`, on those `plan` picks, at most "
-     "`threads`); the GIL released once."},
-    {"plan", plan, METH_VARARGS,
-     "plan(rows, cols, taps, threads): (threads, seconds) that "
-     "correlate(..., threads, plan=True) picks for such an output, and "
-     "its modelled seconds, less the fixed cost of a call."},
+     "correlate(X, K, Y, start, stop, threads=1): rows start:stop of "
+     "the valid cross-correlation of X and K into Y, on `threads` "
+     "threads; the GIL released once."},
     {"pool_stats", pool_stats, METH_NOARGS,
      "pool_stats(): (threads the pool has started, pieces of rows they "
      "have taken)."},

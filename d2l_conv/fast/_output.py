@@ -1,6 +1,14 @@
-"""Where an engine of `corr2d_fast` writes its result: `out`, or new."""
+"""What the engines of `corr2d_fast` share: where each writes its result
+(`out`, or a new array) and how one declines input it cannot compute.
+"""
 
 import numpy as onp
+
+
+class Declined(ValueError):
+    """An engine's `correlate_valid` cannot compute this input as
+    `corr2d_fast` promises (`out` may hold part of a result): the chooser
+    hands the call to the next engine."""
 
 
 def output(out, shape, dtype):

@@ -8,10 +8,7 @@ CPU has them (GCC on x86-64 Linux builds both that and a baseline
 kernel, and the loader picks one; elsewhere the baseline only). No
 ``-ffast-math``: NaN and inf land as in scipy's direct sum, and sums of
 integers stay exact below ``2**24``. It is loaded with the package, in
-0.4 ms, so no call ever waits for it, or runs beside its loader (as
-they did beside the just-in-time compiled kernel that this one
-replaced: about 1 s from its cache, 5 s to compile, holding the GIL
-meanwhile).
+0.4 ms, so no call waits for it.
 
 It serves `corr2d_fast` in two ways:
 
@@ -21,18 +18,20 @@ It serves `corr2d_fast` in two ways:
   output allocation and the sum, with no NumPy view made. That is what
   brings a 28 x 28 call near OpenCV's few microseconds.
 * `correlate_valid`: an engine like the others, behind the cost model,
-  with its rows shared among native threads for large calls: the C
-  code keeps a pool of them, and takes as many as its model says pay,
-  up to `_cpus.get_num_threads` (see "Threads" in ``_direct.c``).
+  with its rows shared among native threads of a pool the C code keeps
+  (see "Threads" in ``_direct.c``), as many as the cost model's
+  `choose.plan` says pay.
 """
 
-import ctypes
 import functools
 
 import numpy as onp
 
-from . import _cpus
+from . import _cpus, _memory
 from ._output import operands
+
+#: How it sums (`choose`): every product, directly.
+METHOD = 'direct'
 
 
 @functools.cache
@@ -72,30 +71,45 @@ def small():
     if module is None:
         return None
     from mxnet import numpy as mxnp
-    from mxnet.base import _LIB
-    from mxnet.ndarray.ndarray import _int64_enabled
-    wide = bool(_int64_enabled())
-    names = ('MXNDArrayCreateEx64' if wide else 'MXNDArrayCreateEx',
-             'MXNDArrayGetData', 'MXNDArrayGetDType', 'MXNDArrayGetContext',
-             'MXNDArrayGetShapeEx64' if wide else 'MXNDArrayGetShapeEx',
-             'MXNDArrayWaitToRead', 'MXAutogradIsRecording',
-             'MXNDArrayFree')
-    addresses = [ctypes.cast(getattr(_LIB, name), ctypes.c_void_p).value
-                 for name in names]
-    module.bind(mxnp.ndarray, onp.ndarray, *addresses, wide)
+    module.bind(mxnp.ndarray, onp.ndarray, *_memory.c_api())
     return module.small
 
 
-def correlate_valid(X, K, threads=None, out=None):
+def accepts(X, K, integer=False):
+    """Tell whether this engine computes `X` and `K` as `corr2d_fast`
+    promises: always (NaN and inf land as in scipy's direct sum)."""
+    return True
+
+
+def features(X_shape, K_shape, threads):
+    """Return ``(1, handovers, work, outputs)`` on `threads` threads, for
+    the cost model (`choose`).
+
+    *handovers* is the threads beyond the first (each costs a hand-over),
+    *work* the multiply-adds and *outputs* the elements written, each
+    per thread (the rows are shared evenly; at most one thread a row).
+
+    Examples
+    --------
+    >>> features((1026, 1026), (3, 3), 2)
+    (1, 1, 4718592.0, 524288.0)
+    """
+    (H, W), (h, w) = X_shape, K_shape
+    oh, ow = H - h + 1, W - w + 1
+    threads = max(1, min(threads, oh))
+    return 1, threads - 1, oh * ow * h * w / threads, oh * ow / threads
+
+
+def correlate_valid(X, K, out=None, threads=None, integer=False):
     """Valid 2-D cross-correlation of NumPy arrays, by the C kernel.
 
     An engine of `corr2d_fast`. NaN and inf propagate as in scipy's
     direct sum: every product is computed. The rows are shared among
-    `threads` native threads, this one included; by default, among as
-    many as the C engine's model says pay (`seconds`), up to
-    `_cpus.get_num_threads`. Every count gives the same bits. `X`, `K`,
-    `out` and the result are as for `numpy_engine.correlate_valid`.
-    Raises `RuntimeError` where the C engine was not built.
+    `threads` native threads, this one included (default: the cores
+    this process may use, `_cpus.get_num_threads`). Every count gives
+    the same bits. `X`, `K`, `out` and the result are as for
+    `numpy_engine.correlate_valid`. Raises `RuntimeError` where the C
+    engine was not built.
 
     Examples
     --------
@@ -104,32 +118,9 @@ def correlate_valid(X, K, threads=None, out=None):
     """
     module = _built()
     X, K, Y = operands(X, K, out)
-    if threads is None:
-        module.correlate(X, K, Y, 0, Y.shape[0], _cpus.get_num_threads(),
-                         True)
-    else:
-        module.correlate(X, K, Y, 0, Y.shape[0], threads)
+    threads = _cpus.get_num_threads() if threads is None else threads
+    module.correlate(X, K, Y, 0, Y.shape[0], threads)
     return Y
-
-
-def seconds(X_shape, K_shape):
-    """Return the modelled seconds of `correlate_valid` on these shapes,
-    less its fixed cost, on the threads it would use (`plan`).
-
-    Examples
-    --------
-    >>> seconds((2048, 2048), (3, 3)) > seconds((1024, 1024), (3, 3))
-    True
-    """
-    return plan(X_shape, K_shape)[1]
-
-
-def plan(X_shape, K_shape):
-    """Return ``(threads, seconds)``: the threads the C engine would use
-    on these shapes, and their modelled seconds (see ``_direct.c``)."""
-    (H, W), (h, w) = X_shape, K_shape
-    return _built().plan(H - h + 1, W - w + 1, h * w,
-                         _cpus.get_num_threads())
 
 
 def _built():

@@ -1,181 +1,186 @@
-"""Which engine `corr2d_fast` runs: a cost model, as scipy's
-``choose_conv_method`` has.
+"""Which engine `corr2d_fast` runs, on how many threads: a cost model,
+as scipy's ``choose_conv_method`` has.
 
-Each engine's time is modelled as a sum of four terms, a constant times
-each of `features`: a fixed cost per call, the NumPy engine's
-Python-level calls, the arithmetic (multiply-adds, or ``n log n`` per
-FFT tile) and the memory traffic.
+Every engine is a module of this package with the same public names:
 
-The constants in `COSTS` were fitted (non-negative least squares) to
-times of each engine called directly, float32, on this project's 2-core
-AMD EPYC machine, by ``python benchmarks/fit_cost.py``, which prints
-them. They compare engines; they do not promise absolute times.
+* ``METHOD``: ``'direct'`` (it sums every product) or ``'fft'``, as
+  ``scipy.signal.correlate``'s `method` names them;
+* ``available()``: whether it can run here;
+* ``features(X_shape, K_shape, threads)``: four numbers whose sum,
+  weighted by its constants in `COSTS`, models its seconds on those
+  shapes and threads; None where it does not take those shapes;
+* ``accepts(X, K, integer)``: whether it computes this input as
+  `corr2d_fast` promises (NaN and inf, integers);
+* ``correlate_valid(X, K, out=None, threads=None, integer=False)``: the
+  valid cross-correlation of NumPy arrays, into `out`; it may raise
+  `Declined`, and the next engine then computes it.
 
-The engines are those that can run here, found once, when the package
-loads (`ENGINES`): the C engine where it was built with the package,
-OpenCV where it is installed (for kernels under
-`cv2_engine.DIRECT_TAPS` taps), the FFT where scipy is, and NumPy
-always. Each is a library loaded with the package or with MXNet, so
-the model's answer for a shape never changes while the program runs,
-and no call ever waits for, or runs beside, an engine being loaded.
+`ALL` lists them. Adding an engine is one module and one line there,
+and its constants in `COSTS`, which ``python benchmarks/fit_cost.py``
+fits and writes (non-negative least squares on relative error, to times
+of each engine called directly, float32). They compare engines; they
+do not promise absolute times. The engines of this install are found
+once, when the package loads (`ENGINES`), so the model's answer for a
+shape never changes while the program runs.
+
 Plain calls of up to `SMALL_WORK` multiply-adds never reach the model:
 `corr2d_fast` hands them whole to `c_engine.small`.
-Input that is not all finite never goes to the FFT, nor to OpenCV
-with a zero tap (`correlate` picks the best direct engine instead).
 """
 
 import functools
-import importlib.util
-import math
 
-from . import c_engine, cv2_engine, fft_engine, numpy_engine
+from . import _cpus, c_engine, cv2_engine, fft_engine, numpy_engine
+from ._output import Declined
 
-#: Seconds per call, per NumPy call, per unit of work and per element of
-#: traffic (see `features`), fitted by ``python benchmarks/fit_cost.py``
-#: (see the module's docstring) for the four engines in one run, images
-#: from 28² to 2048², on the shared 2-core machine (model / measured:
-#: numpy 0.61-1.37, fft 0.63-1.07, cv2 0.25-1.17, c 0.14-1.77; the
-#: worst are the tiny images, where fixed costs vary most). The C
-#: engine's is its fixed cost alone: its work and traffic are
-#: `c_engine.seconds`, which models its native threads on the CPUs of the
-#: machine it runs on.
+#: Every engine, in the order of preference where estimates tie.
+ALL = [c_engine, cv2_engine, fft_engine, numpy_engine]
+
+# BEGIN COSTS: written by benchmarks/fit_cost.py
+#: Each engine's constants: seconds per unit of each of its `features`.
 COSTS = {
+    'c': (1.82e-06, 2.00e-06, 3.00e-11, 1.00e-10),
+    'cv2': (3.56e-06, 0.00e+00, 4.73e-11, 5.00e-11),
+    'fft': (2.10e-04, 0.00e+00, 1.20e-10, 2.43e-10),
     'numpy': (7.00e-06, 1.22e-06, 1.19e-10, 1.01e-10),
-    'fft': (4.61e-05, 0.0, 2.14e-10, 7.74e-10),
-    'cv2': (3.56e-06, 0.0, 4.73e-11, 5.00e-11),
-    'c': (1.82e-06, 0.0, 0.0, 0.0),
 }
+# END COSTS
 
 #: Multiply-adds up to which a plain call (float32 or float64, on the
-#: host, outside autograd) is served whole by the C engine's `small`, on
-#: one thread, without asking the model: there it is the fastest engine
-#: at every shape (its fixed cost is the least, and it is the fastest
-#: direct sum), and handing half to another thread cost about as much as
-#: it saved at 256²·5x5 (1.6e6 multiply-adds; measured with a compiled
-#: direct kernel: 3x3 took 0.055 ms alone against 0.099 ms shared, 15x15
-#: 0.68 against 0.44 ms); 0 turns that off.
+#: host, outside autograd, no `out` or `method`) is served whole by the
+#: C engine's `small`, on one thread, without asking the model: there it
+#: is the fastest engine at every shape, and a second thread costs about
+#: what it saves (256², 5x5 is 1.6e6 multiply-adds); 0 turns that off.
 SMALL_WORK = 2e6
 
-#: Each engine's module, by name; its ``correlate_valid`` computes.
-MODULES = {'c': c_engine, 'cv2': cv2_engine, 'fft': fft_engine,
-           'numpy': numpy_engine}
+#: The values of `corr2d_fast`'s `method`, as ``scipy.signal.correlate``
+#: takes them.
+METHODS = ('auto', 'direct', 'fft')
 
-#: The engines that sum the products directly (not by FFT).
-DIRECT = ('c', 'cv2', 'numpy')
+
+def name(engine):
+    """Return the name of the engine module `engine`.
+
+    Examples
+    --------
+    >>> name(fft_engine)
+    'fft'
+    """
+    return engine.__name__.rpartition('.')[2].removesuffix('_engine')
+
+
+def modules():
+    """Return ``{name: module}`` for every engine of `ALL`."""
+    return {name(engine): engine for engine in ALL}
 
 
 def importable():
     """Return the names of the engines that can run here, in the order
-    of `MODULES`: each where its library imports (scipy's is looked up,
-    not imported), NumPy's always.
+    of `ALL`.
 
     Examples
     --------
     >>> importable()[-1]
     'numpy'
     """
-    found = [c_engine.available(), cv2_engine.available(),
-             importlib.util.find_spec('scipy') is not None, True]
-    return tuple(name for name, here in zip(MODULES, found, strict=True)
-                 if here)
+    return tuple(key for key, engine in modules().items()
+                 if engine.available())
 
 
 #: The engines of this install, found once, when the package loads.
 ENGINES = importable()
 
 
-def features(engine, X_shape, K_shape):
-    """Return ``(1, calls, work, traffic)`` for `engine` on these shapes.
-
-    *calls* counts the NumPy engine's Python-level calls (taps times
-    blocks; zero for the others), *work* its multiply-adds (padded) or
-    the FFT's ``tiles * n * log2(n)``, and *traffic* the elements that
-    must move: ``H * W`` read plus the outputs written.
-    """
-    (H, W), (h, w) = X_shape, K_shape
-    oh, ow = H - h + 1, W - w + 1
-    traffic = H * W + oh * ow
-    if engine == 'numpy':
-        blocks = -(-oh * W // numpy_engine.BLOCK)
-        return 1, h * w * blocks, oh * W * h * w, traffic
-    if engine == 'c':  # its work and traffic: `c_engine.seconds`
-        return 1, 0, 0, 0
-    if engine == 'cv2':  # a whole H x W output, then the valid part copied
-        return 1, 0, H * W * h * w, traffic + H * W + oh * ow
-    sh, sw = _fft_sides(H, W, h, w)
-    tiles = -(-oh // (sh - h + 1)) * -(-ow // (sw - w + 1))
-    return 1, 0, tiles * sh * sw * math.log2(sh * sw), traffic
-
-
-def estimate(engine, X_shape, K_shape):
-    """Return the modelled seconds of `engine` on these shapes.
+def plan(engine, X_shape, K_shape, most=None):
+    """Return ``(threads, seconds)``: the threads of least modelled time
+    for `engine` on these shapes, at most `most` (default: the cores
+    this process may use), and that time; None where the engine does not
+    take these shapes. Where more threads model no faster, fewer win.
+    An engine whose features do not change with the threads (it shares
+    its work its own way) is given `most`.
 
     Examples
     --------
-    >>> estimate('c', (1024, 1024), (3, 3)) < estimate(
-    ...     'numpy', (1024, 1024), (3, 3))
+    >>> plan('c', (64, 64), (3, 3), 16)[0]
+    1
+    >>> plan('numpy', (64, 64), (3, 3), 16)[0]
+    16
+    """
+    features = modules()[engine].features
+    costs = COSTS[engine]
+    most = _cpus.get_num_threads() if most is None else most
+    if features(X_shape, K_shape, 1) is None:
+        return None
+    counts = range(1, most + 1)
+    if features(X_shape, K_shape, 1) == features(X_shape, K_shape, most):
+        counts = [most]
+    best = None
+    for threads in counts:
+        seconds = sum(c * f for c, f in zip(
+            costs, features(X_shape, K_shape, threads), strict=True))
+        if best is None or seconds < best[1]:
+            best = threads, seconds
+    return best
+
+
+def estimate(engine, X_shape, K_shape):
+    """Return the modelled seconds of `engine` on these shapes (inf where
+    it does not take them), on the threads `plan` gives it.
+
+    Examples
+    --------
+    >>> estimate('numpy', (1024, 1024), (3, 3)) < estimate(
+    ...     'numpy', (2048, 2048), (3, 3))
     True
     """
-    modelled = sum(c * f for c, f in zip(
-        COSTS[engine], features(engine, X_shape, K_shape), strict=True))
-    if engine == 'c':  # the C engine models its own threads
-        modelled += c_engine.seconds(X_shape, K_shape)
-    return modelled
+    planned = plan(engine, X_shape, K_shape)
+    return float('inf') if planned is None else planned[1]
 
 
-def _fft_sides(H, W, h, w):
-    """Return the FFT engine's transform sides, without importing scipy."""
-    return (fft_engine._side(H, h, fft_engine.TILE, fast=False),
-            fft_engine._side(W, w, fft_engine.TILE, fast=False))
-
-
-def choose_engine(X_shape, K_shape):
-    """Return the name of the engine of `ENGINES` with the least
-    modelled time for these shapes (of the input and the kernel).
-
-    Returns
-    -------
-    str
-        ``'c'``, ``'cv2'``, ``'fft'`` or ``'numpy'``.
+def choose_engine(X_shape, K_shape, method='auto'):
+    """Return the name of the engine of `ENGINES` that `correlate` runs
+    first on these shapes (of the input and the kernel).
 
     Examples
     --------
     >>> choose_engine((2048, 2048), (63, 63))
     'fft'
+    >>> choose_engine((2048, 2048), (63, 63), 'direct') != 'fft'
+    True
     """
-    return _cheapest(X_shape, K_shape, _candidates(K_shape))
-
-
-def _candidates(K_shape):
-    """Return the engines of `ENGINES` that can run on this kernel:
-    OpenCV filters kernels of `cv2_engine.DIRECT_TAPS` taps and more by
-    DFT, which spreads NaN."""
-    if K_shape[0] * K_shape[1] < cv2_engine.DIRECT_TAPS:
-        return ENGINES
-    return tuple(name for name in ENGINES if name != 'cv2')
+    return name(ranked(X_shape, K_shape, method, ENGINES)[0][0])
 
 
 @functools.lru_cache(maxsize=1024)
-def _cheapest(X_shape, K_shape, names):
-    """Return the engine of least modelled time; remembered, since the
-    model costs a tenth of a small call and its answer never changes."""
-    times = {name: estimate(name, X_shape, K_shape) for name in names}
-    return min(times, key=times.get)
+def ranked(X_shape, K_shape, method, engines):
+    """Return ``((module, threads), ...)``: the engines of `engines` that
+    take these shapes, the least modelled time first; for `method`
+    ``'direct'`` only the direct ones, for ``'fft'`` the FFT ones first.
+    Remembered: the model costs a tenth of a small call, and its answer
+    never changes (``ranked.cache_clear()`` forgets it, for a change of
+    `COSTS`)."""
+    order = []
+    for position, key in enumerate(engines):
+        engine = modules()[key]
+        if method == 'direct' and engine.METHOD != 'direct':
+            continue
+        planned = plan(key, X_shape, K_shape)
+        if planned is not None:
+            later = method == 'fft' and engine.METHOD != 'fft'
+            order.append((later, planned[1], position, engine, planned[0]))
+    order.sort(key=lambda row: row[:3])
+    return tuple((engine, threads) for *_, engine, threads in order)
 
 
-def correlate(X, K, out=None, integer=False):
-    """Valid 2-D cross-correlation by the engine `choose_engine` picks.
+def correlate(X, K, out=None, integer=False, method='auto'):
+    """Valid 2-D cross-correlation by the engines `choose_engine` ranks.
 
     `X` and `K` are NumPy arrays of one dtype, float32 or float64; the
     result goes to `out` if given (see `numpy_engine.correlate_valid`).
-    NaN and inf stay in the windows that hold them, as in scipy's direct
-    sum: input that holds any goes to the best direct engine instead of
-    the FFT, and to OpenCV only where `cv2_engine.usable` says so.
-
-    With `integer` (`X` and `K` hold integers), the FFT engine computes
-    in float64 and rounds, so the result is exact wherever the sum is
-    below ``2**24``, as on the direct engines; where even that could be
-    inexact (`fft_engine.exact_for_integers`), a direct engine runs.
+    `integer` tells that both hold integers. The first engine (of least
+    modelled time, for `method`) that `accepts` the input and does not
+    decline it computes it: NaN and inf stay in the windows that hold
+    them, as in scipy's direct sum, and sums of integers are exact
+    below ``2**24``.
 
     Examples
     --------
@@ -183,22 +188,11 @@ def correlate(X, K, out=None, integer=False):
     >>> correlate(onp.array([[1., onp.nan, 2., 3.]]), onp.array([[1., 1.]]))
     array([[nan, nan,  5.]])
     """
-    engine = choose_engine(X.shape, K.shape)
-    if engine == 'fft' and (not integer
-                            or fft_engine.exact_for_integers(X, K)):
-        try:
-            return fft_engine.correlate_valid(X, K, out=out,
-                                              integers=integer)
-        except fft_engine.NonFiniteInput:
-            pass
-    if engine == 'fft' or (engine == 'cv2' and not cv2_engine.usable(X, K)):
-        engine = _direct(X, K)
-    return MODULES[engine].correlate_valid(X, K, out=out)
-
-
-def _direct(X, K):
-    """Return the cheapest direct engine that can run on `X` and `K`."""
-    names = tuple(
-        name for name in _candidates(K.shape) if name in DIRECT
-        and (name != 'cv2' or cv2_engine.usable(X, K)))
-    return _cheapest(X.shape, K.shape, names)
+    for engine, threads in ranked(X.shape, K.shape, method, ENGINES):
+        if engine.accepts(X, K, integer):
+            try:
+                return engine.correlate_valid(X, K, out=out, threads=threads,
+                                              integer=integer)
+            except Declined:
+                continue
+    raise Declined(f'corr2d_fast: no engine of {ENGINES} takes this input')

@@ -13,11 +13,12 @@ into the result (OpenCV writes a whole ``H x W`` output).
 NaN and inf. OpenCV's direct filter keeps only the kernel's non-zero
 taps (``preprocess2DKernel``), so it skips ``0 * NaN`` and ``0 * inf``,
 which scipy's direct sum turns into NaN; and from `DIRECT_TAPS` taps on
-it filters by DFT, which spreads NaN over the image. `usable` therefore
-allows this engine only on kernels of fewer taps than that, and only
-where no tap is zero or `X` is all finite: then every product that
-scipy computes, OpenCV computes too, and NaN and inf land where scipy
-puts them (tested, with hypothesis, in ``tests/test_nonfinite.py``).
+it filters by DFT, which spreads NaN over the image. This engine
+therefore takes only kernels of fewer taps than that (`features`), and
+only where no tap is zero or `X` is all finite (`accepts`): then every
+product that scipy computes, OpenCV computes too, and NaN and inf land
+where scipy puts them (tested, with hypothesis, in
+``tests/test_nonfinite.py``).
 
 Integers (in float32) stay exact as in the other direct engines, while
 each partial sum is below ``2**24``.
@@ -29,6 +30,9 @@ import numpy as onp
 
 from ._output import operands
 
+#: How it sums (`choose`): every product of a non-zero tap, directly.
+METHOD = 'direct'
+
 #: Kernels of this many taps and more go to OpenCV's DFT filter
 #: (``dftFilter2D`` in ``modules/imgproc/src/filter.dispatch.cpp``: 130
 #: for float32 where SSE3 is there, 50 for float64 and elsewhere).
@@ -37,10 +41,11 @@ DIRECT_TAPS = 50
 
 @functools.cache
 def available():
-    """Tell whether OpenCV can be imported; asked once.
+    """Tell whether OpenCV can be imported; asked once, when the package
+    loads (`choose.ENGINES`).
 
-    It imports ``cv2``, which costs nothing where MXNet runs: MXNet
-    imports it itself (``mxnet.image``) wherever it is installed.
+    That imports ``cv2``: MXNet has imported it already (``mxnet.image``)
+    wherever it is installed, so it costs nothing.
     """
     try:
         import cv2  # noqa: F401
@@ -49,7 +54,29 @@ def available():
     return True
 
 
-def usable(X, K):
+def features(X_shape, K_shape, threads):
+    """Return ``(1, 0, work, traffic)`` for the cost model (`choose`), or
+    None for a kernel of `DIRECT_TAPS` taps or more (OpenCV's DFT).
+
+    *work* is its multiply-adds (over the whole ``H x W`` output OpenCV
+    writes), *traffic* the elements read and written. OpenCV shares the
+    rows among its own threads, so `threads` changes nothing.
+
+    Examples
+    --------
+    >>> features((64, 64), (3, 3), 1)
+    (1, 0, 36864, 15880)
+    >>> features((64, 64), (8, 8), 1) is None
+    True
+    """
+    (H, W), (h, w) = X_shape, K_shape
+    if h * w >= DIRECT_TAPS:
+        return None
+    # the whole H x W output written, then its valid part copied
+    return 1, 0, H * W * h * w, 2 * (H * W + (H - h + 1) * (W - w + 1))
+
+
+def accepts(X, K, integer=False):
     """Tell whether this engine puts NaN and inf where scipy does.
 
     True for a kernel of fewer than `DIRECT_TAPS` taps that has no zero
@@ -59,17 +86,19 @@ def usable(X, K):
     Examples
     --------
     >>> X = onp.array([[onp.inf, 1., 2.]])
-    >>> usable(X, onp.array([[1., 1.]])), usable(X, onp.array([[0., 1.]]))
+    >>> accepts(X, onp.array([[1., 1.]])), accepts(X, onp.array([[0., 1.]]))
     (True, False)
     """
     return K.size < DIRECT_TAPS and bool(
         onp.count_nonzero(K) == K.size or onp.isfinite(X).all())
 
 
-def correlate_valid(X, K, out=None):
+def correlate_valid(X, K, out=None, threads=None, integer=False):
     """Valid 2-D cross-correlation of NumPy arrays by ``cv2.filter2D``.
 
-    An engine of `corr2d_fast`; call it only where `usable` says so.
+    An engine of `corr2d_fast`; call it only where `accepts` says so.
+    OpenCV shares the work among its own threads (`threads` is not
+    used).
     `X`, `K`, `out` and the result are as for
     `numpy_engine.correlate_valid`: float32 stays float32 and float64
     stays float64 (OpenCV's ``CV_64F``).
@@ -81,7 +110,7 @@ def correlate_valid(X, K, out=None):
     array([[19., 25.],
            [37., 43.]], dtype=float32)
     """
-    import cv2  # here, so that importing the package imports no OpenCV
+    import cv2  # imported by `available` (and by MXNet) already
     X, K, Y = operands(X, K, out)
     (h, w), (oh, ow) = K.shape, Y.shape
     full = cv2.filter2D(X, -1, K, borderType=cv2.BORDER_CONSTANT)

@@ -30,10 +30,14 @@ first term of each patch's transform is the patch's sum: `correlate_valid`
 raises `NonFiniteInput`, and `corr2d_fast` then uses a direct engine.
 """
 
+import functools
+import importlib.util
+import math
+
 import numpy as onp
 
 from . import _threads
-from ._output import output
+from ._output import Declined, output
 
 #: Side of the FFT (patch) along each axis, at least (and at least four
 #: kernel sides). Measured (median ms, tiles of 128/256/512/1024 points,
@@ -42,9 +46,51 @@ from ._output import output
 #: 127. Whole-image transforms spill the caches and share out badly.
 TILE = 256
 
+#: How it sums (`choose`): by FFT.
+METHOD = 'fft'
 
-def correlate_valid(X, K, tile=TILE, workers=None, out=None,
-                    integers=False):
+
+@functools.cache
+def available():
+    """Tell whether scipy is installed; looked up (not imported) once."""
+    return importlib.util.find_spec('scipy') is not None
+
+
+def accepts(X, K, integer=False):
+    """Tell whether this engine computes `X` and `K` as `corr2d_fast`
+    promises: always for floats, and for integers (`integer`) wherever
+    `exact_for_integers` holds. (Input holding NaN or inf is noticed
+    while it computes: `correlate_valid` raises `NonFiniteInput`.)
+
+    Examples
+    --------
+    >>> accepts(onp.full((4, 4), 2.**40), onp.ones((3, 3)), integer=True)
+    False
+    """
+    return not integer or exact_for_integers(X, K)
+
+
+def features(X_shape, K_shape, threads):
+    """Return ``(1, 0, work, traffic)`` for the cost model (`choose`).
+
+    *work* is ``tiles * n * log2(n)`` for transforms of ``n`` points,
+    *traffic* the elements read and written. It shares its tiles among
+    all the cores it may use, so `threads` changes nothing.
+
+    Examples
+    --------
+    >>> features((256, 256), (3, 3), 2)[:2]
+    (1, 0)
+    """
+    (H, W), (h, w) = X_shape, K_shape
+    oh, ow = H - h + 1, W - w + 1
+    sh, sw = _side(H, h, TILE, fast=False), _side(W, w, TILE, fast=False)
+    tiles = -(-oh // (sh - h + 1)) * -(-ow // (sw - w + 1))
+    return 1, 0, tiles * sh * sw * math.log2(sh * sw), H * W + oh * ow
+
+
+def correlate_valid(X, K, out=None, threads=None, integer=False,
+                    tile=TILE):
     """Valid 2-D cross-correlation of NumPy arrays, by tiled real FFTs.
 
     An engine of `corr2d_fast`; its error is about 3e-7 (float32) of the
@@ -56,23 +102,23 @@ def correlate_valid(X, K, tile=TILE, workers=None, out=None,
 
     Parameters
     ----------
-    tile : int
-        Transform side; grown where needed to four kernel sides.
-    workers : int, optional
+    threads : int, optional
         Threads, each transforming whole tiles; defaults to the cores
         available. (Threads inside one transform, scipy's ``workers``,
         did not pay: measured 1.0 to 1.7 times slower.)
-    integers : bool
+    integer : bool
         `X` and `K` hold integers (in floats): transform in float64 and
         round each output to the nearest integer, which is then exact
         wherever `exact_for_integers` holds. float32 transforms are off
         by up to 3e-7 of the largest output, several units on sums near
         ``2**24``.
+    tile : int
+        Transform side; grown where needed to four kernel sides.
 
     Raises
     ------
     NonFiniteInput
-        A `ValueError`: `X` or `K` holds NaN or inf (`out` may then hold
+        A `Declined`: `X` or `K` holds NaN or inf (`out` may then hold
         part of a result).
     TypeError, ValueError
         If `out` is not a NumPy array of the output's shape and dtype.
@@ -86,9 +132,9 @@ def correlate_valid(X, K, tile=TILE, workers=None, out=None,
            [4., 4., 4., 4.],
            [4., 4., 4., 4.]], dtype=float32), dtype('float32'))
     """
-    import scipy.fft  # here, so that the cost model imports no scipy
-    K = onp.asarray(K, onp.float64 if integers else X.dtype)
-    workers = _threads.cores() if workers is None else workers
+    import scipy.fft  # here: importing the package imports no scipy
+    K = onp.asarray(K, onp.float64 if integer else X.dtype)
+    threads = _threads.cores() if threads is None else threads
     (H, W), (h, w) = X.shape, K.shape
     oh, ow = H - h + 1, W - w + 1
     sh, sw = _side(H, h, tile), _side(W, w, tile)
@@ -107,9 +153,9 @@ def correlate_valid(X, K, tile=TILE, workers=None, out=None,
             # inverse along the columns, then along only the output rows
             Z = scipy.fft.ifft(F, axis=0, overwrite_x=True)[h - 1:h - 1 + ti]
             Z = scipy.fft.irfft(Z, sw, axis=1)[:, w - 1:w - 1 + tj]
-            Y[i:i + ti, j:j + tj] = onp.rint(Z, out=Z) if integers else Z
+            Y[i:i + ti, j:j + tj] = onp.rint(Z, out=Z) if integer else Z
 
-    _threads.share(work, tiles, min(workers, len(tiles)))
+    _threads.share(work, tiles, min(threads, len(tiles)))
     return Y
 
 
@@ -121,7 +167,7 @@ EXACT_BOUND = 2.0 ** 40
 
 
 def exact_for_integers(X, K):
-    """Tell whether ``integers=True`` gives every output exactly.
+    """Tell whether ``integer=True`` gives every output exactly.
 
     True where no output can reach `EXACT_BOUND` in magnitude; the
     sums are then exact integers after rounding, and exact in float32
@@ -153,7 +199,7 @@ def _side(N, n, tile, fast=True):
     The whole axis if it fits in `tile`, else a fast length of at least
     `tile` and four kernel sides, so that most of each patch is output.
     With ``fast=False``, the same without rounding up to a fast length
-    (and without scipy), for the cost model.
+    (and without importing scipy), for the cost model.
     """
     if fast:
         from scipy.fft import next_fast_len
@@ -166,7 +212,7 @@ def _side(N, n, tile, fast=True):
     return next_fast_len(max(tile, 4 * n), real=True)
 
 
-class NonFiniteInput(ValueError):
+class NonFiniteInput(Declined):
     """`correlate_valid` was given NaN or inf, which the FFT would spread."""
 
 

@@ -5,8 +5,8 @@ element. This engine makes ``2 * h * w - 1`` NumPy calls per block of
 about a quarter million output elements, in the input's dtype, and lets
 one thread per core take the next block (NumPy releases the GIL inside
 each call).
-It needs nothing beyond NumPy, so it is the fallback where the C engine
-was not built and OpenCV and scipy are missing.
+It needs nothing beyond NumPy and takes any input, so it is the engine
+that serves when none other can.
 
 The trick that keeps every call one-dimensional and contiguous: write the
 output with the row stride of the input. With ``X`` flattened to ``x``
@@ -32,6 +32,39 @@ BLOCK = 1 << 18
 #: measured, a second thread loses at 384 x 384 and wins from 512 x 512.
 MIN_PARALLEL = 200_000
 
+#: How it sums (`choose`): every product, directly.
+METHOD = 'direct'
+
+
+def available():
+    """Tell whether this engine can run here: always."""
+    return True
+
+
+def accepts(X, K, integer=False):
+    """Tell whether this engine computes `X` and `K` as `corr2d_fast`
+    promises: always (NaN and inf land as in scipy's direct sum)."""
+    return True
+
+
+def features(X_shape, K_shape, threads):
+    """Return ``(1, calls, work, traffic)`` for the cost model (`choose`).
+
+    *calls* counts its NumPy calls (taps times blocks), *work* its
+    multiply-adds (on rows padded to ``W``), *traffic* the elements read
+    and written. It shares its blocks among all the cores it may use,
+    so `threads` changes nothing.
+
+    Examples
+    --------
+    >>> features((1024, 1024), (3, 3), 2)
+    (1, 36, 9418752, 2093060)
+    """
+    (H, W), (h, w) = X_shape, K_shape
+    oh, ow = H - h + 1, W - w + 1
+    blocks = -(-oh * W // BLOCK)
+    return 1, h * w * blocks, oh * W * h * w, H * W + oh * ow
+
 
 def _block_taps(x, K, y, start, stop, tmp, W, offset=0):
     """Fill ``y[n]``, ``start <= n < stop``, with taps of `x` at `offset`.
@@ -54,7 +87,8 @@ def _block_taps(x, K, y, start, stop, tmp, W, offset=0):
                 onp.add(y, tmp, out=y)
 
 
-def correlate_valid(X, K, block=BLOCK, threads=None, out=None):
+def correlate_valid(X, K, out=None, threads=None, integer=False,
+                    block=BLOCK):
     """Valid 2-D cross-correlation of NumPy arrays, blocked and threaded.
 
     An engine of `corr2d_fast`, without its checks or MXNet conversions.
@@ -68,12 +102,15 @@ def correlate_valid(X, K, block=BLOCK, threads=None, out=None):
         2-D float32 or float64 input (copied if not C-contiguous).
     K : numpy.ndarray
         2-D kernel, no larger than `X`; cast to the dtype of `X`.
-    block : int
-        Output elements per block; rounded to whole rows of `X`.
-    threads : int, optional
-        Threads to use; defaults to the cores this process may use.
     out : numpy.ndarray, optional
         Where to write the result: C-contiguous, of its shape and dtype.
+    threads : int, optional
+        Threads to use; defaults to the cores this process may use.
+    integer : bool
+        Whether `X` and `K` hold integers; a direct sum needs nothing
+        more for them (the same name as in the other engines).
+    block : int
+        Output elements per block; rounded to whole rows of `X`.
 
     Returns
     -------

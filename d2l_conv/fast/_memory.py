@@ -1,0 +1,186 @@
+"""MXNet's memory as NumPy sees it: how `corr2d_fast` reads and writes
+``mxnet.np.ndarray``\\ s without copying them.
+
+Everything goes through MXNet's C API, by ctypes: an array's dtype,
+context, shape and data address, the wait for its pending operations,
+and the allocation of a new array. The calls that only look up or
+allocate are made with the GIL held (``ctypes.PyDLL``): each takes a
+microsecond, and each release of the GIL could wait a switch interval
+(5 ms) for another thread that holds it. The waits release it. The C
+engine's whole small call (`c_engine.small`) calls the same functions,
+whose addresses `c_api` gives it.
+"""
+
+import ctypes
+import functools
+import sys
+
+import numpy as onp
+
+from .._compat import mxnet_dtype_codes, mxnet_int64_enabled, mxnet_library
+
+#: MXNet's device type of the host (cpu).
+HOST = 1
+
+#: Outputs of this many bytes and more ask for transparent huge pages,
+#: as NumPy's own allocations do (``madvise``, on Linux): MXNet's
+#: allocator does not, and a 4096 x 4096 output then takes a page fault
+#: per 4 KiB page, about twice the time of the call's sum.
+HUGE_PAGES_FROM = 1 << 22
+
+
+@functools.cache
+def _api():
+    """Return MXNet's C library (GIL held), the type of a shape's side,
+    the constructor and shape query of that width, and the dtype codes."""
+    library = mxnet_library()
+    held = ctypes.PyDLL(library._name, handle=library._handle)
+    if mxnet_int64_enabled():
+        return (held, ctypes.c_int64, held.MXNDArrayCreateEx64,
+                held.MXNDArrayGetShapeEx64, mxnet_dtype_codes())
+    return (held, ctypes.c_int, held.MXNDArrayCreateEx,
+            held.MXNDArrayGetShapeEx, mxnet_dtype_codes())
+
+
+def _check(status):
+    """Raise MXNet's error if a call of its C API failed."""
+    if status != 0:
+        from mxnet.base import check_call
+        check_call(status)
+
+
+def device(A):
+    """Return ``(device type, device id)`` of MXNet's array `A`.
+
+    Asked of MXNet's C API: ``A.ctx`` builds a `Context`, a tenth of a
+    small call.
+
+    Examples
+    --------
+    >>> from mxnet import np
+    >>> device(np.ones(2))
+    (1, 0)
+    """
+    held = _api()[0]
+    kind, number = ctypes.c_int(), ctypes.c_int()
+    _check(held.MXNDArrayGetContext(A.handle, ctypes.byref(kind),
+                                    ctypes.byref(number)))
+    return kind.value, number.value
+
+
+def host_view(A, writable=False):
+    """Return a NumPy view of the memory of MXNet's array `A`, or None
+    where `A` is not on the host.
+
+    The view has `A`'s shape and dtype and is valid while `A` lives.
+    First waits for MXNet's pending writes to `A` (and, if `writable`,
+    its pending reads too); a view that is not `writable` is read-only.
+
+    Examples
+    --------
+    >>> from mxnet import np
+    >>> A = np.array([[1, 2], [3, 4]], dtype='int32')
+    >>> host_view(A)
+    array([[1, 2],
+           [3, 4]], dtype=int32)
+    """
+    held, side, _, get_shape, codes = _api()
+    handle, code, ndim = A.handle, ctypes.c_int(), ctypes.c_int()
+    _check(held.MXNDArrayGetDType(handle, ctypes.byref(code)))
+    if code.value not in codes or device(A)[0] != HOST:
+        return None
+    sides = ctypes.POINTER(side)()
+    _check(get_shape(handle, ctypes.byref(ndim), ctypes.byref(sides)))
+    shape = tuple(sides[i] for i in range(ndim.value))
+    library = mxnet_library()  # the waits release the GIL
+    if writable:
+        _check(library.MXNDArrayWaitToWrite(handle))
+    else:
+        _check(library.MXNDArrayWaitToRead(handle))
+    view = _view(handle, shape, codes[code.value])
+    view.flags.writeable = writable
+    return view
+
+
+def new_array(shape, dtype, where=(HOST, 0)):
+    """Return a new ``mxnet.np.ndarray`` on the host and a writable
+    NumPy view of its memory.
+
+    Allocated on `where` (``(device type, id)``, a host one) by MXNet's
+    C API: ``mxnet.np.empty`` parses its arguments in Python, twice as
+    long. Outputs of `HUGE_PAGES_FROM` bytes and more ask for huge pages.
+
+    Examples
+    --------
+    >>> A, view = new_array((2, 3), onp.dtype('float32'))
+    >>> view[...] = 1
+    >>> A
+    array([[1., 1., 1.],
+           [1., 1., 1.]])
+    """
+    from mxnet import np
+    from mxnet.base import NDArrayHandle
+    _, side, create, _, codes = _api()
+    code = next(c for c, kind in codes.items() if kind == dtype)
+    handle = NDArrayHandle()
+    _check(create((side * len(shape))(*shape), len(shape), where[0],
+                  where[1], 0, code, ctypes.byref(handle)))
+    view = _view(handle, shape, dtype)
+    if view.nbytes >= HUGE_PAGES_FROM:
+        _ask_for_huge_pages(view.ctypes.data, view.nbytes)
+    return np.ndarray(handle=handle), view
+
+
+def c_api():
+    """Return the addresses of MXNet's C functions that the C engine's
+    `small` calls, in the order ``_direct.bind`` takes them, and whether
+    shapes are 64-bit."""
+    held, side, create, get_shape, _ = _api()
+    library = mxnet_library()
+    functions = (create, held.MXNDArrayGetData, held.MXNDArrayGetDType,
+                 held.MXNDArrayGetContext, get_shape,
+                 library.MXNDArrayWaitToRead, held.MXAutogradIsRecording,
+                 held.MXNDArrayFree)
+    return (*(ctypes.cast(f, ctypes.c_void_p).value for f in functions),
+            side is ctypes.c_int64)
+
+
+def _view(handle, shape, dtype):
+    """Return a writable NumPy view of the memory of MXNet's `handle`."""
+    address = ctypes.c_void_p()
+    _check(_api()[0].MXNDArrayGetData(handle, ctypes.byref(address)))
+    count = 1
+    for side in shape:
+        count *= side
+    if count == 0 or not address.value:
+        return onp.empty(shape, dtype)
+    memory = (ctypes.c_char * (dtype.itemsize * count)).from_address(
+        address.value)
+    return onp.frombuffer(memory, dtype).reshape(shape)
+
+
+def _ask_for_huge_pages(address, size):
+    """Advise Linux to back ``[address, address + size)`` with huge pages.
+
+    Only whole pages inside the range are advised; where the call is
+    not available or refused, nothing changes (as for NumPy).
+    """
+    madvise = _madvise()
+    if madvise is not None:
+        start = -(-address // 4096) * 4096
+        stop = (address + size) // 4096 * 4096
+        madvise(start, stop - start, 14)  # MADV_HUGEPAGE
+
+
+@functools.cache
+def _madvise():
+    """Return libc's ``madvise`` on Linux, else None; looked up once."""
+    if not sys.platform.startswith('linux'):
+        return None
+    try:
+        madvise = ctypes.CDLL(None, use_errno=True).madvise
+    except (AttributeError, OSError):
+        return None
+    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    madvise.restype = ctypes.c_int
+    return madvise
