@@ -1,4 +1,4 @@
-"""What the three widgets share: a VBox that also leaves a picture.
+"""What the widgets share: a VBox that also leaves a picture.
 
 In JupyterLab a widget is shown by its live view. Where no widget
 frontend runs (GitHub's notebook view, nbval, a notebook opened later

@@ -10,7 +10,7 @@ from .. import corr2d_fast
 from .. import photograph as pg
 from .._validation import as_2d_array, check_fits
 from ..edge_detection import edge_kernel
-from ..figures import CMAP, _number
+from ..plotting import CMAP, number
 from ._base import Figure, array_png, figure_png, natural
 
 FUNC = 'kernel_explorer'
@@ -34,7 +34,7 @@ SIDE = 3
 
 def _matrix(K):
     """Write a kernel as the book would: ``[[1, −1]]``."""
-    return '[' + ', '.join('[' + ', '.join(_number(v) for v in row) + ']'
+    return '[' + ', '.join('[' + ', '.join(number(v) for v in row) + ']'
                            for row in K) + ']'
 
 
