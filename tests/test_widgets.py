@@ -539,6 +539,48 @@ def test_a_bad_element_is_refused_clearly():
     assert w.selected == (1, 0, 0)
 
 
+# In a kernel, a learner's move may run on another thread than the import
+
+
+def on_a_fresh_thread(move):
+    """Run `move` on a new thread, where MXNet's NumPy mode (which
+    ``npx.set_np()`` sets per thread) is off; return what it raised."""
+    import threading
+    raised = []
+
+    def run():
+        try:
+            move()
+        except BaseException as err:  # noqa: B036 (reported below)
+            raised.append(err)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return raised
+
+
+@pytest.mark.parametrize('make, move, shown', [
+    (widgets.receptive_field, lambda w: w.buttons[1, 1, 1].click(),
+     'Y[1, 1] = 43 sees 4 of the 9 inputs'),
+    (widgets.window_slider, lambda w: setattr(w.kernel, 'value', '[[1]]'),
+     'window 1 of 9'),
+    (widgets.window_slider,
+     lambda w: setattr(w.mode, 'value', 'convolution'), '= 5'),
+    (widgets.window_slider, lambda w: setattr(w.slider, 'value', 4),
+     '= 43'),
+    (widgets.training_stepper, lambda w: setattr(w.rate, 'value', 0.05),
+     'lr 0.05'),
+], ids=['receptive_field', 'window_slider-kernel', 'window_slider-mode',
+        'window_slider', 'training_stepper-lr'])
+def test_a_move_on_another_thread_works(make, move, shown):
+    w = make()
+    before = w.image.value
+    assert on_a_fresh_thread(lambda: move(w)) == []
+    assert shown in w.summary() and shown in w.text.value
+    assert w.image.value != before
+
+
 # What a stored notebook keeps
 
 

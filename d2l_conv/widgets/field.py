@@ -11,7 +11,7 @@ from ..figures import (
     stacked_outputs,
 )
 from ..plotting import number
-from ._base import Figure, figure_png, natural
+from ._base import Figure, figure_png, natural, numpy_mode
 
 FUNC = 'receptive_field'
 
@@ -83,6 +83,7 @@ class ReceptiveField(Figure):
         self.selected = None
         self.select(*check_element(FUNC, self.arrays, selected))
 
+    @numpy_mode
     def select(self, layer, i, j):
         """Light up element ``(i, j)`` of layer `layer` (1: Y, 2: Z)."""
         self.selected = check_element(FUNC, self.arrays, (layer, i, j))
@@ -182,8 +183,4 @@ def receptive_field(X=None, K=None, selected=(1, 0, 0)):
     'receptive_field: Z[0, 0] = 228 sees 4 of Y and 9 of the 9 inputs, \
 X[0:3, 0:3]'
     """
-    if X is None:
-        X = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
-    if K is None:
-        K = [[0, 1], [2, 3]]
-    return ReceptiveField(X, K, selected)
+    return ReceptiveField(X, K, selected)  # None: the section's

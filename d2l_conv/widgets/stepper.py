@@ -10,7 +10,7 @@ from ..edge_detection import edge_image
 from ..figures import book_losses
 from ..learning import BOOK_SEED, learn_kernel
 from ..plotting import new_figure
-from ._base import Figure, figure_png, natural, player
+from ._base import Figure, figure_png, natural, numpy_mode, player
 
 #: The book's learning rate, 6.2.4.
 BOOK_LR = 3e-2
@@ -189,6 +189,7 @@ class TrainingStepper(Figure):
             self._runs[lr] = weight_history(lr)
         return self._runs[lr]
 
+    @numpy_mode
     def _retrain(self, change=None):
         """Take the run of the rate chosen, then update."""
         self.weights, self.losses = self._run(self.lr)
@@ -258,6 +259,7 @@ class TrainingStepper(Figure):
             self._pngs[key] = figure_png(self._draw(), dpi=80)
         return self._pngs[key]
 
+    @numpy_mode
     def _update(self, change=None):
         k = self.step
         if k == 0:

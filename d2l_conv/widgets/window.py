@@ -11,7 +11,7 @@ from .._validation import check_corr2d_args
 from ..cross_correlation import corr2d
 from ..figures import sum_text
 from ..plotting import CELL, draw_grid, new_figure, number
-from ._base import Figure, figure_png, natural, player
+from ._base import Figure, figure_png, natural, numpy_mode, player
 
 FUNC = 'window_slider'
 
@@ -51,6 +51,8 @@ class WindowSlider(Figure):
     applied : numpy.ndarray
         The kernel the window multiplies by: `K`, or `K` flipped in both
         axes for a convolution.
+    error : str or None
+        Why the kernel last entered was refused; None if it was taken.
     """
 
     css_class = 'd2l-window-slider'
@@ -74,7 +76,7 @@ class WindowSlider(Figure):
         self.mode.style.button_width = '10em'
         self.text = ipywidgets.HTML()
         self.image = ipywidgets.Image(format='png', layout=natural())
-        self._pngs = {}
+        self._pngs, self.error = {}, None
         self._set_kernel(K.asnumpy())
         self.slider, self.play = player(1, self.Y.size, 'window')
         super().__init__([ipywidgets.HBox([self.kernel, self.mode]),
@@ -92,6 +94,7 @@ class WindowSlider(Figure):
         self.applied = self.K[::-1, ::-1].copy() if convolve else self.K
         self.Y = corr2d(self._ctx, np.array(self.applied)).asnumpy()
 
+    @numpy_mode
     def _edit(self, change=None):
         """Read the kernel entered and the mode; refuse a bad kernel."""
         try:
@@ -170,6 +173,7 @@ class WindowSlider(Figure):
             self._pngs[key] = figure_png(self._draw(), dpi=80)
         return self._pngs[key]
 
+    @numpy_mode
     def _update(self, change=None):
         if getattr(self, '_busy', False):
             return
