@@ -23,7 +23,7 @@ def build_parser():
         help='print the comparison as a Markdown table (for the README)')
     group.add_argument(
         '--figures', metavar='DIR',
-        help="write the section's four figures as PNG and SVG into DIR "
+        help="write the section's five figures as PNG and SVG into DIR "
              '(created if needed) and exit, without the reproduction '
              'check')
     return parser

@@ -9,12 +9,16 @@ One function per figure of section 6.2, each returning a new
 2. `plot_edge_detection`: 6.2.3, `X`, `Y` and ``corr2d(X.T, K)``.
 3. `plot_learning_curve`: 6.2.4, the loss per iteration.
 4. `plot_learned_kernel`: 6.2.4, the learned kernel beside the true one.
+5. `plot_receptive_field`: today's edition's 7.2.6, "Feature Map and
+   Receptive Field": two stacked layers, one element's field lit up.
 
-This is the only module that imports matplotlib, and ``import d2l_conv``
-does not import it. The figures are plain ``matplotlib.figure.Figure``
-objects, not registered with pyplot: drawing and saving them needs no
-display and picks no backend (files are rendered by matplotlib's
-non-interactive Agg and SVG canvases), and nothing global stays open.
+matplotlib is imported only when a figure is drawn (here and in
+`plotting`, which holds what the figures share with the widgets), and
+``import d2l_conv`` does not import it. The figures are plain
+``matplotlib.figure.Figure`` objects, not registered with pyplot:
+drawing and saving them needs no display and picks no backend (files
+are rendered by matplotlib's non-interactive Agg and SVG canvases), and
+nothing global stays open.
 In Jupyter, run ``%matplotlib inline`` once and end a cell with a call:
 the returned figure is shown once, as the cell's value.
 """
@@ -22,6 +26,7 @@ the returned figure is shown once, as the cell's value.
 import os
 import re
 from functools import partial
+from operator import index
 from pathlib import Path
 
 import numpy as onp
@@ -31,61 +36,34 @@ from ._files import write_atomic
 from ._validation import (
     as_2d_array,
     check_corr2d_args,
-    check_positive_real,
 )
 from .cross_correlation import corr2d
 from .edge_detection import edge_image, edge_kernel
 from .learning import learn_kernel
+from .plotting import (
+    CELL,
+    CMAP,
+    PIXELS,
+    SHADE,
+    check_losses,
+    draw_grid,
+    new_figure,
+    number,
+)
 from .published import BY_KEY
 
 #: File names (without suffix) that `save_figures` writes, in order.
 FIGURE_NAMES = ('cross_correlation', 'edge_detection', 'learning_curve',
-                'learned_kernel')
+                'learned_kernel', 'receptive_field')
 
-SHADE = '#9ecae1'  # the first window and first output element, 6.2.1
-CMAP = 'RdBu_r'  # diverging: -1 blue, 0 white, 1 red
-#: How an image of pixel values is drawn: grayscale, 1 white and 0 black.
-PIXELS = {'cmap': 'gray', 'vmin': 0.0, 'vmax': 1.0}
-CELL = 0.6  # inches per array element in the cross-correlation figure
-
-
-def _figure(**kwargs):
-    """Return a new figure that pyplot does not manage (see module doc)."""
-    from matplotlib.figure import Figure
-    return Figure(**kwargs)
+#: What the figures share with `photograph` and `widgets`, in `plotting`;
+#: the underscored names are kept for code written before it.
+_figure, _number, _check_losses = new_figure, number, check_losses
 
 
 def _host(func, name, value):
     """Return `value` checked as a non-empty 2-D array, as NumPy."""
     return as_2d_array(func, name, value).asnumpy()
-
-
-def _number(value):
-    """Format an array element as the book would write it: ``-1``."""
-    return f'{float(value):g}'.replace('-', '\N{MINUS SIGN}')
-
-
-def _draw_grid(ax, A, shaded, blank_nan=False):
-    """Draw `A` as a grid of numbered cells, shading those in `shaded`;
-    with `blank_nan`, a NaN cell is left blank (an output not yet
-    computed, in `widgets.window_slider`)."""
-    rows, cols = A.shape
-    for i in range(rows):
-        for j in range(cols):
-            ax.add_patch(_rectangle(
-                (j, i), facecolor=SHADE if shaded[i, j] else 'white'))
-            if not (blank_nan and onp.isnan(A[i, j])):
-                ax.text(j + 0.5, i + 0.5, _number(A[i, j]), ha='center',
-                        va='center', fontsize=14)
-    ax.set_xlim(0, cols)
-    ax.set_ylim(rows, 0)  # row 0 on top, as the array prints
-    ax.set_axis_off()
-
-
-def _rectangle(xy, facecolor):
-    from matplotlib.patches import Rectangle
-    return Rectangle(xy, 1, 1, facecolor=facecolor, edgecolor='black',
-                     linewidth=1.2, clip_on=False)
 
 
 def sum_text(X, K, Y):
@@ -111,12 +89,12 @@ def sum_text(X, K, Y):
     h, w = K.shape
 
     def factor(value):
-        text = _number(value)
+        text = number(value)
         return f'({text})' if value < 0 else text
 
     pairs = onp.stack([X[:h, :w].ravel(), K.ravel()], axis=1)  # (h*w, 2)
     terms = [f'{factor(x)}×{factor(k)}' for x, k in pairs]
-    return f'{" + ".join(terms)} = {_number(Y[0, 0])}'
+    return f'{" + ".join(terms)} = {number(Y[0, 0])}'
 
 
 def plot_cross_correlation(X=None, K=None):
@@ -174,7 +152,7 @@ def plot_cross_correlation(X=None, K=None):
     rows = max(H, Y.shape[0])
     width = W + w + Y.shape[1] + 2 * gap + 2 * margin
     height = rows + top + bottom
-    fig = _figure(figsize=(width * CELL, height * CELL))
+    fig = new_figure(figsize=(width * CELL, height * CELL))
     window = onp.zeros(X.shape, dtype=bool)
     window[:h, :w] = True
     first = onp.zeros(Y.shape, dtype=bool)
@@ -187,7 +165,7 @@ def plot_cross_correlation(X=None, K=None):
         r, c = A.shape
         y = bottom + (rows - r) / 2  # centred vertically
         ax = fig.add_axes([x / width, y / height, c / width, r / height])
-        _draw_grid(ax, A, shaded)
+        draw_grid(ax, A, shaded)
         ax.set_title(title, fontsize=13)
         x += c + gap
         if operator:
@@ -198,7 +176,7 @@ def plot_cross_correlation(X=None, K=None):
     return fig
 
 
-def _heatmaps(arrays, titles, fmt=_number, label='value', cell=0.3,
+def _heatmaps(arrays, titles, fmt=number, label='value', cell=0.3,
               pixels=0):
     """Draw 2-D arrays side by side on one symmetric diverging scale.
 
@@ -210,7 +188,7 @@ def _heatmaps(arrays, titles, fmt=_number, label='value', cell=0.3,
     vmax = max(float(abs(A).max()) for A in arrays[pixels:]) or 1.0
     widths = [A.shape[1] for A in arrays]
     height = max(A.shape[0] for A in arrays)
-    fig = _figure(
+    fig = new_figure(
         figsize=(1.4 + cell * (sum(widths) + len(arrays)),
                  1.2 + cell * height),
         layout='constrained')
@@ -312,18 +290,6 @@ def book_losses():
     return [int(b) for b, _ in pairs], [float(loss) for _, loss in pairs]
 
 
-def _check_losses(func, losses):
-    """Return `losses` as a list of positive finite floats, or raise."""
-    if isinstance(losses, (str, bytes)) or not hasattr(losses, '__len__'):
-        raise TypeError(f'{func}: losses must be a sequence of numbers, '
-                        f'got {type(losses).__name__}')
-    if len(losses) == 0:
-        raise ValueError(f'{func}: losses must not be empty')
-    # finite and positive, for a log scale
-    return [check_positive_real(func, f'losses[{i}]', loss)
-            for i, loss in enumerate(losses)]
-
-
 def plot_learning_curve(losses=None):
     """Draw the loss per iteration of section 6.2.4 on a log scale.
 
@@ -363,9 +329,9 @@ def plot_learning_curve(losses=None):
     func = 'plot_learning_curve'
     if losses is None:
         losses = learn_kernel()[1]
-    losses = _check_losses(func, losses)
+    losses = check_losses(func, losses)
     batches, printed = book_losses()
-    fig = _figure(figsize=(5.6, 3.4), layout='constrained')
+    fig = new_figure(figsize=(5.6, 3.4), layout='constrained')
     ax = fig.add_subplot()
     ax.plot(range(1, len(losses) + 1), losses, 'o-', markersize=4,
             label='learn_kernel() losses')
@@ -439,12 +405,282 @@ def plot_learned_kernel(kernel=None, K=None):
                      label='weight', cell=0.6)
 
 
+#: The names of the stacked layers' arrays: the input, then each output.
+LAYER_NAMES = ('X', 'Y', 'Z')
+FIELD = '#fdae6b'  # the output element whose receptive field is shown
+
+
+def stacked_outputs(X=None, K=None, layers=2):
+    """Return the input and the outputs of `layers` stacked correlations.
+
+    Section 7.2.6 of today's edition, "Feature Map and Receptive
+    Field": `X`, then ``Y = corr2d(X, K)``, then ``Z = corr2d(Y, K)``
+    (the same kernel again, a second layer), each with the book's loop.
+
+    Parameters
+    ----------
+    X : array_like, optional
+        The 2-D input; defaults to the section's ``[[0, 1, 2], [3, 4,
+        5], [6, 7, 8]]``.
+    K : array_like, optional
+        The 2-D kernel of every layer; defaults to ``[[0, 1], [2, 3]]``.
+    layers : int, optional
+        How many correlations to stack: 1 or 2.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        ``[X, Y]`` or ``[X, Y, Z]``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If `X` or `K` is not a non-empty 2-D numeric array, `layers` is
+        not 1 or 2, or `K` does not fit in the output of the layer
+        before.
+
+    Examples
+    --------
+    >>> X, Y, Z = stacked_outputs()
+    >>> Y.tolist(), Z.tolist()
+    ([[19.0, 25.0], [37.0, 43.0]], [[228.0]])
+    """
+    func = 'stacked_outputs'
+    if X is None:
+        X = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+    if K is None:
+        K = np.array([[0, 1], [2, 3]])
+    if layers not in (1, 2) or isinstance(layers, bool):
+        raise ValueError(f'{func}: layers must be 1 or 2, got {layers!r}')
+    X, K = check_corr2d_args(func, X, K)
+    arrays = [X]
+    for _ in range(layers):
+        arrays.append(corr2d(*check_corr2d_args(func, arrays[-1], K)))
+    return [A.asnumpy() for A in arrays]
+
+
+def field_of(kernel_shape, layer, i, j, below=0):
+    """Return the receptive field of one element, in a layer below it.
+
+    With stride 1 and an ``h x w`` kernel in every layer, element
+    ``(i, j)`` of layer `layer`'s output is computed from the ``h x w``
+    window at ``(i, j)`` of the layer before, and each layer further
+    down widens the window by ``h - 1`` rows and ``w - 1`` columns.
+
+    Parameters
+    ----------
+    kernel_shape : tuple of int
+        ``(h, w)``, the kernel of every layer.
+    layer : int
+        The layer of the element: 1 for ``Y``, 2 for ``Z``.
+    i, j : int
+        The element's row and column.
+    below : int, optional
+        The layer to find the field in, under `layer`: 0 the input.
+
+    Returns
+    -------
+    tuple of slice
+        The rows and the columns of the field.
+
+    Examples
+    --------
+    >>> field_of((2, 2), 1, 0, 0)  # Y[0, 0]: 2 x 2 of X, 4 inputs
+    (slice(0, 2, None), slice(0, 2, None))
+    >>> field_of((2, 2), 2, 0, 0)  # Z[0, 0]: 3 x 3 of X, 9 inputs
+    (slice(0, 3, None), slice(0, 3, None))
+    >>> field_of((2, 2), 2, 0, 0, below=1)  # and all 4 of Y
+    (slice(0, 2, None), slice(0, 2, None))
+    """
+    (h, w), n = kernel_shape, layer - below
+    return slice(i, i + n * (h - 1) + 1), slice(j, j + n * (w - 1) + 1)
+
+
+def field_text(arrays, layer, i, j):
+    """Say what element ``(i, j)`` of layer `layer` sees, in words.
+
+    `arrays` are `stacked_outputs`'s; the kernel's shape is read from
+    the change of shape from one layer to the next.
+
+    Examples
+    --------
+    >>> arrays = stacked_outputs()
+    >>> field_text(arrays, 1, 0, 0)
+    'Y[0, 0] = 19 sees 4 of the 9 inputs, X[0:2, 0:2]'
+    >>> field_text(arrays, 2, 0, 0)
+    'Z[0, 0] = 228 sees 4 of Y and 9 of the 9 inputs, X[0:3, 0:3]'
+    """
+    shape = _kernel_shape(arrays)
+    names = LAYER_NAMES
+    parts = []
+    for below in range(layer - 1, -1, -1):
+        rows, cols = field_of(shape, layer, i, j, below)
+        count = (rows.stop - rows.start) * (cols.stop - cols.start)
+        if below:
+            parts.append(f'{count} of {names[below]}')
+        else:
+            parts.append(f'{count} of the {arrays[0].size} inputs, '
+                         f'X[{rows.start}:{rows.stop}, '
+                         f'{cols.start}:{cols.stop}]')
+    value = number(arrays[layer][i, j])
+    return f'{names[layer]}[{i}, {j}] = {value} sees {" and ".join(parts)}'
+
+
+def _kernel_shape(arrays):
+    """The kernel's shape, from the first two of `stacked_outputs`."""
+    (H, W), (oh, ow) = arrays[0].shape, arrays[1].shape
+    return H - oh + 1, W - ow + 1
+
+
+def draw_receptive_field(fig, arrays, layer, i, j, bottom=0.0, top=1.0):
+    """Draw the layers side by side, with one element's field lit up.
+
+    Between `bottom` and `top` (fractions of `fig`'s height): each of
+    `arrays` (`stacked_outputs`'s) as a grid of numbered cells, left to
+    right; element ``(i, j)`` of layer `layer` in orange, its receptive
+    field in every layer below it in blue, joined to it by lines, as
+    CNN Explainer draws it; its `field_text` below. Returns the axes.
+    """
+    rows, cols = field_of(_kernel_shape(arrays), layer, i, j)
+    gap, head, foot = 2, 0.8, 1.0  # in cells
+    tall = max(A.shape[0] for A in arrays)
+    wide = sum(A.shape[1] for A in arrays) + gap * (len(arrays) - 1)
+    width = fig.get_figwidth() / CELL  # square cells, the arrays centred
+    height = tall + head + foot
+    scale = (top - bottom) / height  # figure height per cell
+    x, axes = (width - wide) / 2, []
+    titles = ['input X'] + [
+        f'{LAYER_NAMES[n]} = corr2d({LAYER_NAMES[n - 1]}, K)'
+        for n in range(1, len(arrays))]
+    for n, A in enumerate(arrays):
+        r, c = A.shape
+        shade = onp.full(A.shape, '', dtype=object)
+        if n < layer:
+            rows, cols = field_of(_kernel_shape(arrays), layer, i, j, n)
+            shade[rows, cols] = SHADE
+        elif n == layer:
+            shade[i, j] = FIELD
+        y = bottom + (foot + (tall - r) / 2) * scale
+        ax = fig.add_axes([x / width, y, c / width, r * scale])
+        draw_grid(ax, A, shade)
+        ax.set_title(titles[n], fontsize=12)
+        axes.append(ax)
+        x += c + gap
+    _join(fig, axes, arrays, layer, i, j)
+    fig.text(0.5, bottom + foot / 2 * scale,
+             field_text(arrays, layer, i, j), ha='center', va='center',
+             fontsize=12)
+    return axes
+
+
+def _join(fig, axes, arrays, layer, i, j):
+    """Lines from the lit element (and each field) to the field below."""
+    from matplotlib.patches import ConnectionPatch
+    shape = _kernel_shape(arrays)
+    upper = (slice(i, i + 1), slice(j, j + 1))
+    for n in range(layer - 1, -1, -1):
+        rows, cols = field_of(shape, layer, i, j, n)
+        for y_up, y_down in ((upper[0].start, rows.start),
+                             (upper[0].stop, rows.stop)):
+            fig.add_artist(ConnectionPatch(
+                (upper[1].start, y_up), (cols.stop, y_down), 'data', 'data',
+                axesA=axes[n + 1], axesB=axes[n], color='0.45',
+                linestyle='--', linewidth=1))
+        upper = rows, cols
+
+
+def plot_receptive_field(X=None, K=None, selected=None):
+    """Draw the receptive field of today's section 7.2.6.
+
+    "Feature Map and Receptive Field": the receptive field of an
+    element is every element of the layers before it that may affect
+    it. With the section's 2 x 2 kernel, ``Y[0, 0] = 19`` sees the four
+    shaded inputs; a second 2 x 2 layer on `Y` gives one element
+    ``Z[0, 0]``, which sees all four of `Y` and so all nine inputs.
+    The element is orange, its field blue, joined by dashed lines.
+
+    Parameters
+    ----------
+    X : array_like, optional
+        The 2-D input; defaults to the section's 3 x 3 ``X``.
+    K : array_like, optional
+        The 2-D kernel of both layers; defaults to ``[[0, 1], [2, 3]]``.
+    selected : tuple of int, optional
+        ``(layer, i, j)``: draw one row, with element ``(i, j)`` of
+        layer 1 (`Y`) or 2 (`Z`) lit up. By default two rows: ``Y[0,
+        0]`` above, ``Z[0, 0]`` below.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three axes a row (`X`, `Y`, `Z`), one text per element in
+        row-major order; one text a row says what the element sees.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If `X` or `K` is not a non-empty 2-D numeric array, `K` does not
+        fit twice, or `selected` names no element.
+
+    Examples
+    --------
+    >>> fig = plot_receptive_field()
+    >>> [ax.get_title() for ax in fig.axes[:3]]
+    ['input X', 'Y = corr2d(X, K)', 'Z = corr2d(Y, K)']
+    >>> for text in fig.texts:
+    ...     print(text.get_text())
+    Y[0, 0] = 19 sees 4 of the 9 inputs, X[0:2, 0:2]
+    Z[0, 0] = 228 sees 4 of Y and 9 of the 9 inputs, X[0:3, 0:3]
+    """
+    func = 'plot_receptive_field'
+    try:
+        arrays = stacked_outputs(X, K)
+    except (TypeError, ValueError) as err:
+        raise type(err)(str(err).replace('stacked_outputs', func)) from None
+    if selected is None:
+        rows = [(1, 0, 0), (2, 0, 0)]
+    else:
+        rows = [check_element(func, arrays, selected)]
+    # In cells, as `draw_receptive_field` lays them out: the arrays two
+    # apart, a title above and a line of text below; wide enough for
+    # the text (about 0.2 cells a character) and the last title.
+    tall = max(A.shape[0] for A in arrays) + 1.8
+    wide = sum(A.shape[1] for A in arrays) + 2 * (len(arrays) - 1) + 3
+    texts = [field_text(arrays, *row) for row in rows]
+    wide = max(wide, 0.2 * max(map(len, texts)) + 1)
+    fig = new_figure(figsize=(wide * CELL, len(rows) * tall * CELL))
+    for n, (layer, i, j) in enumerate(rows):
+        top = 1 - n / len(rows)
+        draw_receptive_field(fig, arrays, layer, i, j,
+                             bottom=top - 1 / len(rows), top=top)
+    return fig
+
+
+def check_element(func, arrays, selected):
+    """Return `selected` as ``(layer, i, j)`` of an output, or raise."""
+    try:
+        layer, i, j = (index(v) for v in selected)
+    except (TypeError, ValueError):
+        raise TypeError(f'{func}: selected must be (layer, i, j), three '
+                        f'integers, got {selected!r}') from None
+    if not 1 <= layer < len(arrays):
+        raise ValueError(f'{func}: layer must be 1 to {len(arrays) - 1}, '
+                         f'got {layer}')
+    shape = arrays[layer].shape
+    if not (0 <= i < shape[0] and 0 <= j < shape[1]):
+        raise ValueError(f'{func}: ({i}, {j}) is not an element of '
+                         f'{LAYER_NAMES[layer]}, of shape {shape}')
+    return layer, i, j
+
+
+
 def save_figures(directory, *, dpi=100):
-    """Write the section's four figures as PNG and SVG into `directory`.
+    """Write the section's five figures as PNG and SVG into `directory`.
 
     Draws `plot_cross_correlation`, `plot_edge_detection`,
-    `plot_learning_curve` and `plot_learned_kernel` with their defaults
-    (running `learn_kernel` once for the last two), saves each as
+    `plot_learning_curve`, `plot_learned_kernel` (running `learn_kernel`
+    once for these two) and `plot_receptive_field` with their defaults,
+    saves each as
     ``<name>.png`` and ``<name>.svg`` (names in `FIGURE_NAMES`).
     The files carry no date or software version, and the SVG
     ids come from a fixed salt, so rerunning rewrites identical files.
@@ -482,7 +718,8 @@ def save_figures(directory, *, dpi=100):
     ...     print(*sorted(path.name for path in paths))
     cross_correlation.png cross_correlation.svg edge_detection.png
     edge_detection.svg learned_kernel.png learned_kernel.svg
-    learning_curve.png learning_curve.svg
+    learning_curve.png learning_curve.svg receptive_field.png
+    receptive_field.svg
     """
     func = 'save_figures'
     if not isinstance(directory, (str, os.PathLike)):
@@ -505,7 +742,8 @@ def save_figures(directory, *, dpi=100):
     import matplotlib
     kernel, losses = learn_kernel()
     figures = [plot_cross_correlation(), plot_edge_detection(),
-               plot_learning_curve(losses), plot_learned_kernel(kernel)]
+               plot_learning_curve(losses), plot_learned_kernel(kernel),
+               plot_receptive_field()]
     paths = []
     # Fixed SVG ids; no dates or versions, so files change only with
     # their pictures.

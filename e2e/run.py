@@ -22,12 +22,17 @@ Usage (``make e2e`` runs it)::
    the output folder.
 6. Moves each widget of ``d2l_conv.widgets`` that the notebook shows,
    found by the CSS class each adds (``d2l-window-slider``,
-   ``d2l-kernel-explorer``, ``d2l-training-stepper``): drags a slider
-   and presses arrow keys on it, picks a kernel, types into an entry.
-   After each move it checks that the picture's PNG changed and that
+   ``d2l-kernel-explorer``, ``d2l-training-stepper``,
+   ``d2l-receptive-field``): drags a slider and presses arrow keys on
+   it, types a kernel (a good one, then a bad one), toggles
+   convolution, picks a kernel or a learning rate, types into an
+   entry, clicks output cells. After each move it checks that the
+   picture's PNG changed (or, after a bad kernel, did not) and that
    the numbers shown are right (the book's last window sums to 43, the
-   stepper prints the book's losses), and saves a screenshot of the
-   cell, ``<name>-<widget>-<n>-<move>.png``. It also checks that each
+   output shape follows the kernel, the stepper prints the book's
+   losses and says a rate above 1/30 diverges, ``Z[0, 0]`` sees 9
+   inputs), and saves a screenshot of the cell,
+   ``<name>-<widget>-<n>-<move>.png``. It also checks that each
    widget the stored notebook holds is shown live, not as its stored
    picture. Then it prints a summary.
 
@@ -83,7 +88,8 @@ WIDGET_TIMEOUT_S = 30  # one widget's answer to one move
 #: The widgets of `d2l_conv.widgets`: their functions, by CSS class.
 WIDGETS = {'d2l-window-slider': 'window_slider',
            'd2l-kernel-explorer': 'kernel_explorer',
-           'd2l-training-stepper': 'training_stepper'}
+           'd2l-training-stepper': 'training_stepper',
+           'd2l-receptive-field': 'receptive_field'}
 
 
 class SetupError(Exception):
@@ -418,8 +424,9 @@ class Mover:
     def read(self):
         return self.root.evaluate(WIDGET_JS)
 
-    def expect(self, move, *texts):
-        """Wait until the text holds `texts` and the PNG changed.
+    def expect(self, move, *texts, new_picture=True):
+        """Wait until the text holds `texts` and the PNG changed (or,
+        with `new_picture` false, did not).
 
         Each widget sends its new picture before its new text, so once
         the text is there, the picture is the one that goes with it.
@@ -429,15 +436,16 @@ class Mover:
         while True:
             state = self.read()
             changed = state['png'] not in (None, before)
-            if changed and state['shown'] and all(
+            if changed == new_picture and state['shown'] and all(
                     text in state['text'] for text in texts):
                 break
             if time.monotonic() > deadline:
                 picture = ('changed' if state['png'] != before else
                            'unchanged')
+                wanted = 'a new' if new_picture else 'the same'
                 self.failures.append(
                     f'{self.stem}: after {move}, expected '
-                    f'{" and ".join(map(repr, texts))} and a new '
+                    f'{" and ".join(map(repr, texts))} and {wanted} '
                     'picture; '
                     f'the widget shows {state["text"]!r} (picture '
                     f'{picture})')
@@ -490,6 +498,42 @@ def move_window_slider(mover):
         if not products_add_up(state['text']):
             mover.failures.append(f'{mover.stem}: the products shown do '
                                   f'not add up: {state["text"]!r}')
+    move_window_kernel(mover, book)
+
+
+def type_kernel(mover, text):
+    """Type `text` into the kernel's box and press Enter."""
+    box = mover.root.locator('input[type="text"]')
+    box.fill(text)
+    box.press('Enter')
+
+
+def move_window_kernel(mover, book):
+    """Type a kernel, then a bad one; toggle convolution and back."""
+    type_kernel(mover, '[[1, -1]]')
+    H, W = (3, 3) if book else (None, None)
+    shape = (f'= ({H} − 1 + 1) × ({W} − 2 + 1) = {H} × {W - 1}' if book
+             else '(W − w + 1) = ')
+    mover.expect('type the kernel [[1, -1]]', shape,
+                 '0×1 + 1×(−1) = −1' if book else '')
+    type_kernel(mover, '[[1, 2], [3]]')
+    mover.expect('type a ragged kernel', 'window_slider: every row of the '
+                 'kernel must have the same length',
+                 'the picture still shows K = [[1, −1]]', new_picture=False)
+    type_kernel(mover, '[[0, 1], [2, 3]]')
+    mover.expect('type the book kernel again',
+                 '0×0 + 1×1 + 3×2 + 4×3 = 19' if book else '')
+    mover.root.get_by_role('button', name='convolution',
+                           exact=True).click()
+    mover.expect('toggle convolution', 'K[::-1, ::-1] = [[3, 2], [1, 0]]',
+                 '0×3 + 1×2 + 3×1 + 4×0 = 5' if book else '')
+    if not products_add_up(mover.state['text']):
+        mover.failures.append(f'{mover.stem}: the products shown do not '
+                              f'add up: {mover.state["text"]!r}')
+    mover.root.get_by_role('button', name='cross-correlation',
+                           exact=True).click()
+    mover.expect('toggle cross-correlation', 'the book\'s operator',
+                 '0×0 + 1×1 + 3×2 + 4×3 = 19' if book else '')
 
 
 def move_kernel_explorer(mover):
@@ -513,11 +557,40 @@ def move_training_stepper(mover):
     mover.drag(1.0)
     mover.expect('drag to the last iteration', lines[-1],
                  '[[0.9895, -0.9874]]')
+    rate = mover.root.locator('select')
+    rate.select_option(label='0.04')
+    mover.expect('pick lr 0.04', 'diverges', 'lr = 0.04 is above 2/λ_max',
+                 '1 − lr·λ_max = −1.4', 'batch 10, loss 2.519')
+    rate.select_option(label='0.05')
+    mover.expect('pick lr 0.05', 'diverges', '1 − lr·λ_max = −2',
+                 'eigenvalues 60 and 12', 'lr 0.05; the book uses 0.03')
+    rate.select_option(label='1/30')
+    mover.expect('pick lr 1 30', 'on the edge', '1 − lr·λ_max = −1;')
+    rate.select_option(label="0.03 (the book's)")
+    mover.expect('pick the book lr', 'converges', lines[-1])
+
+
+def move_receptive_field(mover):
+    """Click the first element of Z, then the last of Y."""
+    book = 'Y[0, 0] = 19 sees 4 of the 9 inputs' in mover.state['text']
+    z = mover.root.locator('button[title^="Z["]').first
+    name = z.get_attribute('title')
+    z.click()
+    mover.expect(f'click {name}', f'{name} = ',
+                 '4 of Y and 9 of the 9 inputs, X[0:3, 0:3]' if book
+                 else ' of Y and ')
+    y = mover.root.locator('button[title^="Y["]').last
+    name = y.get_attribute('title')
+    y.click()
+    mover.expect(f'click {name}', f'{name} = ',
+                 'Y[1, 1] = 43 sees 4 of the 9 inputs, X[1:3, 1:3]' if book
+                 else ' inputs, X[')
 
 
 MOVES = {'d2l-window-slider': move_window_slider,
          'd2l-kernel-explorer': move_kernel_explorer,
-         'd2l-training-stepper': move_training_stepper}
+         'd2l-training-stepper': move_training_stepper,
+         'd2l-receptive-field': move_receptive_field}
 
 
 def check_widgets(page, name, out):
@@ -566,15 +639,27 @@ def save_and_read(page, path):
         if time.monotonic() > deadline:
             raise TimeoutError(f'{path.name}: not saved after 30 s')
         page.wait_for_timeout(250)
-    page.wait_for_timeout(500)  # the write is whole
-    return json.loads(path.read_text())
+    # The server writes the file in place: read it until it is whole.
+    while True:
+        page.wait_for_timeout(500)
+        try:
+            return json.loads(path.read_text())
+        except ValueError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f'{path.name}: saved, but not whole JSON '
+                                   'after 30 s') from None
 
 
-def run(out):
-    """Run every notebook in the browser; return the list of failures."""
+def run(out, only=()):
+    """Run every notebook in the browser (or those named in `only`);
+    return the list of failures."""
     from playwright.sync_api import sync_playwright
     chromium = ensure_chromium()
-    names = sorted(path.name for path in NOTEBOOKS.glob('*.ipynb'))
+    names = sorted(path.name for path in NOTEBOOKS.glob('*.ipynb')
+                   if not only or path.name in only)
+    if only and len(names) != len(set(only)):
+        raise SetupError(f'no such notebook in {NOTEBOOKS}: '
+                         f'{sorted(set(only) - set(names))}')
     server = None
     with tempfile.TemporaryDirectory(prefix='d2l-e2e-') as tmp:
         work = Path(tmp)
@@ -611,13 +696,16 @@ def run(out):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--notebook', action='append', default=[],
+                        metavar='NAME', help='run only this notebook '
+                        '(e.g. receptive_field.ipynb); may be repeated')
     parser.add_argument('--out', type=Path, default=ROOT / 'e2e-out',
                         help='folder for the screenshots')
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     try:
-        failures = run(args.out.resolve())
+        failures = run(args.out.resolve(), args.notebook)
     except (SetupError, TimeoutError) as err:
         print(f'e2e: FAILED: {err}', file=sys.stderr)
         return 2 if isinstance(err, SetupError) else 1

@@ -1,4 +1,4 @@
-"""`python -m d2l_conv --figures DIR`: four figures as PNG and SVG."""
+"""`python -m d2l_conv --figures DIR`: five figures as PNG and SVG."""
 
 import io
 import re
@@ -37,7 +37,7 @@ def written(tmp_path_factory):
     return directory, code, text
 
 
-def test_writes_four_figures_as_png_and_svg(written):
+def test_writes_five_figures_as_png_and_svg(written):
     directory, code, text = written
     assert code == 0
     names = sorted(path.name for path in directory.iterdir())
@@ -48,7 +48,7 @@ def test_writes_four_figures_as_png_and_svg(written):
 def test_says_where_and_skips_the_reproduction_check(written):
     directory, _, text = written
     lines = text.splitlines()
-    assert lines[0] == f'wrote 4 figures as PNG and SVG to {directory}:'
+    assert lines[0] == f'wrote 5 figures as PNG and SVG to {directory}:'
     assert sorted(Path(line.strip()) for line in lines[1:]) == sorted(
         directory.iterdir())
     assert 'match the book' not in text

@@ -16,13 +16,13 @@ from d2l_conv.published import BY_KEY
 def figures_made(monkeypatch):
     """Record every figure the module creates."""
     made = []
-    real = figures._figure
+    real = figures.new_figure
 
     def recording(**kwargs):
         made.append(real(**kwargs))
         return made[-1]
 
-    monkeypatch.setattr(figures, '_figure', recording)
+    monkeypatch.setattr(figures, 'new_figure', recording)
     return made
 
 
@@ -157,6 +157,100 @@ def test_learned_kernel_beside_the_true_one():
     onp.testing.assert_array_equal(drawn(ax_true), [[1, -1]])
     assert texts(ax_learned) == ['0.9895', '−0.9874']
     assert ax_learned.images[0].get_clim() == ax_true.images[0].get_clim()
+
+
+# Today's 7.2.6 Feature Map and Receptive Field
+
+def grid_colours(ax):
+    """Each cell's fill of a grid axes, as 'field', 'element' or ''."""
+    names = {figures.SHADE: 'field', figures.FIELD: 'element'}
+    from matplotlib.colors import to_hex
+    return [names.get(to_hex(patch.get_facecolor()), '')
+            for patch in ax.patches]
+
+
+def test_receptive_field_shows_4_inputs_for_one_layer_and_9_for_two():
+    fig = figures.plot_receptive_field()
+    assert len(fig.axes) == 6  # two rows of X, Y, Z
+    (X1, Y1, Z1), (X2, Y2, Z2) = fig.axes[:3], fig.axes[3:]
+    assert texts(X1) == [str(i) for i in range(9)]
+    assert texts(Y1) == ['19', '25', '37', '43'] and texts(Z1) == ['228']
+    # Y[0, 0]: the first window, the four shaded inputs of 6.2.1
+    assert grid_colours(X1) == ['field', 'field', '', 'field', 'field', '',
+                                '', '', '']
+    assert grid_colours(Y1) == ['element', '', '', '']
+    assert grid_colours(Z1) == ['']
+    # Z[0, 0]: all four of Y, all nine inputs
+    assert grid_colours(X2) == ['field'] * 9
+    assert grid_colours(Y2) == ['field'] * 4
+    assert grid_colours(Z2) == ['element']
+    assert [t.get_text() for t in fig.texts] == [
+        'Y[0, 0] = 19 sees 4 of the 9 inputs, X[0:2, 0:2]',
+        'Z[0, 0] = 228 sees 4 of Y and 9 of the 9 inputs, X[0:3, 0:3]']
+
+
+def test_each_field_is_the_set_of_inputs_the_element_depends_on():
+    # The oracle: change one input at a time and see which outputs move.
+    rng = onp.random.default_rng(0)
+    X = rng.standard_normal((5, 6))
+    K = rng.standard_normal((2, 3))
+    arrays = figures.stacked_outputs(X, K)
+    h, w = K.shape
+    for layer in (1, 2):
+        for (i, j), _ in onp.ndenumerate(arrays[layer]):
+            rows, cols = figures.field_of((h, w), layer, i, j)
+            field = onp.zeros(X.shape, dtype=bool)
+            field[rows, cols] = True
+            moved = onp.zeros(X.shape, dtype=bool)
+            for (r, c), _ in onp.ndenumerate(X):
+                nudged = X.copy()
+                nudged[r, c] += 1.0
+                out = figures.stacked_outputs(nudged, K)[layer]
+                moved[r, c] = out[i, j] != arrays[layer][i, j]
+            assert (moved == field).all(), (layer, i, j)
+
+
+def test_receptive_field_of_any_element_of_any_input():
+    X = onp.arange(20.0).reshape(4, 5)
+    K = [[1, 0, -1]]
+    fig = figures.plot_receptive_field(X, K, selected=(2, 3, 0))
+    ax_X, ax_Y, ax_Z = fig.axes
+    Y = correlate2d(X, K, mode='valid')
+    onp.testing.assert_allclose(
+        [float(t.replace('−', '-')) for t in texts(ax_Y)], Y.ravel())
+    field = onp.zeros(X.shape, dtype=bool)
+    field[3, 0:5] = True  # two 1 x 3 layers: 1 x 5 of X
+    assert grid_colours(ax_X) == ['field' if f else '' for f in
+                                  field.ravel()]
+    assert grid_colours(ax_Z) == ['', '', '', 'element']  # Z: 4 x 1
+    assert fig.texts[-1].get_text().startswith('Z[3, 0] = ')
+    assert fig.texts[-1].get_text().endswith(
+        '3 of Y and 5 of the 20 inputs, X[3:4, 0:5]')
+
+
+@pytest.mark.parametrize('call, exception, message', [
+    (lambda: figures.plot_receptive_field([[1, 2]], [[1, 1]]), ValueError,
+     r'plot_receptive_field: kernel K of shape \(1, 2\) does not fit'),
+    (lambda: figures.plot_receptive_field('abc'), TypeError,
+     'plot_receptive_field: X must be a 2-D numeric array'),
+    (lambda: figures.plot_receptive_field(selected=(3, 0, 0)), ValueError,
+     'plot_receptive_field: layer must be 1 to 2, got 3'),
+    (lambda: figures.plot_receptive_field(selected=(1, 2, 0)), ValueError,
+     r'plot_receptive_field: \(2, 0\) is not an element of Y, of shape '
+     r'\(2, 2\)'),
+    (lambda: figures.plot_receptive_field(selected=(1, 0.5, 0)), TypeError,
+     r'plot_receptive_field: selected must be \(layer, i, j\)'),
+    (lambda: figures.plot_receptive_field(selected=(1, 0)), TypeError,
+     r'plot_receptive_field: selected must be \(layer, i, j\)'),
+    (lambda: figures.stacked_outputs(layers=3), ValueError,
+     'stacked_outputs: layers must be 1 or 2, got 3'),
+], ids=['misfit-twice', 'str', 'layer', 'element', 'float', 'two',
+        'layers'])
+def test_receptive_field_refuses_bad_input_clearly(call, exception, message,
+                                                   figures_made):
+    with pytest.raises(exception, match=message):
+        call()
+    assert figures_made == []
 
 
 # Bad input: a clear error naming the function, and no figure left open.

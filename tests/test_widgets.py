@@ -12,6 +12,7 @@ import io
 import json
 import pathlib
 import re
+import warnings
 
 import mxnet as mx
 import nbformat
@@ -85,6 +86,87 @@ def test_window_slider_sums_equal_corr2d_at_its_windows(X, K):
 def test_window_slider_writes_negative_factors_in_parentheses():
     w = widgets.window_slider([[0, 1, 2], [3, 4, 5]], [[1, -1]])
     assert w.equation == '0×1 + 1×(−1) = −1'
+
+
+def test_the_kernel_can_be_edited_and_the_output_shape_follows():
+    w = widgets.window_slider()
+    X = onp.array(BOOK_X, dtype='float32')
+    assert w.shape_text.endswith('= (3 − 2 + 1) × (3 − 2 + 1) = 2 × 2')
+    assert w.shape_text in w.text.value
+    w.slider.value = where = 4
+    for typed, K in [('[[1, -1]]', [[1, -1]]), ('[[2], [−1]]', [[2], [-1]]),
+                     ('[[1, 0, 1], [0, 1, 0], [1, 0, 1]]',
+                      [[1, 0, 1], [0, 1, 0], [1, 0, 1]]), ('0.5', [[0.5]])]:
+        before = w.image.value
+        w.kernel.value = typed
+        Y = correlate2d(X, onp.array(K), mode='valid')
+        (H, W), (h, w_) = X.shape, onp.shape(K)
+        assert w.Y.shape == Y.shape == (H - h + 1, W - w_ + 1)
+        onp.testing.assert_allclose(w.Y, Y)
+        assert w.shape_text.endswith(
+            f'= ({H} − {h} + 1) × ({W} − {w_} + 1) = {Y.shape[0]} × '
+            f'{Y.shape[1]}')
+        assert w.shape_text in w.text.value and w.error is None
+        assert w.slider.max == w.play.max == Y.size
+        assert w.slider.value == min(where, Y.size)  # the window stays
+        where = w.slider.value
+        assert w.total == Y[w.position]
+        assert w.image.value != before
+        decode(w.image.value)
+
+
+@pytest.mark.parametrize('typed, message', [
+    ('[[1, 2], [3]]', 'every row of the kernel must have the same length'),
+    ('abc', 'write the kernel as a list of rows of numbers'),
+    ('[]', 'write the kernel as a list of rows of numbers'),
+    ('[[]]', 'K must not be empty'),
+    ('[[1, 2, 3, 4]]', r'kernel K of shape \(1, 4\) does not fit'),
+    ('[[1e400]]', 'every entry of the kernel must be finite'),
+    ('[[True]]', 'every entry of the kernel must be a number'),
+    ("[['a']]", 'every entry of the kernel must be a number'),
+    ('__import__("os").system("true")',
+     'write the kernel as a list of rows of numbers'),
+])
+def test_a_bad_kernel_is_refused_in_the_widget_not_raised(typed, message):
+    w = widgets.window_slider()
+    w.slider.value = 2
+    before = (w.image.value, w.K.copy(), w.Y.copy(), w.summary())
+    w.kernel.value = typed  # no exception
+    assert re.search(f'window_slider: {message}', w.error)
+    assert 'class="d2l-error"' in w.text.value
+    assert 'the picture still shows K = [[0, 1], [2, 3]]' in w.text.value
+    assert w.image.value == before[0] and w.summary() == before[3]
+    assert w.K.tolist() == before[1].tolist()
+    assert w.Y.tolist() == before[2].tolist()
+    w.kernel.value = '[[0, 1], [2, 3]]'  # and it recovers
+    assert w.error is None and w.equation == '1×0 + 2×1 + 4×2 + 5×3 = 25'
+
+
+def test_the_toggle_convolves_with_the_flipped_kernel():
+    w = widgets.window_slider()
+    X = onp.array(BOOK_X, dtype='float32')
+    K = onp.array(BOOK_K, dtype='float32')
+    pictures = {w.image.value}
+    w.mode.value = 'convolution'
+    # a true convolution: scipy's convolve2d, and corr2d of the flip
+    from scipy.signal import convolve2d
+    Y = convolve2d(X, K, mode='valid')
+    onp.testing.assert_array_equal(w.Y, Y)
+    onp.testing.assert_array_equal(
+        w.Y, d2l.corr2d(np.array(X), np.array(K[::-1, ::-1])).asnumpy())
+    assert w.applied.tolist() == [[3, 2], [1, 0]]
+    assert w.equation == '0×3 + 1×2 + 3×1 + 4×0 = 5'
+    assert 'K[::-1, ::-1] = [[3, 2], [1, 0]]' in w.text.value
+    assert w.summary().endswith('= 5 (convolution: K flipped)')
+    pictures.add(w.image.value)
+    # an edited kernel is flipped too, and back again
+    w.kernel.value = '[[1, -1]]'
+    assert w.applied.tolist() == [[-1, 1]]
+    onp.testing.assert_array_equal(w.Y, convolve2d(X, [[1, -1]], 'valid'))
+    w.mode.value = 'cross-correlation'
+    onp.testing.assert_array_equal(w.Y, correlate2d(X, [[1, -1]], 'valid'))
+    pictures.add(w.image.value)
+    assert len(pictures) == 3
 
 
 @pytest.mark.parametrize('X, K, error, message', [
@@ -305,12 +387,81 @@ def test_the_stepper_leaves_mxnets_generator_as_a_fresh_process(stepper):
     assert '\n'.join(printed) == BY_KEY['losses'].text
 
 
+def test_the_lr_bound_is_1_over_30_from_the_hessian_of_the_loss():
+    # The Hessian, by central differences of the book's loss itself
+    # (exact for a quadratic), equals `loss_hessian`'s 2 A^T A.
+    X, Y = d2l.edge_image(), d2l.detect_edges()
+
+    def loss(k):
+        K = np.array(onp.array(k, dtype='float64').reshape(1, 2))
+        return float(((d2l.corr2d(X.astype('float64'), K)
+                       - Y.astype('float64')) ** 2).sum())
+
+    k0 = onp.array([0.3, -0.7])
+    e = onp.eye(2)
+    H = onp.array([[(loss(k0 + e[a] + e[b]) - loss(k0 + e[a] - e[b])
+                     - loss(k0 - e[a] + e[b]) + loss(k0 - e[a] - e[b])) / 4
+                    for b in range(2)] for a in range(2)])
+    onp.testing.assert_allclose(widgets.stepper.loss_hessian(), H,
+                                rtol=1e-6)
+    bound = 2 / onp.linalg.eigvalsh(H).max()
+    onp.testing.assert_allclose(bound, 1 / 30, rtol=1e-6)
+    exact = onp.linalg.eigvalsh(widgets.stepper.loss_hessian())
+    onp.testing.assert_allclose(exact, [12, 60], rtol=1e-12)
+    assert 2 / exact.max() == 1 / 30
+
+
+@pytest.mark.parametrize('scale, diverges', [(0.98, False), (1.02, True)])
+def test_the_books_training_diverges_just_above_1_over_30(scale, diverges):
+    # The book's loss and update (learn_kernel), run long enough for a
+    # factor |1 - 60 lr| = 1.04 or 0.96 a step to show.
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')  # no overflow either way
+        _, losses = d2l.learn_kernel(lr=scale / 30, num_iters=300)
+    assert (losses[-1] > losses[0] * 100) == diverges
+    assert (losses[-1] < 1e-6) == (not diverges)
+
+
+def test_the_stepper_reruns_with_the_rate_picked_and_says_why(stepper):
+    stepper.slider.value = 10
+    assert stepper.lr == 0.03 and 'converges' in stepper.rate_text.value
+    for lr, verdict in [(0.04, 'diverges'), (1 / 30, 'on the edge'),
+                        (0.05, 'diverges'), (0.02, 'converges')]:
+        before = stepper.image.value
+        stepper.rate.value = lr
+        kernel, losses = d2l.learn_kernel(lr=lr)
+        assert stepper.losses == losses
+        onp.testing.assert_array_equal(stepper.weights[-1],
+                                       kernel.asnumpy().reshape(-1))
+        assert f'>{verdict}</b>' in stepper.rate_text.value
+        assert '2/λ_max = 0.03333' in stepper.rate_text.value
+        assert 'eigenvalues 60 and 12' in stepper.rate_text.value
+        factor = f'{1 - 60 * lr:.3g}'.replace('-', '−')
+        assert f'1 − lr·λ_max = {factor};' in stepper.rate_text.value
+        assert stepper.summary().endswith(f'(lr {stepper.lr_label})')
+        assert stepper.image.value != before
+    stepper.rate.value = 0.05
+    assert stepper.losses[-1] > 1000 > 13 > stepper.losses[0]  # diverged
+    stepper.rate.value = 0.03  # back to the book's
+    assert stepper.loss_line == 'batch 10, loss 0.004'
+    assert stepper.summary() == ('training_stepper: batch 10, loss 0.004 '
+                                 'of 10, weights after it [[0.9895, '
+                                 '-0.9874]]')
+
+
 @pytest.mark.parametrize('make, move', [
     (widgets.window_slider, lambda w: setattr(w.slider, 'value', 3)),
+    (widgets.window_slider, lambda w: setattr(w.kernel, 'value', '[[1]]')),
+    (widgets.window_slider,
+     lambda w: setattr(w.mode, 'value', 'convolution')),
     (widgets.training_stepper, lambda w: setattr(w.slider, 'value', 3)),
+    (widgets.training_stepper, lambda w: setattr(w.rate, 'value', 0.04)),
     (lambda: widgets.kernel_explorer(onp.ones((12, 12))),
      lambda w: setattr(w.entries[0][0], 'value', 2.0)),
-], ids=['window_slider', 'training_stepper', 'kernel_explorer'])
+    (widgets.receptive_field, lambda w: w.buttons[2, 0, 0].click()),
+], ids=['window_slider', 'window_slider-kernel', 'window_slider-mode',
+        'training_stepper', 'training_stepper-lr', 'kernel_explorer',
+        'receptive_field'])
 def test_each_widget_sends_its_picture_before_its_text(make, move):
     # A frontend that shows the new text then holds the new picture.
     w = make()
@@ -321,13 +472,124 @@ def test_each_widget_sends_its_picture_before_its_text(make, move):
     assert sent == ['image', 'text']
 
 
+# Today's 7.2.6: receptive_field
+
+
+def test_clicking_an_output_cell_lights_up_its_field():
+    w = widgets.receptive_field()
+    assert w.selected == (1, 0, 0)
+    assert w.summary() == ('receptive_field: Y[0, 0] = 19 sees 4 of the 9 '
+                           'inputs, X[0:2, 0:2]')
+    assert sorted(w.buttons) == [(1, 0, 0), (1, 0, 1), (1, 1, 0),
+                                 (1, 1, 1), (2, 0, 0)]
+    assert [b.description for b in w.buttons.values()] == [
+        '19', '25', '37', '43', '228']
+    pictures = {w.image.value}
+    w.buttons[2, 0, 0].click()  # Z: all 4 of Y, all 9 inputs
+    assert w.selected == (2, 0, 0)
+    assert '9 of the 9 inputs' in w.text.value and '3 x 3' in w.text.value
+    assert {k: b.button_style for k, b in w.buttons.items()} == {
+        (1, 0, 0): 'info', (1, 0, 1): 'info', (1, 1, 0): 'info',
+        (1, 1, 1): 'info', (2, 0, 0): 'warning'}
+    pictures.add(w.image.value)
+    w.buttons[1, 1, 1].click()
+    assert w.summary().endswith('Y[1, 1] = 43 sees 4 of the 9 inputs, '
+                                'X[1:3, 1:3]')
+    assert [b.button_style for b in w.buttons.values()] == [
+        '', '', '', 'warning', '']
+    pictures.add(w.image.value)
+    assert len(pictures) == 3
+    for png in pictures:
+        decode(png)
+
+
+def test_the_fields_picture_is_the_figures():
+    w = widgets.receptive_field([[1, 2, 3, 4]] * 3, [[1, -1]])
+    w.select(2, 2, 1)
+    ax_X = d2l.figures.plot_receptive_field(
+        [[1, 2, 3, 4]] * 3, [[1, -1]], selected=(2, 2, 1)).axes[0]
+    lit = [patch.get_facecolor() != (1, 1, 1, 1) for patch in ax_X.patches]
+    assert lit == [False] * 8 + [False, True, True, True]
+    assert w.summary().endswith('Z[2, 1] = 0 sees 2 of Y and 3 of the 12 '
+                                'inputs, X[2:3, 1:4]')
+    decode(w.image.value)
+
+
+@pytest.mark.parametrize('X, K, error, message', [
+    ([[1, 2]], [[1, 1]], ValueError, r'receptive_field: kernel K of shape'),
+    ('abc', None, TypeError, 'receptive_field: X must be a 2-D numeric'),
+    (onp.ones((13, 4)), [[1]], ValueError,
+     r'receptive_field: X of shape \(13, 4\) is too large to draw'),
+])
+def test_receptive_field_refuses_bad_input_clearly(X, K, error, message):
+    with pytest.raises(error, match=message):
+        widgets.receptive_field(X, K)
+
+
+def test_a_bad_element_is_refused_clearly():
+    with pytest.raises(ValueError, match='receptive_field: layer must be 1 '
+                                         'to 2, got 0'):
+        widgets.receptive_field(selected=(0, 0, 0))
+    w = widgets.receptive_field(selected=(2, 0, 0))
+    assert w.buttons[2, 0, 0].button_style == 'warning'
+    w.select(1, 0, 0)
+    with pytest.raises(ValueError, match=r'receptive_field: \(0, 1\) is '
+                                         r'not an element of Z'):
+        w.select(2, 0, 1)
+    assert w.selected == (1, 0, 0)
+
+
+# In a kernel, a learner's move may run on another thread than the import
+
+
+def on_a_fresh_thread(move):
+    """Run `move` on a new thread, where MXNet's NumPy mode (which
+    ``npx.set_np()`` sets per thread) is off; return what it raised."""
+    import threading
+    raised = []
+
+    def run():
+        try:
+            move()
+        except BaseException as err:  # noqa: B036 (reported below)
+            raised.append(err)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return raised
+
+
+@pytest.mark.parametrize('make, move, shown', [
+    (widgets.receptive_field, lambda w: w.buttons[1, 1, 1].click(),
+     'Y[1, 1] = 43 sees 4 of the 9 inputs'),
+    (widgets.window_slider, lambda w: setattr(w.kernel, 'value', '[[1]]'),
+     'window 1 of 9'),
+    (widgets.window_slider,
+     lambda w: setattr(w.mode, 'value', 'convolution'), '= 5'),
+    (widgets.window_slider, lambda w: setattr(w.slider, 'value', 4),
+     '= 43'),
+    (widgets.training_stepper, lambda w: setattr(w.rate, 'value', 0.05),
+     'lr 0.05'),
+], ids=['receptive_field', 'window_slider-kernel', 'window_slider-mode',
+        'window_slider', 'training_stepper-lr'])
+def test_a_move_on_another_thread_works(make, move, shown):
+    w = make()
+    before = w.image.value
+    assert on_a_fresh_thread(lambda: move(w)) == []
+    assert shown in w.summary() and shown in w.text.value
+    assert w.image.value != before
+
+
 # What a stored notebook keeps
 
 
 @pytest.mark.parametrize('make', [
     widgets.window_slider, widgets.training_stepper,
-    lambda: widgets.kernel_explorer(onp.ones((12, 12)))],
-    ids=['window_slider', 'training_stepper', 'kernel_explorer'])
+    lambda: widgets.kernel_explorer(onp.ones((12, 12))),
+    widgets.receptive_field],
+    ids=['window_slider', 'training_stepper', 'kernel_explorer',
+         'receptive_field'])
 def test_each_widget_leaves_a_picture_and_a_summary(make):
     w = make()
     data = w._repr_mimebundle_()

@@ -9,6 +9,8 @@ as CNN Explainer lets a learner move the kernel over the input:
   ``corr2d_fast``'s output and its time update live.
 - `training_stepper`: 6.2.4, the ten iterations one by one; the loss
   and the kernel's two weights.
+- `receptive_field`: today's 7.2.6, two stacked layers; click an output
+  element to light up its receptive field.
 
 Each returns an ``ipywidgets.VBox`` whose controls are attributes
 (``.slider``, ``.preset``, ``.entries``) and whose state can be read
@@ -19,10 +21,11 @@ this package (it imports ipywidgets and matplotlib);
 ``from d2l_conv import widgets`` does.
 """
 
+from .field import ReceptiveField, receptive_field
 from .kernels import PRESETS, KernelExplorer, kernel_explorer
 from .stepper import TrainingStepper, training_stepper, weight_history
 from .window import WindowSlider, window_slider
 
-__all__ = ['PRESETS', 'KernelExplorer', 'TrainingStepper', 'WindowSlider',
-           'kernel_explorer', 'training_stepper', 'weight_history',
-           'window_slider']
+__all__ = ['PRESETS', 'KernelExplorer', 'ReceptiveField', 'TrainingStepper',
+           'WindowSlider', 'kernel_explorer', 'receptive_field',
+           'training_stepper', 'weight_history', 'window_slider']

@@ -1,4 +1,4 @@
-"""What the three widgets share: a VBox that also leaves a picture.
+"""What the widgets share: a VBox that also leaves a picture.
 
 In JupyterLab a widget is shown by its live view. Where no widget
 frontend runs (GitHub's notebook view, nbval, a notebook opened later
@@ -15,6 +15,7 @@ text already holds the picture that goes with it.
 """
 
 import base64
+import functools
 import io
 
 import ipywidgets
@@ -55,6 +56,23 @@ def array_png(A, vmin=0.0, vmax=1.0, cmap=None):
     buffer = io.BytesIO()
     image.save(buffer, format='PNG', compress_level=1)
     return buffer.getvalue()
+
+
+def numpy_mode(handler):
+    """Run the callback `handler` with MXNet's NumPy semantics on.
+
+    ``npx.set_np()``, which ``import d2l_conv`` calls, holds for the
+    calling thread only, and a kernel (ipykernel 7) may handle a
+    learner's move on another thread; there the book's ``corr2d`` would
+    fail (``Y[i, j] = ...`` with classic NDArray shapes). Every widget
+    callback that computes with MXNet is wrapped in this.
+    """
+    @functools.wraps(handler)
+    def wrapper(*args, **kwargs):
+        from mxnet import npx
+        npx.set_np()  # for this thread; a no-op where it is already on
+        return handler(*args, **kwargs)
+    return wrapper
 
 
 def player(start, stop, description):

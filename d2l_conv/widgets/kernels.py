@@ -10,8 +10,8 @@ from .. import corr2d_fast
 from .. import photograph as pg
 from .._validation import as_2d_array, check_fits
 from ..edge_detection import edge_kernel
-from ..figures import CMAP, _number
-from ._base import Figure, array_png, figure_png, natural
+from ..plotting import CMAP, number
+from ._base import Figure, array_png, figure_png, natural, numpy_mode
 
 FUNC = 'kernel_explorer'
 
@@ -34,7 +34,7 @@ SIDE = 3
 
 def _matrix(K):
     """Write a kernel as the book would: ``[[1, −1]]``."""
-    return '[' + ', '.join('[' + ', '.join(_number(v) for v in row) + ']'
+    return '[' + ', '.join('[' + ', '.join(number(v) for v in row) + ']'
                            for row in K) + ']'
 
 
@@ -125,6 +125,7 @@ class KernelExplorer(Figure):
         fig = pg.plot_filtered(self.X, {self.label: self.kernel}, ncols=2)
         return figure_png(fig)
 
+    @numpy_mode
     def _load(self, change=None):
         """Fill the entries from the preset just picked, then update."""
         K = PRESETS[self.preset.value]
@@ -147,6 +148,7 @@ class KernelExplorer(Figure):
         self.edited = False
         self._update()
 
+    @numpy_mode
     def _edit(self, change):
         """Take the kernel from the enabled entries, then update."""
         if self._loading:
@@ -165,6 +167,7 @@ class KernelExplorer(Figure):
         self.edited = True
         self._update()
 
+    @numpy_mode
     def _update(self):
         """Correlate, colour and encode; say how long it all took."""
         start = time.perf_counter()
