@@ -56,9 +56,6 @@ from .published import BY_KEY
 FIGURE_NAMES = ('cross_correlation', 'edge_detection', 'learning_curve',
                 'learned_kernel', 'receptive_field')
 
-#: What the figures share with `photograph` and `widgets`, in `plotting`;
-#: the underscored names are kept for code written before it.
-_figure, _number, _check_losses = new_figure, number, check_losses
 
 
 def _host(func, name, value):

@@ -33,7 +33,7 @@ from ._validation import as_2d_array, check_corr2d_args, check_int
 from .cross_correlation import corr2d
 from .edge_detection import edge_kernel
 from .exercises import LAPLACE, SECOND_DERIVATIVE, box_kernel
-from .figures import CMAP, PIXELS, _check_losses, _figure
+from .plotting import CMAP, PIXELS, check_losses, new_figure
 from .learning import learn_kernel
 
 #: matplotlib's sample photograph (``matplotlib.cbook.get_sample_data``).
@@ -209,7 +209,7 @@ def plot_filtered(X, kernels, ncols=4):
     H, W = X.shape
     # 80 dpi: about 290 pixels a panel, half the photograph's width,
     # keeps a notebook's stored PNGs small
-    fig = _figure(figsize=(3.6 * ncols, 3.6 * nrows * H / W + 0.5),
+    fig = new_figure(figsize=(3.6 * ncols, 3.6 * nrows * H / W + 0.5),
                   dpi=80, layout='constrained')
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, (title, Y, pixels) in zip(axes, panels, strict=False):
@@ -310,8 +310,8 @@ def plot_losses(losses, title='learning a 3 x 3 kernel'):
     >>> ax.get_yscale(), [float(y) for y in ax.lines[0].get_ydata()]
     ('log', [100.0, 10.0, 1.0])
     """
-    losses = _check_losses('plot_losses', losses)
-    fig = _figure(figsize=(5.6, 3.4), layout='constrained')
+    losses = check_losses('plot_losses', losses)
+    fig = new_figure(figsize=(5.6, 3.4), layout='constrained')
     ax = fig.add_subplot()
     ax.plot(range(1, len(losses) + 1), losses)
     ax.set_yscale('log')

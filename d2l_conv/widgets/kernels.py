@@ -180,7 +180,8 @@ class KernelExplorer(Figure):
             scale = 'gray: the output is again an image, 0 black, 1 white'
             png = array_png(self.output)
         else:  # signed, as `photograph.plot_filtered` draws it
-            vmax = float(onp.percentile(abs(self.output), 99.5)) or 1.0
+            vmax = float(onp.percentile(
+                abs(self.output), pg.CLIP_PERCENTILE)) or 1.0
             scale = (f'red: positive, blue: negative, white: 0; clipped '
                      f'at ±{vmax:.3g}')
             png = array_png(self.output, -vmax, vmax, cmap=CMAP)
