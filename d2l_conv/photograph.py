@@ -33,8 +33,8 @@ from ._validation import as_2d_array, check_corr2d_args, check_int
 from .cross_correlation import corr2d
 from .edge_detection import edge_kernel
 from .exercises import LAPLACE, SECOND_DERIVATIVE, box_kernel
-from .plotting import CMAP, PIXELS, check_losses, new_figure
 from .learning import learn_kernel
+from .plotting import CMAP, PIXELS, check_losses, new_figure
 
 #: matplotlib's sample photograph (``matplotlib.cbook.get_sample_data``).
 PHOTOGRAPH = 'grace_hopper.jpg'
