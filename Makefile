@@ -4,7 +4,7 @@
 # Both install into .venv, with Python 3.11, exactly the versions pinned
 # (with hashes) in requirements.lock, using uv, which make installs itself.
 LOCK := requirements.lock
-# numpy 2 on Python 3.13, past MXNet's numpy<2.0.0 (written by make lock)
+# setup.cfg's numpy ranges, past MXNet's numpy<2.0.0 (written by make lock)
 OVERRIDE := tools/numpy-override.txt
 VENV := .venv
 BIN := $(VENV)/bin
@@ -52,10 +52,12 @@ test: $(VENV)/.test
 	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest
 
 # The suite on each MXNet release supported (1.7.0.post2 to 1.9.1, CPU) on
-# Python 3.11, and on 1.9.1 on Python 3.12 and 3.13, each in its own venv
-# under .venv-matrix/, all else from the lock; checks that 1.6.0 is
-# refused and the C engine is used; rewrites the README's table.
-# MATRIX=1.9.0 runs one row (on 3.11), MATRIX=3.13:1.9.1 another.
+# Python 3.11, and on 1.9.1 on Python 3.12 (with the lock's numpy 1.26
+# and with numpy 2.4) and 3.13, each in its own venv under .venv-matrix/,
+# all else from the lock; checks that 1.6.0 is refused and the C engine
+# is used; rewrites the table in docs/development.md. MATRIX=1.9.0 runs
+# one row (on 3.11), MATRIX=3.13:1.9.1 another, MATRIX=3.12:1.9.1:2.4.6
+# the numpy 2 row.
 test-matrix: $(UV)
 	@python=$$(sh tools/find-python.sh $(UV) "$(PYTHON)") || exit 1; \
 	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \
@@ -65,7 +67,7 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check --no-cache --line-length 79 \
 	    --select E,W,F,I,B --target-version py311 $(LINT_DIRS)
 
-# JupyterLab on notebooks/, its kernel this environment (see README).
+# JupyterLab on notebooks/, its kernel this environment (docs/notebooks.md).
 lab: $(VENV)/.lab
 	$(BIN)/python tools/lab.py $(LAB_ARGS)
 
@@ -152,7 +154,7 @@ notebooks: $(VENV)/.test
 	done
 
 # Draw the section's four figures (PNG and SVG) into figures-out/, which git
-# ignores, and copy the two the README shows into docs/figures/.
+# ignores, and copy the two docs/notebooks.md shows into docs/figures/.
 figures: $(BASE)
 	$(BIN)/python -m d2l_conv --figures figures-out
 	mkdir -p docs/figures
@@ -160,6 +162,6 @@ figures: $(BASE)
 	    docs/figures/
 
 # Time corr2d_fast against its peers; rewrites benchmarks/results.md and
-# the README's bench section from the numbers it measures.
+# docs/speed.md's bench section from the numbers it measures.
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/bench_corr2d.py

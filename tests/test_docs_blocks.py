@@ -16,7 +16,8 @@ Python 3.12 that pip first gave what Colab ships (numpy 2.0.2,
 ``opencv-python-headless`` 4.12, matplotlib), and numpy must stay 2.0.2.
 
 Real pip installs, from pip's cache after the first run; marked
-``install``, so ``-m 'not install'`` leaves them out.
+``install``, so ``-m 'not install'`` leaves them out. The pages' links
+to files of the repository, and their headings, are checked too.
 """
 
 import json
@@ -39,9 +40,6 @@ INSTALLS = re.compile(r'(-m venv|\bpip install\b|\buv\b)')
 PYTHON = re.compile(r'\bpython(3\.1\d)\b')
 #: What Colab has installed before the recipe runs (pip, from PyPI).
 COLAB = ('numpy==2.0.2', 'opencv-python-headless==4.12.0.88', 'matplotlib')
-
-pytestmark = [pytest.mark.install]
-
 
 def heading_before(text, offset):
     """Return the last Markdown heading of `text` before `offset`."""
@@ -157,6 +155,7 @@ def test_blocks_are_read_from_fences_of_sh_only(tmp_path):
         ('A', 'python3.12 -m venv v\n'), ('C', 'v/bin/pip install .\n')]
 
 
+@pytest.mark.install
 @pytest.mark.parametrize('block, python', cases())
 def test_the_block_installs_a_d2l_conv_that_prints_the_books_outputs(
         tmp_path, block, python):
@@ -212,6 +211,7 @@ def assert_the_notebook_runs_on_the_venvs_kernel(clone, python, tmp_path):
     assert Path(printed.rstrip().splitlines()[-1]).parent == python.parent
 
 
+@pytest.mark.install
 def test_the_colab_recipe_keeps_colabs_numpy_2(tmp_path):
     [(_, _, block)] = [found for found in install_blocks()
                        if found[1] == 'Colab']
@@ -236,3 +236,48 @@ def test_the_colab_recipe_keeps_colabs_numpy_2(tmp_path):
     assert (after['numpy'], after['cv2'], after['mxnet']) == (
         '2.0.2', before['cv2'], '1.9.1')
     assert_the_books_blocks_print_its_outputs(venv / 'bin' / 'python')
+
+
+def test_every_link_to_a_file_or_heading_of_the_pages_resolves():
+    """Each relative link of README.md and docs/*.md names a file that
+    exists, and each ``#anchor`` a heading of its page (GitHub's slugs)."""
+    def slugs(page):
+        text = re.sub(r'```.*?```', '', page.read_text(encoding='utf-8'),
+                      flags=re.S)
+        return {re.sub(r'[^\w\- ]', '', heading.lower()).replace(' ', '-')
+                for heading in re.findall(r'^#+ (.+)$', text, re.M)}
+    broken = []
+    for page in PAGES:
+        text = re.sub(r'```.*?```', '', page.read_text(encoding='utf-8'),
+                      flags=re.S)
+        for link in re.findall(r'\]\(([^)\s]+)\)', text):
+            if re.match(r'[a-z]+:', link):
+                continue  # https:, mailto:
+            path, _, anchor = link.partition('#')
+            target = (page.parent / path).resolve() if path else page
+            if not target.exists():
+                broken.append(f'{page.name}: {link}')
+            elif anchor and target.suffix == '.md' and \
+                    anchor not in slugs(target):
+                broken.append(f'{page.name}: {link} (no such heading)')
+    assert broken == []
+
+
+def test_make_bench_and_make_test_matrix_write_into_the_docs():
+    """render_bench splices its section into docs/speed.md, and the
+    matrix its table into docs/development.md, each between one pair of
+    markers there."""
+    import importlib.util
+    for script, name, start in (
+            ('benchmarks/render_bench.py', 'README',
+             '<!-- section:bench:start -->'),
+            ('tools/matrix.py', 'TABLE', '<!-- mxnet-matrix:start -->')):
+        spec = importlib.util.spec_from_file_location(
+            Path(script).stem, ROOT / script)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        page = getattr(module, name)
+        assert page.parent == ROOT / 'docs'
+        text = page.read_text(encoding='utf-8')
+        assert text.count(start) == 1
+        assert text.count(start.replace(':start', ':end')) == 1

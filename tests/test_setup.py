@@ -278,9 +278,9 @@ def test_the_matrix_lock_pins_each_release_it_runs_with_hashes():
 def test_an_unlocked_version_is_reported(tmp_path):
     from importlib import metadata
     installed = metadata.version('numpy')
-    lock = tmp_path / 'requirements.lock'
-    lock.write_text(LOCK.read_text().replace(f'numpy=={installed} ',
-                                             'numpy==1.0.0 '))
+    text = expected_lock(tmp_path).read_text()
+    lock = tmp_path / 'changed.lock'
+    lock.write_text(text.replace(f'numpy=={installed} ', 'numpy==1.0.0 '))
     assert (f'numpy=={installed} is installed; the lock pins 1.0.0'
             in lockfile.mismatches(lock))
 
