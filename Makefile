@@ -42,7 +42,7 @@ BASE := $(VENV)/.base-$(MXNET)$(if $(PYTHON),-$(subst /,_,$(PYTHON)))
 MATRIX ?=
 
 .PHONY: reproduce test lint lab e2e lock venv clean notebooks figures bench \
-    test-matrix
+    test-matrix test-docs
 
 reproduce: $(BASE)
 	$(BIN)/python -m d2l_conv
@@ -50,6 +50,15 @@ reproduce: $(BASE)
 test: $(VENV)/.test
 	@$(MAKE) --no-print-directory lint
 	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest
+
+# Every install block of README.md and docs/*.md, run as written with
+# real pip in a fresh copy of the tree, on each Python it names, then the
+# book's nine blocks there; and the Colab recipe in a Colab-like venv
+# (tests/test_docs_blocks.py). Minutes of pip installs (4 to 13 on a busy
+# 2-core machine), so `make test` leaves them out.
+test-docs: $(VENV)/.test
+	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest -m docs_install \
+	    --dist load tests/test_docs_blocks.py
 
 # The suite on each MXNet release supported (1.7.0.post2 to 1.9.1, CPU) on
 # Python 3.11, and on 1.9.1 on Python 3.12 (with the lock's numpy 1.26

@@ -15,9 +15,11 @@ The Colab recipe names no Python: it runs with the ``pip`` of a venv of
 Python 3.12 that pip first gave what Colab ships (numpy 2.0.2,
 ``opencv-python-headless`` 4.12, matplotlib), and numpy must stay 2.0.2.
 
-Real pip installs, from pip's cache after the first run; marked
-``install``, so ``-m 'not install'`` leaves them out. The pages' links
-to files of the repository, and their headings, are checked too.
+Real pip installs, from pip's cache after the first run, minutes each:
+marked ``docs_install``, which setup.cfg's ``-m "not docs_install"``
+leaves out of a plain ``pytest`` (and of `make test`); `make test-docs`
+runs them (``-m docs_install``). The pages' links to files of the
+repository, and their headings, are checked in every run.
 """
 
 import json
@@ -156,6 +158,7 @@ def test_blocks_are_read_from_fences_of_sh_only(tmp_path):
 
 
 @pytest.mark.install
+@pytest.mark.docs_install
 @pytest.mark.parametrize('block, python', cases())
 def test_the_block_installs_a_d2l_conv_that_prints_the_books_outputs(
         tmp_path, block, python):
@@ -212,6 +215,7 @@ def assert_the_notebook_runs_on_the_venvs_kernel(clone, python, tmp_path):
 
 
 @pytest.mark.install
+@pytest.mark.docs_install
 def test_the_colab_recipe_keeps_colabs_numpy_2(tmp_path):
     [(_, _, block)] = [found for found in install_blocks()
                        if found[1] == 'Colab']
