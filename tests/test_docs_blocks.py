@@ -180,8 +180,8 @@ def assert_the_notebook_runs_on_the_venvs_kernel(clone, python, tmp_path):
     """The section notebook, on the ``python3`` kernel the venv's Jupyter
     gives it in `tools/lab.py`'s environment: `python` itself, even with
     a ``python3`` kernel of another Python registered for the user."""
-    decoy = tmp_path / 'home' / '.local' / 'share' / 'jupyter' / 'kernels' \
-        / 'python3'
+    user = tmp_path / 'home' / '.local' / 'share' / 'jupyter'
+    decoy = user / 'kernels' / 'python3'
     decoy.mkdir(parents=True)
     (decoy / 'kernel.json').write_text(json.dumps({
         'argv': ['/bin/false', '{connection_file}'],
@@ -195,7 +195,7 @@ def assert_the_notebook_runs_on_the_venvs_kernel(clone, python, tmp_path):
     copy = clone / 'notebooks' / 'run.ipynb'
     copy.write_text(json.dumps(notebook))
     env = subprocess.run(
-        [str(python), '-c', 'import json, runpy, os; print(json.dumps('
+        [str(python), '-c', 'import json, runpy; print(json.dumps('
          "runpy.run_path('tools/lab.py')['lab_environment']({})))"],
         cwd=clone, capture_output=True, text=True, timeout=120)
     assert env.returncode == 0, env.stderr
@@ -204,7 +204,7 @@ def assert_the_notebook_runs_on_the_venvs_kernel(clone, python, tmp_path):
          str(copy)], cwd=clone / 'notebooks', capture_output=True,
         text=True, timeout=600,
         env={**os.environ, **json.loads(env.stdout),
-             'HOME': str(tmp_path / 'home')})
+             'HOME': str(tmp_path / 'home'), 'JUPYTER_DATA_DIR': str(user)})
     assert done.returncode == 0, done.stderr[-3000:]
     cells = json.loads(copy.read_text())['cells']
     printed = ''.join(''.join(out.get('text', ''))
