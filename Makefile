@@ -54,8 +54,9 @@ test: $(VENV)/.test
 # Every install block of README.md and docs/*.md, run as written with
 # real pip in a fresh copy of the tree, on each Python it names, then the
 # book's nine blocks there; and the Colab recipe in a Colab-like venv
-# (tests/test_docs_blocks.py). Minutes of pip installs (4 to 13 on a busy
-# 2-core machine), so `make test` leaves them out.
+# (tests/test_docs_blocks.py). Minutes of pip installs (1.3 min two at a
+# time on 2 cores, 13 one at a time on a busy machine), so `make test`
+# leaves them out.
 test-docs: $(VENV)/.test
 	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest -m docs_install \
 	    --dist load tests/test_docs_blocks.py
