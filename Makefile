@@ -4,7 +4,7 @@
 # Both install into .venv, with Python 3.11, exactly the versions pinned
 # (with hashes) in requirements.lock, using uv, which make installs itself.
 LOCK := requirements.lock
-# numpy 2 on Python 3.13, past MXNet's numpy<2.0.0 (written by make lock)
+# setup.cfg's numpy ranges, past MXNet's numpy<2.0.0 (written by make lock)
 OVERRIDE := tools/numpy-override.txt
 VENV := .venv
 BIN := $(VENV)/bin
@@ -42,7 +42,7 @@ BASE := $(VENV)/.base-$(MXNET)$(if $(PYTHON),-$(subst /,_,$(PYTHON)))
 MATRIX ?=
 
 .PHONY: reproduce test lint lab e2e lock venv clean notebooks figures bench \
-    test-matrix
+    test-matrix test-docs
 
 reproduce: $(BASE)
 	$(BIN)/python -m d2l_conv
@@ -51,11 +51,23 @@ test: $(VENV)/.test
 	@$(MAKE) --no-print-directory lint
 	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest
 
+# Every install block of README.md and docs/*.md, run as written with
+# real pip in a fresh copy of the tree, on each Python it names, then the
+# book's nine blocks there; and the Colab recipe in a Colab-like venv
+# (tests/test_docs_blocks.py). Minutes of pip installs (1.3 min two at a
+# time on 2 cores, 13 one at a time on a busy machine), so `make test`
+# leaves them out.
+test-docs: $(VENV)/.test
+	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest -m docs_install \
+	    --dist load tests/test_docs_blocks.py
+
 # The suite on each MXNet release supported (1.7.0.post2 to 1.9.1, CPU) on
-# Python 3.11, and on 1.9.1 on Python 3.12 and 3.13, each in its own venv
-# under .venv-matrix/, all else from the lock; checks that 1.6.0 is
-# refused and the C engine is used; rewrites the README's table.
-# MATRIX=1.9.0 runs one row (on 3.11), MATRIX=3.13:1.9.1 another.
+# Python 3.11, and on 1.9.1 on Python 3.12 (with the lock's numpy 1.26
+# and with numpy 2.4) and 3.13, each in its own venv under .venv-matrix/,
+# all else from the lock; checks that 1.6.0 is refused and the C engine
+# is used; rewrites the table in docs/development.md. MATRIX=1.9.0 runs
+# one row (on 3.11), MATRIX=3.13:1.9.1 another, MATRIX=3.12:1.9.1:2.4.6
+# the numpy 2 row.
 test-matrix: $(UV)
 	@python=$$(sh tools/find-python.sh $(UV) "$(PYTHON)") || exit 1; \
 	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \
@@ -65,7 +77,7 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check --no-cache --line-length 79 \
 	    --select E,W,F,I,B --target-version py311 $(LINT_DIRS)
 
-# JupyterLab on notebooks/, its kernel this environment (see README).
+# JupyterLab on notebooks/, its kernel this environment (docs/notebooks.md).
 lab: $(VENV)/.lab
 	$(BIN)/python tools/lab.py $(LAB_ARGS)
 
@@ -152,7 +164,7 @@ notebooks: $(VENV)/.test
 	done
 
 # Draw the section's four figures (PNG and SVG) into figures-out/, which git
-# ignores, and copy the two the README shows into docs/figures/.
+# ignores, and copy the two docs/notebooks.md shows into docs/figures/.
 figures: $(BASE)
 	$(BIN)/python -m d2l_conv --figures figures-out
 	mkdir -p docs/figures
@@ -160,6 +172,6 @@ figures: $(BASE)
 	    docs/figures/
 
 # Time corr2d_fast against its peers; rewrites benchmarks/results.md and
-# the README's bench section from the numbers it measures.
+# docs/speed.md's bench section from the numbers it measures.
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/bench_corr2d.py

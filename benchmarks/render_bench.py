@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 JSON = ROOT / 'benchmarks' / 'results.json'
 RESULTS = ROOT / 'benchmarks' / 'results.md'
-README = ROOT / 'README.md'
+README = ROOT / 'docs' / 'speed.md'
 FIGURE = ROOT / 'docs' / 'figures' / 'crossover.png'
 START, END = '<!-- section:bench:start -->', '<!-- section:bench:end -->'
 PEERS = ['cv2.filter2D', 'npx.convolution', 'signal.correlate2d',

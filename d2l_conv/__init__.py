@@ -16,10 +16,10 @@ It imports nothing heavy beyond MXNet: matplotlib is imported only when
 `d2l_conv.figures` is first used, and scipy never.
 
 d2l_conv runs on MXNet 1.7 to 1.9.1, any build (CPU or ``mxnet-cuXX``),
-which it does not install (see the README's "Your MXNet"). Without one,
+which it does not install (docs/install.md, "Your MXNet"). Without one,
 with another version, or with a numpy outside the range tested on the
-running Python (1.23 on 3.11, 1.26 on 3.12, 2.4 on 3.13) the import
-raises one `ImportError` saying what to install.
+running Python (1.23 on 3.11, 1.26 to 2.4 on 3.12, 2.1 to 2.4 on 3.13)
+the import raises one `ImportError` saying what to install.
 """
 
 from ._compat import check_numpy, import_mxnet

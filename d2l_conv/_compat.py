@@ -8,15 +8,17 @@ import checks instead, and says what to install.
 
 import numpy
 
-#: The numpy tested on each Python, by ``(major, minor)``: from the first
-#: release (inclusive) to the last (exclusive), with the one pinned in
-#: requirements.lock. setup.cfg requires these ranges and `make
-#: test-matrix` runs the suite on the pins. On 1.24 and later MXNet 1.x
-#: imports thanks to ``_d2l_conv_mxnet_hook``.
+#: The numpy releases tested on each Python, by ``(major, minor)``: from
+#: the first minor (inclusive) to the last (exclusive), with the one
+#: pinned in requirements.lock. setup.cfg requires these ranges; `make
+#: test-matrix` runs the suite on the pins (and on 3.12 with numpy 2.4),
+#: and every minor in them was measured with MXNet 1.9.1 (docs/install.md,
+#: "Python and numpy"). On 1.24 and later MXNet 1.x imports thanks to
+#: ``_d2l_conv_mxnet_hook``.
 NUMPY_TESTED = {
     (3, 11): ((1, 23), (1, 24), '1.23.5'),
-    (3, 12): ((1, 26), (1, 27), '1.26.4'),
-    (3, 13): ((2, 4), (2, 5), '2.4.6'),
+    (3, 12): ((1, 26), (2, 5), '1.26.4'),
+    (3, 13): ((2, 1), (2, 5), '2.4.6'),
 }
 #: The MXNet releases supported, by ``(major, minor)``: 1.7 to 1.9, the
 #: range ``make test-matrix`` runs the suite on (1.7.0.post2, 1.8.0.post0,
@@ -24,12 +26,39 @@ NUMPY_TESTED = {
 MXNET_OLDEST = (1, 7)
 MXNET_NEWEST = (1, 9)
 SUPPORTED = 'MXNet 1.7 to 1.9.1'
-#: Both ways to get a build, as the error messages give them.
-HOW_TO_INSTALL = (
-    'Install the CPU build: pip install mxnet==1.9.1 (or pip install '
-    "'d2l_conv[cpu]'); with an NVIDIA GPU, the build for its CUDA "
-    'instead, e.g. pip install mxnet-cu117==1.9.1 (CUDA 11.7) or '
-    'mxnet-cu112==1.9.1 (CUDA 11.2).')
+#: Where the install recipes are, for a d2l_conv installed from its clone.
+RECIPES = "docs/install.md in d2l_conv's repository"
+
+
+def how_to_install(numpy_version=None):
+    """Return what the error messages say to install MXNet with.
+
+    Under numpy 1 (`numpy_version`, the installed one by default), pip
+    installs MXNet with its requirements; under numpy 2, without them
+    (``--no-deps``), since MXNet requires ``numpy<2.0.0`` and pip would
+    replace the numpy 2 that this environment holds.
+
+    Examples
+    --------
+    >>> print(how_to_install('1.26.4'))  # doctest: +ELLIPSIS
+    Install the CPU build: pip install mxnet==1.9.1 (in the root of ...
+    >>> 'pip install --no-deps mxnet==1.9.1' in how_to_install('2.0.2')
+    True
+    """
+    version = numpy.__version__ if numpy_version is None else numpy_version
+    if _leading(version, 1) < (2,):
+        return ('Install the CPU build: pip install mxnet==1.9.1 (in the '
+                "root of d2l_conv's repository, pip install '.[cpu]' "
+                'installs it with d2l_conv); with an NVIDIA GPU, the build '
+                'for its CUDA instead, e.g. pip install mxnet-cu117==1.9.1 '
+                '(CUDA 11.7) or mxnet-cu112==1.9.1 (CUDA 11.2).')
+    return (f'MXNet requires numpy<2.0.0, and pip would replace this numpy '
+            f'{version} to satisfy it; install it without its requirements '
+            "(it runs on numpy 2 here): pip install 'requests>=2.20,<3', "
+            'then pip install --no-deps mxnet==1.9.1 for the CPU build; '
+            'with an NVIDIA GPU, the build for its CUDA instead, e.g. pip '
+            'install --no-deps mxnet-cu117==1.9.1 (CUDA 11.7) or '
+            f'mxnet-cu112==1.9.1 (CUDA 11.2). See {RECIPES}.')
 
 
 def _leading(text, count):
@@ -58,7 +87,8 @@ def check_numpy(version=None, python=None):
     """Raise `ImportError` if NumPy is outside the range tested here.
 
     Each Python supported has its numpy range (`NUMPY_TESTED`): 1.23 on
-    3.11, as MXNet 1.x was made for; 1.26 on 3.12; 2.4 on 3.13.
+    3.11, as MXNet 1.x was made for; 1.26 to 2.4 on 3.12; 2.1 (the first
+    numpy for 3.13) to 2.4 on 3.13.
 
     Parameters
     ----------
@@ -77,6 +107,7 @@ def check_numpy(version=None, python=None):
     --------
     >>> check_numpy('1.23.5', (3, 11))
     >>> check_numpy('2.4.6', (3, 13))
+    >>> check_numpy('2.0.2', (3, 12))
     >>> check_numpy('1.26.4', (3, 11))
     Traceback (most recent call last):
     ...
@@ -95,8 +126,9 @@ def check_numpy(version=None, python=None):
         low, high = ('{}.{}'.format(*v) for v in (oldest, too_new))
         raise ImportError(
             f'd2l_conv on {where} needs numpy>={low},<{high} (found numpy '
-            f'{version}): the numpy tested with MXNet 1.x on {where}. '
-            f"Install the pinned working set: pip install 'numpy=={pinned}'")
+            f'{version}): the numpy releases MXNet 1.9.1 and d2l_conv were '
+            f"tested with on {where}. Install one: pip install "
+            f"'numpy>={low},<{high}' (requirements.lock pins {pinned})")
 
 
 def mxnet_supported(version):
@@ -161,7 +193,7 @@ def import_mxnet():
         raise ImportError(
             f'd2l_conv needs {SUPPORTED}, and no MXNet is installed (nor '
             'does d2l_conv install one: it would replace a GPU build). '
-            + HOW_TO_INSTALL, name='mxnet') from None
+            + how_to_install(), name='mxnet') from None
     except OSError as err:
         raise _broken(err) from None
     version = getattr(mxnet, '__version__', None)
@@ -173,7 +205,7 @@ def import_mxnet():
             f'from {where}; MXNet distributions installed: {installed}). '
             'Replace it with a supported build of the same kind, after '
             '`pip uninstall` of the old one (every build installs the same '
-            'mxnet/ package). ' + HOW_TO_INSTALL, name='mxnet')
+            'mxnet/ package). ' + how_to_install(), name='mxnet')
     return mxnet
 
 
@@ -181,17 +213,20 @@ def _broken(err):
     """Return the `ImportError` for an MXNet that is there but fails."""
     builds = _builds()
     found = ', '.join(builds) or 'no MXNet distribution'
-    advice = 'Reinstall it, or a supported build. ' + HOW_TO_INSTALL
+    advice = 'Reinstall it, or a supported build. ' + how_to_install()
     if isinstance(err, OSError):
         gpu = [build.split()[0] for build in builds if '-cu' in build]
         name = gpu[0] if gpu else 'mxnet-cuXX'
         cuda = name.split('-cu')[1].replace('mkl', '')
         cuda = f'CUDA {cuda[:-1]}.{cuda[-1]}' if cuda.isdigit() else 'CUDA'
+        no_deps = '' if _leading(numpy.__version__, 1) < (2,) \
+            else '--no-deps '
         advice = (
             f'A GPU build ({name}) needs an NVIDIA driver and the {cuda} '
             'libraries it was built for, and fails like this where they '
             'cannot be loaded. Install them, or replace it with the CPU '
-            f'build: pip uninstall {name}, then pip install mxnet==1.9.1.')
+            f'build: pip uninstall {name}, then pip install {no_deps}'
+            'mxnet==1.9.1.')
     return ImportError(
         f'd2l_conv: `import mxnet` failed ({found} installed): '
         f'{type(err).__name__}: {err}. {advice}', name='mxnet')

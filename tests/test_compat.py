@@ -6,16 +6,33 @@ all is `tests/test_install.py`'s.
 """
 
 import os
+import re
 import sys
 
+import numpy
 import pytest
 from conftest import run_python
 
 from d2l_conv import _compat
 
-INSTALL_WAYS = ('pip install mxnet==1.9.1', "pip install 'd2l_conv[cpu]'",
+
+def install_ways(numpy_version):
+    """What the messages must say to install, under `numpy_version`:
+    with pip's usual resolution under numpy 1; under numpy 2, MXNet
+    without its requirements (its numpy<2.0.0 would replace numpy 2)."""
+    if numpy_version.startswith('1.'):
+        return ('pip install mxnet==1.9.1', "pip install '.[cpu]'",
+                "in the root of d2l_conv's repository",
                 'pip install mxnet-cu117==1.9.1 (CUDA 11.7)',
                 'mxnet-cu112==1.9.1 (CUDA 11.2)')
+    return ("pip install 'requests>=2.20,<3'",
+            'pip install --no-deps mxnet==1.9.1',
+            'pip install --no-deps mxnet-cu117==1.9.1 (CUDA 11.7)',
+            'mxnet-cu112==1.9.1 (CUDA 11.2)',
+            "docs/install.md in d2l_conv's repository")
+
+
+INSTALL_WAYS = install_ways(numpy.__version__)
 #: This environment's MXNet build, as the messages name it.
 INSTALLED = ', '.join(_compat._builds())
 
@@ -81,7 +98,8 @@ def test_a_gpu_build_without_cuda_is_explained(tmp_path):
     assert line.startswith(f'ImportError: d2l_conv: `import mxnet` failed ('
                            f'{INSTALLED} installed): OSError: libcuda.so.1: ')
     assert 'NVIDIA driver' in line
-    assert 'pip install mxnet==1.9.1' in line
+    assert INSTALL_WAYS[0 if numpy.__version__.startswith('1.') else 1] \
+        in line
 
 
 def test_an_mxnet_missing_a_dependency_names_it(tmp_path):
@@ -104,3 +122,27 @@ def test_a_supported_mxnet_imports_without_reading_package_metadata():
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == '[[2.0]]'
 
+
+
+@pytest.mark.parametrize('numpy_version', ['1.23.5', '1.26.4', '2.0.2',
+                                           '2.4.6'])
+def test_the_install_advice_fits_the_numpy_installed(numpy_version):
+    advice = _compat.how_to_install(numpy_version)
+    for way in install_ways(numpy_version):
+        assert way in advice
+    assert ('--no-deps' in advice) is numpy_version.startswith('2.')
+
+
+def test_the_install_advice_is_the_docs_tested_recipes():
+    """Each command the advice gives is in docs/install.md's blocks,
+    which tests/test_docs_blocks.py runs."""
+    from pathlib import Path
+    docs = (Path(__file__).resolve().parent.parent / 'docs' /
+            'install.md').read_text(encoding='utf-8')
+    blocks = '\n'.join(re.findall(r'```sh\n(.*?)```', docs, re.S))
+    for command in ("pip install '.[cpu,lab]'", "'requests>=2.20,<3'",
+                    'pip install --no-deps mxnet==1.9.1'):
+        assert command in blocks
+    assert "pip install '.[cpu]'" in _compat.how_to_install('1.26.4')
+    assert 'pip install --no-deps mxnet==1.9.1' in \
+        _compat.how_to_install('2.0.2')

@@ -7,7 +7,7 @@ import d2l_conv
 from d2l_conv import exercises
 from d2l_conv.exercises import autograd_error
 
-README = Path(__file__).resolve().parent.parent / 'README.md'
+README = Path(__file__).resolve().parent.parent / 'docs' / 'notebooks.md'
 
 
 def exercises_section():

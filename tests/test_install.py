@@ -15,7 +15,6 @@ import base64
 import hashlib
 import json
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_mxnet_hook import assert_the_books_blocks_print_its_outputs
+from test_compat import install_ways
 
 from d2l_conv._compat import NUMPY_TESTED
 
@@ -212,7 +211,10 @@ def test_a_gpu_build_that_cannot_load_cuda_gets_one_clear_import_error(
                            '(mxnet-cu117 1.9.1 installed): OSError: '
                            'libcudart.so.11.0')
     assert 'NVIDIA driver and the CUDA 11.7 libraries' in last
-    assert 'pip uninstall mxnet-cu117, then pip install mxnet==1.9.1' in last
+    no_deps = '--no-deps ' if NUMPY_TESTED[sys.version_info[:2]][2] \
+        .startswith('2.') else ''
+    assert ('pip uninstall mxnet-cu117, then pip install '
+            f'{no_deps}mxnet==1.9.1') in last
     assert 'During handling' not in done.stderr  # one error, not a chain
 
 
@@ -228,9 +230,7 @@ def test_without_mxnet_the_import_says_what_to_install(tmp_path, wheel):
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith('ImportError: d2l_conv needs MXNet 1.7 to '
                            '1.9.1, and no MXNet is installed')
-    for way in ('pip install mxnet==1.9.1', "pip install 'd2l_conv[cpu]'",
-                'pip install mxnet-cu117==1.9.1 (CUDA 11.7)',
-                'mxnet-cu112==1.9.1 (CUDA 11.2)'):
+    for way in install_ways(NUMPY_TESTED[sys.version_info[:2]][2]):
         assert way in last
 
 
@@ -384,77 +384,6 @@ def test_make_refuses_an_unknown_build_in_one_line(make_copy, value):
     assert f'MXNET={value} is not a build the lock holds' in lines[0]
     assert 'mxnet-cu117 (CUDA 11.7)' in lines[0]
     assert not make_copy.log.exists()  # nothing ran
-
-
-# pip, as learners install ------------------------------------------------
-
-#: Under `make test-matrix` (``D2L_CONV_MXNET=mxnet==VERSION``) each
-#: Python's row runs its own pip test; `make test` runs them all.
-IN_MATRIX = '==' in os.environ.get('D2L_CONV_MXNET', '')
-
-
-def pythons_pip(version, tmp_path):
-    """A fresh venv of Python `version` (found as make finds it) with the
-    pip that Python ships; skip where there is none, or where the matrix
-    runs this test on another Python's row."""
-    if IN_MATRIX and sys.version_info[:2] != tuple(
-            map(int, version.split('.'))):
-        pytest.skip(f"the matrix runs this on Python {version}'s row")
-    done = subprocess.run(['sh', str(ROOT / 'tools' / 'find-python.sh'),
-                           str(UV), f'python{version}'],
-                          capture_output=True, text=True, timeout=120)
-    if done.returncode:
-        pytest.skip(f'no Python {version} here')
-    venv = tmp_path / 'v'
-    subprocess.run([done.stdout.strip(), '-m', 'venv', str(venv)],
-                   check=True, timeout=300)
-    return venv / 'bin' / 'pip', venv / 'bin' / 'python'
-
-
-def pip(pip_path, *args):
-    done = subprocess.run([str(pip_path), 'install', '--quiet',
-                           '--disable-pip-version-check', *map(str, args)],
-                          capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done
-
-
-@pytest.mark.parametrize('version, numpy', [('3.11', '1.23.5'),
-                                            ('3.12', '1.26.4')])
-def test_the_pythons_own_pip_installs_the_clone_with_its_cpu_extra(
-        tmp_path, version, numpy):
-    """The README's pip recipe for 3.11 and 3.12, with the pip each
-    Python ships (3.12's is 23.2.1)."""
-    pip_path, python = pythons_pip(version, tmp_path)
-    source = source_copy(tmp_path)
-    pip(pip_path, f'{source}[cpu]')
-    versions = json.loads(subprocess.run(
-        [str(python), '-c', 'import json, numpy, mxnet; print(json.dumps('
-         '[numpy.__version__, mxnet.__version__]))'], capture_output=True,
-        text=True, timeout=300, cwd='/').stdout)
-    assert versions == [numpy, '1.9.1']
-    assert_the_books_blocks_print_its_outputs(python)
-    assert_the_books_first_cell_runs(python)
-
-
-#: The README's recipe for Python 3.13: d2l_conv (which brings numpy 2)
-#: and MXNet's two other requirements, then MXNet without its own.
-RECIPE_313 = ("pip install '{source}' 'requests>=2.20,<3' "
-              "'graphviz>=0.8.1,<0.9'", 'pip install --no-deps mxnet==1.9.1')
-
-
-def test_the_readmes_python_313_recipe_with_pip(tmp_path):
-    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
-    for line in RECIPE_313:
-        assert line.replace('{source}', './d2l_conv') in readme
-    pip_path, python = pythons_pip('3.13', tmp_path)
-    source = source_copy(tmp_path)
-    for line in RECIPE_313:
-        args = shlex.split(line.format(source=source))[2:]
-        done = pip(pip_path, *args)
-        assert 'ERROR' not in done.stderr
-    assert_the_books_blocks_print_its_outputs(python)
-    assert_the_books_first_cell_runs(python)
 
 
 @pytest.mark.parametrize('version', ['3.10'])

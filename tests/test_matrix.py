@@ -1,4 +1,4 @@
-"""`make test-matrix`'s bookkeeping: counts, the README table, its writes.
+"""`make test-matrix`'s bookkeeping: counts, the table, its writes.
 
 The matrix itself (four venvs, the suite in each) is `make test-matrix`;
 these check what it reports and writes, in milliseconds.
@@ -47,13 +47,25 @@ def test_the_table_has_a_row_per_python_and_version_between_the_markers():
 
 def test_the_rows_are_each_release_on_311_and_the_last_on_312_and_313():
     assert matrix.rows_asked([]) == matrix.ROWS
-    assert [v for p, v in matrix.ROWS if p == '3.11'] == [
+    assert [v for p, v, *_ in matrix.ROWS if p == '3.11'] == [
         *matrix.REFUSED, *matrix.SUPPORTED]
-    assert [p for p, v in matrix.ROWS if p != '3.11'] == ['3.12', '3.13']
-    assert matrix.rows_asked(['1.9.0', '3.13:1.9.1']) == [
-        ('3.11', '1.9.0'), ('3.13', '1.9.1')]
+    assert [row for row in matrix.ROWS if row[0] != '3.11'] == [
+        ('3.12', '1.9.1'), ('3.12', '1.9.1', matrix.NUMPY_2),
+        ('3.13', '1.9.1')]
+    assert matrix.rows_asked(['1.9.0', '3.13:1.9.1', '3.12:1.9.1:2.4.6']) \
+        == [('3.11', '1.9.0'), ('3.13', '1.9.1'), ('3.12', '1.9.1', '2.4.6')]
     with pytest.raises(ValueError, match='knows no row 3.12:1.8.0'):
         matrix.rows_asked(['3.12:1.8.0'])
+    with pytest.raises(ValueError, match='knows no row 3.12:1.9.1:2.0.2'):
+        matrix.rows_asked(['3.12:1.9.1:2.0.2'])
+
+
+def test_the_numpy_2_row_is_a_numpy_the_range_on_312_admits():
+    from d2l_conv import _compat
+    low, high, pinned = _compat.NUMPY_TESTED[(3, 12)]
+    assert int(pinned.split('.')[0]) == 1
+    assert low <= tuple(map(int, matrix.NUMPY_2.split('.')[:2])) < high
+    assert matrix.NUMPY_2.startswith('2.')
 
 
 def test_the_block_replaces_only_what_is_between_the_markers():
@@ -66,12 +78,14 @@ def test_the_block_replaces_only_what_is_between_the_markers():
     'no markers', f'{matrix.END}\n{matrix.START}',
     f'{matrix.START}\n{matrix.END}\n{matrix.START}\n{matrix.END}'])
 def test_a_readme_without_one_marker_pair_is_refused(text):
-    with pytest.raises(ValueError, match='replace_block: README.md needs'):
+    with pytest.raises(ValueError,
+                       match='replace_block: development.md needs'):
         matrix.replace_block(text, 'x')
 
 
-def test_the_readme_holds_the_markers_once():
-    text = (ROOT / 'README.md').read_text()
+def test_the_development_page_holds_the_markers_once():
+    assert matrix.TABLE == ROOT / 'docs' / 'development.md'
+    text = matrix.TABLE.read_text()
     assert matrix.replace_block(text, 'x').count('x') >= 1
 
 
@@ -92,7 +106,8 @@ def test_an_unknown_version_is_refused_in_one_line(capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ['make: test-matrix knows no row 3.11:1.5.0 (it has '
                    '3.11:1.6.0, 3.11:1.7.0.post2, 3.11:1.8.0.post0, '
-                   '3.11:1.9.0, 3.11:1.9.1, 3.12:1.9.1, 3.13:1.9.1)']
+                   '3.11:1.9.0, 3.11:1.9.1, 3.12:1.9.1, 3.12:1.9.1:2.4.6, '
+                   '3.13:1.9.1)']
 
 
 def test_the_matrix_covers_setup_cfgs_range_and_the_import_check():

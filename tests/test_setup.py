@@ -17,6 +17,9 @@ MATRIX_LOCK = ROOT / 'tools' / 'mxnet-matrix.lock'
 #: The MXNet build this environment should hold: `make test` sets it to
 #: its MXNET (e.g. mxnet-cu117), `make test-matrix` to mxnet==VERSION.
 EXPECTED_MXNET = os.environ.get('D2L_CONV_MXNET', 'mxnet')
+#: The numpy this environment holds instead of the lock's, if any: `make
+#: test-matrix` sets it in its row for Python 3.12 with numpy 2.
+EXPECTED_NUMPY = os.environ.get('D2L_CONV_NUMPY', '')
 FIND_PYTHON = ROOT / 'tools' / 'find-python.sh'
 UV = ROOT / '.uv' / 'bin' / 'uv'
 
@@ -171,10 +174,14 @@ def test_this_environment_equals_the_lock(tmp_path):
 def expected_lock(tmp_path):
     """The lock this environment was installed from (see above)."""
     name, _, version = EXPECTED_MXNET.partition('==')
-    if not version:
+    if not version and not EXPECTED_NUMPY:
         return LOCK
+    text = (lockfile.with_mxnet(LOCK, name, version, MATRIX_LOCK) if version
+            else LOCK.read_text(encoding='utf-8'))
+    if EXPECTED_NUMPY:
+        text = lockfile.with_numpy(text, EXPECTED_NUMPY, LOCK)
     lock = tmp_path / 'requirements.lock'
-    lock.write_text(lockfile.with_mxnet(LOCK, name, version, MATRIX_LOCK))
+    lock.write_text(text)
     return lock
 
 
@@ -225,6 +232,28 @@ def test_the_lock_with_another_mxnet_release_pins_only_that_one():
     assert "numpy==1.23.5 ; python_full_version < '3.12' \\" in others
 
 
+def test_the_lock_with_numpy_2_pins_it_on_every_python_with_its_hashes():
+    """The matrix's 3.12 row with numpy 2: the lock's 3.13 pin, hashes
+    and all, in place of every numpy pin, with no marker."""
+    sys.path.insert(0, str(ROOT / 'tools'))
+    import matrix
+    text = lockfile.with_numpy(LOCK.read_text(), matrix.NUMPY_2, LOCK)
+    pins = [line for line in text.splitlines() if line.startswith('numpy')]
+    assert pins == [f'numpy=={matrix.NUMPY_2} \\']
+    block = lockfile.pin_block(LOCK, 'numpy', matrix.NUMPY_2)
+    assert text.splitlines()[-len(block) + 1:] == block[1:]
+    others = [line for line in LOCK.read_text().splitlines()
+              if line[:1].isalnum() and not line.startswith('numpy')]
+    assert others == [line for line in text.splitlines()
+                      if line[:1].isalnum() and not line.startswith('numpy')]
+
+
+def test_a_numpy_the_lock_does_not_pin_is_refused():
+    with pytest.raises(ValueError, match='with_numpy: .* does not pin '
+                       'numpy==2.0.2'):
+        lockfile.with_numpy(LOCK.read_text(), '2.0.2', LOCK)
+
+
 def test_the_lock_with_a_gpu_build_takes_it_from_the_lock():
     text = lockfile.with_mxnet(LOCK, 'mxnet-cu117', '1.9.1')
     pins = [line for line in text.splitlines() if line.startswith('mxnet')]
@@ -249,9 +278,9 @@ def test_the_matrix_lock_pins_each_release_it_runs_with_hashes():
 def test_an_unlocked_version_is_reported(tmp_path):
     from importlib import metadata
     installed = metadata.version('numpy')
-    lock = tmp_path / 'requirements.lock'
-    lock.write_text(LOCK.read_text().replace(f'numpy=={installed} ',
-                                             'numpy==1.0.0 '))
+    text = expected_lock(tmp_path).read_text()
+    lock = tmp_path / 'changed.lock'
+    lock.write_text(text.replace(f'numpy=={installed} ', 'numpy==1.0.0 '))
     assert (f'numpy=={installed} is installed; the lock pins 1.0.0'
             in lockfile.mismatches(lock))
 

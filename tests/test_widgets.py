@@ -614,12 +614,13 @@ def test_the_photograph_notebook_stores_the_explorer_with_its_picture():
 
 
 def test_the_readme_shows_a_moved_widget_and_names_each_widget():
-    readme = (NOTEBOOKS.parent / 'README.md').read_text(encoding='utf-8')
+    readme = (NOTEBOOKS.parent / 'docs' / 'notebooks.md').read_text(
+        encoding='utf-8')
     start = readme.index('<!-- section:lab:start -->')
     section = readme[start:readme.index('<!-- section:lab:end -->')]
-    linked = re.findall(r'\]\((docs/figures/[^)]+\.png)\)', section)
-    assert 'docs/figures/widget_window_slider.png' in linked
+    linked = re.findall(r'\]\((figures/[^)]+\.png)\)', section)
+    assert 'figures/widget_window_slider.png' in linked
     for link in linked:
-        decode((NOTEBOOKS.parent / link).read_bytes())
+        decode((NOTEBOOKS.parent / 'docs' / link).read_bytes())
     for name in ('window_slider', 'kernel_explorer', 'training_stepper'):
         assert f'`{name}(' in section and callable(getattr(widgets, name))

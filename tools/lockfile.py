@@ -42,7 +42,7 @@ OVERRIDE_HEADER = '''\
 # Overrides every numpy requirement, MXNet's numpy<2.0.0 included, with
 # the numpy tested on each Python: setup.cfg's own lines, copied by
 # `make lock` (tools/lockfile.py override). uv reads it (--override) when
-# it locks and installs; pip has no such option (see the README).
+# it locks and installs; pip has no such option (docs/install.md).
 '''
 DIGEST_PREFIX = '# setup.cfg requirements digest: '
 #: Installed, but not from the lock: the project itself (editable).
@@ -263,6 +263,26 @@ def with_mxnet(lock, name, version, *sources):
         if block is None or not BUILD.fullmatch(block):
             lines += block_lines
     return '\n'.join(lines + wanted) + '\n'
+
+
+def with_numpy(text, version, lock):
+    """Return lock `text` with numpy pinned at `version` on every Python.
+
+    Every numpy pin in `text` is dropped and `lock`'s pin of `version`
+    put in its place, with its hashes and without its marker: how
+    ``make test-matrix`` runs a Python on another numpy than the one the
+    lock pins for it (3.12 on the numpy 2 of 3.13's pin). Raises
+    `ValueError` if `lock` does not pin `version`.
+    """
+    wanted = pin_block(lock, 'numpy', version)
+    if not wanted:
+        raise ValueError(f'with_numpy: {lock} does not pin numpy=={version}')
+    first = re.sub(r' ;[^\\]*', ' ', wanted[0], count=1)
+    lines = []
+    for block, block_lines in _blocks(text):
+        if block != 'numpy':
+            lines += block_lines
+    return '\n'.join(lines + [first, *wanted[1:]]) + '\n'
 
 
 def write_atomic(path, text):

@@ -1,17 +1,20 @@
 """``make test-matrix``: the whole suite on each Python and MXNet supported.
 
 Each row (a Python and an MXNet release: every release supported on
-Python 3.11, 1.9.1 on 3.12 and 3.13) gets its own venv,
-``.venv-matrix/<python>-<version>`` (its log beside it), holding the CPU
-build of that release and everything else exactly as ``requirements.lock``
-pins it for that Python, hashes checked: the lock's MXNet pin is swapped
-for the version's own, with its hashes, from ``tools/mxnet-matrix.lock``
-(written by ``make lock``). In each, the C engine must be built and be the
+Python 3.11, 1.9.1 on 3.12 and 3.13, and 1.9.1 on 3.12 with numpy 2)
+gets its own venv, ``.venv-matrix/<python>-<version>[-numpy<numpy>]``
+(its log beside it), holding the CPU build of that release and
+everything else exactly as ``requirements.lock`` pins it for that Python,
+hashes checked: the lock's MXNet pin is swapped for the version's own,
+with its hashes, from ``tools/mxnet-matrix.lock`` (written by ``make
+lock``), and in the numpy 2 row the lock's numpy pin for the lock's own
+pin of that numpy (3.13's), as an environment that already holds numpy 2
+(Colab's) runs d2l_conv. In each, the C engine must be built and be the
 one `corr2d_fast` picks, ``python -m d2l_conv`` must reproduce the section
 and ``pytest`` (the suite in the tree, whatever it holds) must pass. The
 releases refused (1.6.0) are installed too, and ``import d2l_conv`` must
 refuse them with its `ImportError`. A full run rewrites the table in the
-README's "Your MXNet" section, atomically.
+table in docs/development.md, atomically.
 
 Usage (stdlib only)::
 
@@ -19,8 +22,9 @@ Usage (stdlib only)::
     python tools/matrix.py run UV PYTHON [ROW ...]
 
 PYTHON is the 3.11 to run 3.11's rows with (the others are found as
-``make PYTHON=python3.12`` finds them); a ROW is ``VERSION`` (on 3.11) or
-``PYTHON:VERSION``, e.g. ``1.9.0`` or ``3.13:1.9.1``.
+``make PYTHON=python3.12`` finds them); a ROW is ``VERSION`` (on 3.11),
+``PYTHON:VERSION`` or ``PYTHON:VERSION:NUMPY``, e.g. ``1.9.0``,
+``3.13:1.9.1`` or ``3.12:1.9.1:2.4.6``.
 """
 
 import os
@@ -36,16 +40,21 @@ import lockfile  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / 'requirements.lock'
 MATRIX_LOCK = ROOT / 'tools' / 'mxnet-matrix.lock'
-README = ROOT / 'README.md'
+TABLE = ROOT / 'docs' / 'development.md'
 VENVS = ROOT / '.venv-matrix'
 #: The releases the suite must pass on: setup.cfg's range, 1.7 to 1.9.1.
 SUPPORTED = ('1.7.0.post2', '1.8.0.post0', '1.9.0', '1.9.1')
-#: Releases `import d2l_conv` must refuse (see the README for why).
+#: Releases `import d2l_conv` must refuse (docs/install.md says why).
 REFUSED = ('1.6.0',)
-#: The rows, ``(python, version)``: every release on 3.11 (whose numpy,
-#: 1.23, they were made for), the last on each newer Python.
+#: The numpy 2 the 3.12 row with numpy 2 runs on: the lock's pin for
+#: 3.13, with its hashes.
+NUMPY_2 = '2.4.6'
+#: The rows, ``(python, version)``, or ``(python, version, numpy)`` where
+#: numpy is not the lock's: every release on 3.11 (whose numpy, 1.23,
+#: they were made for), the last on each newer Python, and the last on
+#: 3.12 with numpy 2 (where numpy 2 is already installed, as on Colab).
 ROWS = tuple(('3.11', v) for v in REFUSED + SUPPORTED) + (
-    ('3.12', '1.9.1'), ('3.13', '1.9.1'))
+    ('3.12', '1.9.1'), ('3.12', '1.9.1', NUMPY_2), ('3.13', '1.9.1'))
 #: What each row's venv says of its numpy and the C engine.
 PROBE = ('import numpy, d2l_conv.fast._direct; '
          'from d2l_conv.fast import choose; '
@@ -115,10 +124,11 @@ def find_python(uv, version):
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def check_version(uv, python, version, python_version='3.11'):
-    """Build the venv for `version` on `python` and check it; return a
-    result dict."""
-    name = f'{python_version}-{version}'
+def check_version(uv, python, version, python_version='3.11', numpy=None):
+    """Build the venv for `version` on `python` (with `numpy` instead of
+    the lock's, if given) and check it; return a result dict."""
+    name = f'{python_version}-{version}' + (f'-numpy{numpy}' if numpy
+                                             else '')
     venv = VENVS / name
     bin_python = venv / 'bin' / 'python'
     VENVS.mkdir(exist_ok=True)
@@ -137,8 +147,9 @@ def check_version(uv, python, version, python_version='3.11'):
         result['reproduce'] = 'venv not created'
         return result
     constraints = VENVS / f'{name}.constraints.txt'
-    write_atomic(constraints,
-                 lockfile.with_mxnet(LOCK, 'mxnet', version, MATRIX_LOCK))
+    pins = lockfile.with_mxnet(LOCK, 'mxnet', version, MATRIX_LOCK)
+    write_atomic(constraints, lockfile.with_numpy(pins, numpy, LOCK)
+                 if numpy else pins)
     supported = version in SUPPORTED
     wanted = (['--editable', '.[cpu,test]'] if supported
               else ['--editable', '.', f'mxnet=={version}'])
@@ -183,7 +194,8 @@ def check_version(uv, python, version, python_version='3.11'):
         else f'failed: {last}'
     junit = VENVS / f'{name}.junit.xml'
     junit.unlink(missing_ok=True)
-    env = {**os.environ, 'D2L_CONV_MXNET': f'mxnet=={version}'}
+    env = {**os.environ, 'D2L_CONV_MXNET': f'mxnet=={version}',
+           'D2L_CONV_NUMPY': numpy or ''}
     status = _run([bin_python, '-m', 'pytest', '-q', '--junitxml', junit],
                   log, env=env)
     if junit.exists():
@@ -196,7 +208,7 @@ def check_version(uv, python, version, python_version='3.11'):
 
 
 def table(results, seconds):
-    """Return the README's matrix block for `results`, markers included."""
+    """Return the matrix block for `results`, markers included."""
     lines = [START,
              '| Python | MXNet (CPU build) | numpy | C engine '
              '| `python -m d2l_conv` | `pytest` |',
@@ -211,32 +223,34 @@ def table(results, seconds):
 
 
 def replace_block(text, block):
-    """Return README `text` with the matrix block replaced by `block`."""
+    """Return `text` (docs/development.md) with the matrix block
+    replaced by `block`."""
     if text.count(START) != 1 or text.count(END) != 1 \
             or text.index(START) > text.index(END):
-        raise ValueError(f'replace_block: README.md needs one {START} ... '
-                         f'{END} pair')
+        raise ValueError(f'replace_block: {TABLE.name} needs one {START} '
+                         f'... {END} pair')
     head, rest = text.split(START)
     return head + block + rest.split(END, 1)[1]
 
 
 def rows_asked(names):
-    """Return the rows `names` (``VERSION`` or ``PYTHON:VERSION``) ask for,
-    all of them when there are none; raise `ValueError` on one unknown."""
+    """Return the rows `names` (``VERSION``, ``PYTHON:VERSION`` or
+    ``PYTHON:VERSION:NUMPY``) ask for, all of them when there are none;
+    raise `ValueError` on one unknown."""
     if not names:
         return ROWS
-    rows = [tuple(n.split(':', 1)) if ':' in n else ('3.11', n)
+    rows = [tuple(n.split(':', 2)) if ':' in n else ('3.11', n)
             for n in names]
     unknown = [':'.join(row) for row in rows if row not in ROWS]
     if unknown:
         raise ValueError(
             f'test-matrix knows no row {", ".join(unknown)} (it has '
-            + ', '.join(f'{p}:{v}' for p, v in ROWS) + ')')
+            + ', '.join(':'.join(row) for row in ROWS) + ')')
     return rows
 
 
 def run(uv, python, names=()):
-    """Check each row; rewrite the README after a full run."""
+    """Check each row; rewrite the table after a full run."""
     try:
         rows = rows_asked(names)
     except ValueError as err:
@@ -245,14 +259,15 @@ def run(uv, python, names=()):
     start = time.monotonic()
     results = []
     pythons = {'3.11': python}
-    for python_version, version in rows:
+    for python_version, version, *numpy in rows:
         if python_version not in pythons:
             pythons[python_version] = find_python(uv, python_version)
         began = time.monotonic()
         result = check_version(uv, pythons[python_version], version,
-                               python_version)
+                               python_version, *numpy)
         results.append(result)
-        print(f'test-matrix: Python {python_version}, MXNet {version}: '
+        print(f'test-matrix: Python {python_version}, MXNet {version}'
+              + (f', numpy {numpy[0]}' if numpy else '') + ': '
               f'{result["reproduce"]}; C engine {result["c"]}; '
               f'pytest {result["pytest"]} '
               f'({time.monotonic() - began:.0f} s)'
@@ -262,9 +277,9 @@ def run(uv, python, names=()):
     block = table(results, seconds)
     print(block)
     if set(rows) == set(ROWS):
-        write_atomic(README, replace_block(
-            README.read_text(encoding='utf-8'), block))
-    failed = [f'{r["python"]}:{r["version"]}' for r in results
+        write_atomic(TABLE, replace_block(
+            TABLE.read_text(encoding='utf-8'), block))
+    failed = [':'.join(row) for row, r in zip(rows, results, strict=True)
               if not r['ok']]
     if failed:
         print(f'make: test-matrix failed on {", ".join(failed)}',
