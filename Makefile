@@ -61,9 +61,9 @@ test-matrix: $(UV)
 	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \
 	"$$python" tools/matrix.py run $(UV) "$$python" $(MATRIX)
 
+# ruff's settings are pyproject.toml's, where editors find them too.
 lint: $(VENV)/.test
-	$(BIN)/ruff check --no-cache --line-length 79 \
-	    --select E,W,F,I,B --target-version py311 $(LINT_DIRS)
+	$(BIN)/ruff check --no-cache $(LINT_DIRS)
 
 # JupyterLab on notebooks/, its kernel this environment (see README).
 lab: $(VENV)/.lab
