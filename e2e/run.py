@@ -52,6 +52,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'tools'))
+from script_helpers import write_atomic  # noqa: E402
+
 NOTEBOOKS = ROOT / 'notebooks'
 LAB = ROOT / 'tools' / 'lab.py'
 CHROMIUM = Path('/usr/bin/chromium')
@@ -123,21 +126,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
-
-
-def write_atomic(path, text):
-    """Write `text` to `path` via a temporary file and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_symlink():
-        raise SetupError(f'refusing to write through the link {path}')
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.')
-    try:
-        with os.fdopen(fd, 'w') as file:
-            file.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def start_server(work, port, token, log):
