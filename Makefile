@@ -70,8 +70,10 @@ lab: $(VENV)/.lab
 	$(BIN)/python tools/lab.py $(LAB_ARGS)
 
 # The learner's path in a real browser: every notebook run in JupyterLab,
-# driven by headless Chromium; screenshots in e2e-out/.
+# driven by headless Chromium (installed first, where it is missing, with
+# apt-get: needs root); screenshots in e2e-out/.
 e2e: $(VENV)/.e2e
+	sh tools/install-chromium.sh
 	$(BIN)/python e2e/run.py --out e2e-out
 
 venv: $(BASE)
