@@ -102,8 +102,8 @@ def source_copy(tmp):
     to `tmp`/src; return it."""
     source = tmp / 'src'
     source.mkdir()
-    for name in ('setup.py', 'setup.cfg', 'README.md', 'MANIFEST.in',
-                 *HOOK):
+    for name in ('setup.py', 'setup.cfg', 'pyproject.toml', 'README.md',
+                 'MANIFEST.in', *HOOK):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / 'd2l_conv', source / 'd2l_conv',
                     ignore=shutil.ignore_patterns('__pycache__', '*.so'))
