@@ -39,13 +39,17 @@ def nonfinite_pairs(draw):
 
 
 def assert_placed_like(Y, expected):
-    """Assert NaN, +inf and -inf at the same places, and equal elsewhere."""
+    """Assert NaN, +inf and -inf at the same places, and equal elsewhere,
+    within 1e-6 of the largest finite output (the FFT engine's error is
+    about 3e-7 of it, spread over every output, zeros too)."""
     Y = onp.asarray(Y, dtype='float64')
     onp.testing.assert_array_equal(onp.isnan(Y), onp.isnan(expected))
     onp.testing.assert_array_equal(Y == inf, expected == inf)
     onp.testing.assert_array_equal(Y == -inf, expected == -inf)
     finite = onp.isfinite(expected)
-    onp.testing.assert_allclose(Y[finite], expected[finite], rtol=1e-6)
+    largest = onp.abs(expected[finite]).max(initial=1.0)
+    onp.testing.assert_allclose(Y[finite], expected[finite], rtol=1e-6,
+                                atol=1e-6 * largest)
 
 
 @pytest.mark.parametrize('fn', VARIANTS)
