@@ -41,8 +41,11 @@ BASE := $(VENV)/.base-$(MXNET)$(if $(PYTHON),-$(subst /,_,$(PYTHON)))
 # make test-matrix: the releases to run (default: all it knows).
 MATRIX ?=
 
+# The suite's areas, each a folder of tests/: make test-AREA runs one alone.
+TEST_AREAS := bench book cli exercises fast figures install notebooks section
+
 .PHONY: reproduce test lint lab e2e lock venv clean notebooks figures bench \
-    test-matrix
+    test-matrix $(addprefix test-,$(TEST_AREAS))
 
 reproduce: $(BASE)
 	$(BIN)/python -m d2l_conv
@@ -50,6 +53,13 @@ reproduce: $(BASE)
 test: $(VENV)/.test
 	@$(MAKE) --no-print-directory lint
 	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest
+
+# One area alone, e.g. make test-install (real installs with uv and pip),
+# make test-notebooks (tests/notebooks/ and the notebooks re-run by nbval)
+# or make test-fast (corr2d_fast's engines): tests/AREA/.
+$(addprefix test-,$(TEST_AREAS)): test-%: $(VENV)/.test
+	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest tests/$* \
+	    $(if $(filter notebooks,$*),notebooks)
 
 # The suite on each MXNet release supported (1.7.0.post2 to 1.9.1, CPU) on
 # Python 3.11, and on 1.9.1 on Python 3.12 and 3.13, each in its own venv

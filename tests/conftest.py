@@ -10,6 +10,7 @@ scipy is a test-only dependency.
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as onp
 import pytest
@@ -17,6 +18,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 import d2l_conv  # noqa: F401  (calls npx.set_np() before any test)
+
+#: The repository's root (the tests live in folders by area under tests/).
+ROOT = Path(__file__).resolve().parent.parent
 
 settings.register_profile('d2l', deadline=None, max_examples=25,
                           derandomize=True, print_blob=True)

@@ -11,12 +11,12 @@ import pathlib
 import re
 
 import pytest
+from conftest import ROOT
 
 from d2l_conv import conv_layer, cross_correlation
 from d2l_conv.book_code import BLOCKS
 from d2l_conv.published import PUBLISHED, matches, printed_form
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 SECTION = ROOT / 'notebooks' / 'convolutions_for_images.ipynb'
 #: The section's text, in ../shared/seed/ beside the clone, where CI and
 #: every developer have it.

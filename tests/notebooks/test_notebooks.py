@@ -8,13 +8,13 @@ by ``make test``) re-executes each notebook against its stored outputs.
 
 import ast
 import json
-import pathlib
 
 import pytest
+from conftest import ROOT
 
 from d2l_conv.book_code import BLOCKS
 
-NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / 'notebooks'
+NOTEBOOKS = ROOT / 'notebooks'
 BOOK_CODE = {block.code for block in BLOCKS}
 
 

@@ -2,7 +2,7 @@
 
 Stand-in ``mxnet`` packages, put first on ``sys.path`` of a fresh Python,
 play the MXNets this environment does not hold; a venv with no MXNet at
-all is `tests/test_install.py`'s.
+all is `tests/install/test_install.py`'s.
 """
 
 import os
