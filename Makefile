@@ -41,8 +41,11 @@ BASE := $(VENV)/.base-$(MXNET)$(if $(PYTHON),-$(subst /,_,$(PYTHON)))
 # make test-matrix: the releases to run (default: all it knows).
 MATRIX ?=
 
+# The suite's areas, each a folder of tests/: make test-AREA runs one alone.
+TEST_AREAS := bench book cli exercises fast figures install notebooks section
+
 .PHONY: reproduce test lint lab e2e lock venv clean notebooks figures bench \
-    test-matrix test-docs
+    test-matrix test-docs $(addprefix test-,$(TEST_AREAS))
 
 reproduce: $(BASE)
 	$(BIN)/python -m d2l_conv
@@ -54,12 +57,19 @@ test: $(VENV)/.test
 # Every install block of README.md and docs/*.md, run as written with
 # real pip in a fresh copy of the tree, on each Python it names, then the
 # book's nine blocks there; and the Colab recipe in a Colab-like venv
-# (tests/test_docs_blocks.py). Minutes of pip installs (1.3 min two at a
-# time on 2 cores, 13 one at a time on a busy machine), so `make test`
-# leaves them out.
+# (tests/install/test_docs_blocks.py). Minutes of pip installs (1.3 min
+# two at a time on 2 cores, 13 one at a time on a busy machine), so
+# `make test` leaves them out.
 test-docs: $(VENV)/.test
 	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest -m docs_install \
-	    --dist load tests/test_docs_blocks.py
+	    --dist load tests/install/test_docs_blocks.py
+
+# One area alone, e.g. make test-install (real installs with uv and pip),
+# make test-notebooks (tests/notebooks/ and the notebooks re-run by nbval)
+# or make test-fast (corr2d_fast's engines): tests/AREA/.
+$(addprefix test-,$(TEST_AREAS)): test-%: $(VENV)/.test
+	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest tests/$* \
+	    $(if $(filter notebooks,$*),notebooks)
 
 # The suite on each MXNet release supported (1.7.0.post2 to 1.9.1, CPU) on
 # Python 3.11, and on 1.9.1 on Python 3.12 (with the lock's numpy 1.26
@@ -73,17 +83,19 @@ test-matrix: $(UV)
 	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \
 	"$$python" tools/matrix.py run $(UV) "$$python" $(MATRIX)
 
+# ruff's settings are pyproject.toml's, where editors find them too.
 lint: $(VENV)/.test
-	$(BIN)/ruff check --no-cache --line-length 79 \
-	    --select E,W,F,I,B --target-version py311 $(LINT_DIRS)
+	$(BIN)/ruff check --no-cache $(LINT_DIRS)
 
 # JupyterLab on notebooks/, its kernel this environment (docs/notebooks.md).
 lab: $(VENV)/.lab
 	$(BIN)/python tools/lab.py $(LAB_ARGS)
 
 # The learner's path in a real browser: every notebook run in JupyterLab,
-# driven by headless Chromium; screenshots in e2e-out/.
+# driven by headless Chromium (installed first, where it is missing, with
+# apt-get: needs root); screenshots in e2e-out/.
 e2e: $(VENV)/.e2e
+	sh tools/install-chromium.sh
 	$(BIN)/python e2e/run.py --out e2e-out
 
 venv: $(BASE)

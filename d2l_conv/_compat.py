@@ -268,3 +268,41 @@ def mxnet_dtype_codes():
     from mxnet.ndarray.ndarray import _DTYPE_MX_TO_NP
     return {code: numpy.dtype(kind) for code, kind in _DTYPE_MX_TO_NP.items()
             if kind is not None and numpy.dtype(kind).fields is None}
+
+def gradient_reaches(array, backward):
+    """Return whether `backward()` writes a gradient to `array`.
+
+    MXNet marks an array whose gradient a backward pass has written with
+    its private ``_fresh_grad`` flag; this clears the flag, calls
+    `backward` and reads it again. An error `backward` raises passes on,
+    with the flag left cleared.
+
+    Parameters
+    ----------
+    array : mxnet.np.ndarray
+        An array with a gradient buffer (``attach_grad``, or a Gluon
+        parameter's ``data()``).
+    backward : callable
+        Called with no arguments; records a computation and runs its
+        ``backward()``.
+
+    Returns
+    -------
+    bool
+        True if the backward pass reached `array`.
+
+    Examples
+    --------
+    >>> from mxnet import autograd, np
+    >>> x, other = np.ones(2), np.ones(2)
+    >>> x.attach_grad(); other.attach_grad()
+    >>> def backward():
+    ...     with autograd.record():
+    ...         y = (2 * other).sum()
+    ...     y.backward()
+    >>> gradient_reaches(x, backward), gradient_reaches(other, backward)
+    (False, True)
+    """
+    array._fresh_grad = False
+    backward()
+    return bool(array._fresh_grad)  # MXNet keeps it as an int

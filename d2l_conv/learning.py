@@ -9,10 +9,11 @@ from mxnet import autograd
 from mxnet.base import MXNetError
 from mxnet.gluon import nn
 
+from ._compat import gradient_reaches
+from ._mxnet_errors import reason
 from ._validation import as_2d_array, check_int, check_positive_real
 from .conv_layer import Conv2D
 from .edge_detection import detect_edges, edge_image
-from .exercises.autograd import _reason
 
 #: MXNet 1.9.1's random state in a fresh process equals ``seed(0)``.
 BOOK_SEED = 0
@@ -193,27 +194,28 @@ def _check_recording(layer, X, Y, kernel_shape):
         if isinstance(layer, Conv2D):  # the section's own, in place
             raise TypeError(
                 f'{FUNC}: layer {name} cannot be recorded by autograd '
-                f'({_reason(error)}); train exercises.TrainableConv2D, '
+                f'({reason(error)}); train exercises.TrainableConv2D, '
                 'the same layer with a forward autograd can '
                 'differentiate') from None
         raise ValueError(f'{FUNC}: layer {name} fails on X of shape '
                          f'{X.shape} under autograd.record(): '
-                         f'{_reason(error)}') from None
+                         f'{reason(error)}') from None
     if Y_hat.shape != Y.shape:
         raise ValueError(
             f'{FUNC}: layer {name} maps X of shape {X.shape} to shape '
             f'{Y_hat.shape}, but Y has shape {Y.shape}')
     _check_weight(layer, kernel_shape, after_forward=True)
     data = weight.data()
-    data._fresh_grad = False  # set again by a backward that reaches it
-    try:
+
+    def backward():
         with autograd.record():  # on from the recorded forward above
             l = ((Y_hat - Y) ** 2).sum()  # noqa: E741 (the book's name)
         l.backward()
+
+    try:
+        reached = gradient_reaches(data, backward)
     except MXNetError:
         reached = False
-    else:
-        reached = data._fresh_grad
     if not reached:
         raise ValueError(f'{FUNC}: layer {name} gives its weight no '
                          'gradient: under autograd.record() its output '

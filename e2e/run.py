@@ -4,8 +4,8 @@ Usage (``make e2e`` runs it)::
 
     .venv/bin/python e2e/run.py --out e2e-out
 
-1. Installs Debian's ``chromium`` with ``apt-get`` where
-   ``/usr/bin/chromium`` is missing (needs root and the package mirror).
+1. Needs Debian's ``chromium`` at ``/usr/bin/chromium``, which ``make
+   e2e`` installs first where it is missing (``tools/install-chromium.sh``).
 2. Copies ``notebooks/`` to a temporary folder, so the notebooks in the
    repository are never touched, and starts JupyterLab there with
    ``tools/lab.py --headless`` on a free loopback port with a random
@@ -57,6 +57,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'tools'))
+from script_helpers import write_atomic  # noqa: E402
+
 NOTEBOOKS = ROOT / 'notebooks'
 LAB = ROOT / 'tools' / 'lab.py'
 CHROMIUM = Path('/usr/bin/chromium')
@@ -97,30 +100,11 @@ class SetupError(Exception):
 
 
 def ensure_chromium(path=CHROMIUM):
-    """Install Debian's chromium with apt-get unless `path` exists."""
-    if path.exists():
-        return path
-    print(f'e2e: {path} is missing; installing chromium with apt-get',
-          flush=True)
-    env = {**os.environ, 'DEBIAN_FRONTEND': 'noninteractive'}
-    for command in (['apt-get', 'update'],
-                    ['apt-get', 'install', '-y', '--no-install-recommends',
-                     'chromium']):
-        try:
-            done = subprocess.run(command, env=env, capture_output=True,
-                                  text=True, timeout=900)
-        except (OSError, subprocess.TimeoutExpired) as err:
-            raise SetupError(f'cannot run {" ".join(command)}: {err}; '
-                             'install chromium by hand (as root: apt-get '
-                             'install chromium)') from err
-        if done.returncode != 0:
-            raise SetupError(
-                f'{" ".join(command)} failed ({done.returncode}); install '
-                'chromium by hand (as root: apt-get install chromium):\n'
-                + done.stderr[-2000:])
+    """Return `path`, Debian's chromium (tools/install-chromium.sh)."""
     if not path.exists():
-        raise SetupError(f'apt-get installed chromium, but {path} is '
-                         'still missing')
+        raise SetupError(f'{path} is missing: install it with sh '
+                         'tools/install-chromium.sh (as root), as make e2e '
+                         'does')
     return path
 
 
@@ -129,21 +113,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
-
-
-def write_atomic(path, text):
-    """Write `text` to `path` via a temporary file and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_symlink():
-        raise SetupError(f'refusing to write through the link {path}')
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.')
-    try:
-        with os.fdopen(fd, 'w') as file:
-            file.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def start_server(work, port, token, log):

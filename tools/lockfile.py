@@ -35,6 +35,9 @@ import re
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from script_helpers import MXNET_BUILD, write_atomic  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SETUP_CFG = ROOT / 'setup.cfg'
 OVERRIDE = ROOT / 'tools' / 'numpy-override.txt'
@@ -47,10 +50,8 @@ OVERRIDE_HEADER = '''\
 DIGEST_PREFIX = '# setup.cfg requirements digest: '
 #: Installed, but not from the lock: the project itself (editable).
 PROJECT = 'd2l-conv'
-#: The distributions that install the `mxnet` package: the CPU build and
-#: its CUDA and MKL variants. Two of them in one environment overwrite
-#: each other's files.
-BUILD = re.compile(r'mxnet(-(cu\d+(mkl)?|mkl|native))?')
+#: The distributions that install the `mxnet` package.
+BUILD = MXNET_BUILD
 
 
 def _lines(text):
@@ -283,25 +284,6 @@ def with_numpy(text, version, lock):
         if block != 'numpy':
             lines += block_lines
     return '\n'.join(lines + [first, *wanted[1:]]) + '\n'
-
-
-def write_atomic(path, text):
-    """Write `text` to `path` whole or not at all, replacing any link."""
-    import os
-    import tempfile
-    path = Path(path)
-    fd, temporary = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp',
-                                     dir=path.parent)
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as file:
-            file.write(text)
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def pins(compiled, python_version):

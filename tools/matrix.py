@@ -36,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lockfile  # noqa: E402
+from script_helpers import write_atomic  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / 'requirements.lock'
@@ -84,7 +85,6 @@ def write_lock(uv, path=MATRIX_LOCK):
     write_atomic(path, '\n'.join(parts) + '\n')
 
 
-write_atomic = lockfile.write_atomic
 
 
 def _run(args, log, env=None):

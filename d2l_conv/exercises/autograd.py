@@ -12,18 +12,10 @@ from new arrays only.
 from mxnet import autograd, init
 from mxnet.base import MXNetError
 
+from .._mxnet_errors import reason as _reason
 from ..conv_layer import Conv2D
 from ..edge_detection import detect_edges, edge_image
 from ..vectorized import corr2d_vectorized
-
-
-def _reason(error):
-    """Return the last line of an MXNet error, less its C++ check."""
-    line = str(error).strip().splitlines()[-1]
-    line = line.removeprefix('MXNetError: ')
-    if line.startswith('Check failed: ') and '): ' in line:
-        line = line.split('): ', 1)[1]  # drop the failed condition
-    return line
 
 
 def autograd_error():

@@ -18,7 +18,7 @@ therefore takes only kernels of fewer taps than that (`features`), and
 only where no tap is zero or `X` is all finite (`accepts`): then every
 product that scipy computes, OpenCV computes too, and NaN and inf land
 where scipy puts them (tested, with hypothesis, in
-``tests/test_nonfinite.py``).
+``tests/section/test_nonfinite.py``).
 
 Integers (in float32) stay exact as in the other direct engines, while
 each partial sum is below ``2**24``.

@@ -2,14 +2,13 @@
 
 import json
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from conftest import run_python as python
 
 from d2l_conv._compat import NUMPY_TESTED
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tools'))
 import lockfile  # noqa: E402
 

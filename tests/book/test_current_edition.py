@@ -13,6 +13,7 @@ import re
 
 import mxnet as mx
 import pytest
+from conftest import ROOT
 from mxnet import autograd
 from mxnet.gluon import nn
 
@@ -96,9 +97,7 @@ def test_loss_numbers_reads_both_wordings_and_only_them():
 
 def test_the_readme_example_of_the_current_edition_runs():
     import doctest
-    from pathlib import Path
-    text = (Path(__file__).resolve().parent.parent / 'README.md').read_text(
-        encoding='utf-8')
+    text = (ROOT / 'README.md').read_text(encoding='utf-8')
     use_it = text[text.index('## Use it'):]
     use_it = use_it[:use_it.index('\n## ', 1)]
     blocks = re.findall(r'```pycon\n(.*?)```', use_it, flags=re.DOTALL)

@@ -18,14 +18,13 @@ from pathlib import Path
 
 import numpy
 import pytest
-from conftest import run_python
+from conftest import ROOT, run_python
 
 import _d2l_conv_mxnet_hook as hook
 import _d2l_conv_numpy_names as names
 from d2l_conv.book_code import BLOCKS
 from d2l_conv.published import PUBLISHED, matches
 
-ROOT = Path(__file__).resolve().parent.parent
 PTH = 'd2l_conv_mxnet_hook.pth'
 
 

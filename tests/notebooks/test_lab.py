@@ -1,12 +1,10 @@
 """`tools/lab.py`, behind ``make lab``: the command it would run."""
 
 import importlib.util
-import pathlib
 import sys
 
 import pytest
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from conftest import ROOT
 
 
 @pytest.fixture(scope='module')

@@ -9,11 +9,12 @@ import threading
 
 import numpy as onp
 import pytest
-from conftest import random_pair, scipy_valid
+from conftest import ROOT, random_pair, scipy_valid
 
 from d2l_conv import corr2d_fast, fast
 
 direct = pytest.importorskip('d2l_conv.fast._direct')
+
 from d2l_conv.fast import c_engine  # noqa: E402
 
 
@@ -112,7 +113,7 @@ def run_python(code, timeout=120):
     done = subprocess.run(
         [sys.executable, '-c', textwrap.dedent(code)], capture_output=True,
         text=True, timeout=timeout,
-        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        cwd=ROOT)
     assert done.returncode == 0, done.stderr
     return done.stdout.split()
 

@@ -31,9 +31,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from test_mxnet_hook import assert_the_books_blocks_print_its_outputs
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / 'README.md', *sorted((ROOT / 'docs').glob('*.md'))]
 UV = ROOT / '.uv' / 'bin' / 'uv'
 FENCE = re.compile(r'^```(sh|bash|shell)\n(.*?)^```$', re.M | re.S)

@@ -6,9 +6,9 @@ the d2l_conv wheel (built once, from a copy of the tree) beside a stand-in
 cannot import without a driver), and where no MXNet is installed. Every
 package comes from uv's cache after the first run, which fetches
 setuptools (for the build) and index metadata: the module takes about
-13 s on one core (``-n0``; measured with ``pytest tests/test_install.py
--n0 --durations=5``). Marked ``install``; ``-m 'not install'`` leaves it
-out.
+13 s on one core (``-n0``; measured with ``pytest
+tests/install/test_install.py -n0 --durations=5``). Marked ``install``;
+``-m 'not install'`` leaves it out.
 """
 
 import base64
@@ -22,11 +22,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from test_compat import install_ways
 
 from d2l_conv._compat import NUMPY_TESTED
 
-ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / 'requirements.lock'
 UV = ROOT / '.uv' / 'bin' / 'uv'
 #: What uv installs with: the lock's pins and hashes, and numpy 2 past
@@ -101,8 +101,8 @@ def source_copy(tmp):
     to `tmp`/src; return it."""
     source = tmp / 'src'
     source.mkdir()
-    for name in ('setup.py', 'setup.cfg', 'README.md', 'MANIFEST.in',
-                 *HOOK):
+    for name in ('setup.py', 'setup.cfg', 'pyproject.toml', 'README.md',
+                 'MANIFEST.in', *HOOK):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / 'd2l_conv', source / 'd2l_conv',
                     ignore=shutil.ignore_patterns('__pycache__', '*.so'))

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from d2l_conv import cli
 from d2l_conv.published import PUBLISHED
@@ -81,9 +82,7 @@ def test_python_dash_m_runs_in_a_fresh_process():
 
 
 def test_readme_table_is_the_commands_output():
-    import pathlib
-    readme = (pathlib.Path(__file__).resolve().parent.parent /
-              'README.md').read_text(encoding='utf-8')
+    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
     start, end = '<!-- reproduce:start -->\n', '<!-- reproduce:end -->'
     table = readme[readme.index(start) + len(start):readme.index(end)]
     code, text = run(['--markdown'])

@@ -2,7 +2,7 @@
 
 Stand-in ``mxnet`` packages, put first on ``sys.path`` of a fresh Python,
 play the MXNets this environment does not hold; a venv with no MXNet at
-all is `tests/test_install.py`'s.
+all is `tests/install/test_install.py`'s.
 """
 
 import os
@@ -135,7 +135,7 @@ def test_the_install_advice_fits_the_numpy_installed(numpy_version):
 
 def test_the_install_advice_is_the_docs_tested_recipes():
     """Each command the advice gives is in docs/install.md's blocks,
-    which tests/test_docs_blocks.py runs."""
+    which tests/install/test_docs_blocks.py runs."""
     from pathlib import Path
     docs = (Path(__file__).resolve().parent.parent / 'docs' /
             'install.md').read_text(encoding='utf-8')

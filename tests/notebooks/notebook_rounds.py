@@ -9,15 +9,15 @@ the kernel stays alive, and the second Run All shows what the first did.
 One kernel per notebook runs all three orders, to keep the suite fast.
 """
 
-import pathlib
 import re
 
 import pytest
+from conftest import ROOT
 
 nbclient = pytest.importorskip('nbclient')
 nbformat = pytest.importorskip('nbformat')
 
-NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / 'notebooks'
+NOTEBOOKS = ROOT / 'notebooks'
 SECTION = 'convolutions_for_images.ipynb'
 
 

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from d2l_conv import cli
 from d2l_conv.figures import FIGURE_NAMES
@@ -129,7 +130,6 @@ def test_module_entry_point_exits_2_with_one_line(tmp_path):
         f"'{file}' exists and is not a directory"]
 
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_readme_shows_figures_1_and_2_as_committed_small_pngs(written):

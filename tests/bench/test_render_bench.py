@@ -3,10 +3,10 @@
 import json
 import re
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent
-                       / 'benchmarks'))
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / 'benchmarks'))
 
 import render_bench  # noqa: E402
 

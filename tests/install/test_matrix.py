@@ -5,11 +5,10 @@ these check what it reports and writes, in milliseconds.
 """
 
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tools'))
 import matrix  # noqa: E402
 

@@ -4,13 +4,12 @@ Each widget is moved by setting its controls' values, as the browser
 does; the tests read back what it shows (text, picture, arrays) and
 check it against the package's functions and the book's record.
 That ``import d2l_conv`` imports no ipywidgets (nor anything else beyond
-MXNet and the standard library) is `tests/test_imports.py`'s to check.
+MXNet and the standard library) is `tests/install/test_imports.py`'s to check.
 """
 
 import base64
 import io
 import json
-import pathlib
 import re
 import warnings
 
@@ -18,6 +17,7 @@ import mxnet as mx
 import nbformat
 import numpy as onp
 import pytest
+from conftest import ROOT
 from mxnet import autograd, np
 from mxnet.gluon import nn
 from PIL import Image
@@ -27,7 +27,7 @@ import d2l_conv as d2l
 from d2l_conv import widgets
 from d2l_conv.published import BY_KEY, printed_form
 
-NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / 'notebooks'
+NOTEBOOKS = ROOT / 'notebooks'
 BOOK_X = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
 BOOK_K = [[0, 1], [2, 3]]
 

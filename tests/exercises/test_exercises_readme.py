@@ -1,13 +1,14 @@
 """The README's table of the exercises points at real, tested answers."""
 
 import re
-from pathlib import Path
+
+from conftest import ROOT
 
 import d2l_conv
 from d2l_conv import exercises
 from d2l_conv.exercises import autograd_error
 
-README = Path(__file__).resolve().parent.parent / 'docs' / 'notebooks.md'
+README = ROOT / 'docs' / 'notebooks.md'
 
 
 def exercises_section():

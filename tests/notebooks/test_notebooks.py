@@ -8,14 +8,14 @@ by ``make test``) re-executes each notebook against its stored outputs.
 
 import ast
 import json
-import pathlib
 import re
 
 import pytest
+from conftest import ROOT
 
 from d2l_conv.book_code import BLOCKS
 
-NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / 'notebooks'
+NOTEBOOKS = ROOT / 'notebooks'
 BOOK_CODE = {block.code for block in BLOCKS}
 
 
