@@ -91,10 +91,10 @@ def test_a_signed_map_is_legible_at_a_glance(X):
 
 def test_the_notebook_states_no_duration_it_does_not_measure():
     import json
-    import pathlib
     import re
-    path = (pathlib.Path(__file__).resolve().parent.parent / 'notebooks' /
-            'photograph.ipynb')
+
+    from conftest import ROOT
+    path = ROOT / 'notebooks' / 'photograph.ipynb'
     cells = json.loads(path.read_text(encoding='utf-8'))['cells']
     text = ' '.join(''.join(cell['source']) for cell in cells
                     if cell['cell_type'] == 'markdown')

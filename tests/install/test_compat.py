@@ -136,9 +136,8 @@ def test_the_install_advice_fits_the_numpy_installed(numpy_version):
 def test_the_install_advice_is_the_docs_tested_recipes():
     """Each command the advice gives is in docs/install.md's blocks,
     which tests/install/test_docs_blocks.py runs."""
-    from pathlib import Path
-    docs = (Path(__file__).resolve().parent.parent / 'docs' /
-            'install.md').read_text(encoding='utf-8')
+    from conftest import ROOT
+    docs = (ROOT / 'docs' / 'install.md').read_text(encoding='utf-8')
     blocks = '\n'.join(re.findall(r'```sh\n(.*?)```', docs, re.S))
     for command in ("pip install '.[cpu,lab]'", "'requests>=2.20,<3'",
                     'pip install --no-deps mxnet==1.9.1'):

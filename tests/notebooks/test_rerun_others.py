@@ -23,7 +23,7 @@ OTHERS = sorted(path.name for path in NOTEBOOKS.glob('*.ipynb')
 
 
 def test_each_notebook_named_here_has_its_file():
-    tests = NOTEBOOKS.parent / 'tests'
+    tests = NOTEBOOKS.parent / 'tests' / 'notebooks'
     for name, file in OWN_FILES.items():
         assert (NOTEBOOKS / name).exists(), name
         assert (tests / file).exists(), file
