@@ -175,13 +175,13 @@ notebooks: $(VENV)/.test
 	    ../$(BIN)/jupyter-execute --inplace --timeout=600 "$$nb" || exit 1; \
 	done
 
-# Draw the section's four figures (PNG and SVG) into figures-out/, which git
-# ignores, and copy the two docs/notebooks.md shows into docs/figures/.
+# Draw the five figures (PNG and SVG) into figures-out/, which git ignores,
+# and copy the three docs/notebooks.md shows into docs/figures/.
 figures: $(BASE)
 	$(BIN)/python -m d2l_conv --figures figures-out
 	mkdir -p docs/figures
 	cp figures-out/cross_correlation.png figures-out/edge_detection.png \
-	    docs/figures/
+	    figures-out/receptive_field.png docs/figures/
 
 # Time corr2d_fast against its peers; rewrites benchmarks/results.md and
 # docs/speed.md's bench section from the numbers it measures.

@@ -1,6 +1,6 @@
 """Render ``benchmarks/results.json`` (written by ``bench_corr2d.py``).
 
-Writes ``benchmarks/results.md``, the README's text between the
+Writes ``benchmarks/results.md``, docs/speed.md's text between the
 ``section:bench`` markers and ``docs/figures/crossover.png``, each whole
 or not at all. Measures nothing. Exits 1 if a target is missed:
 `corr2d_fast` (given ``mxnet.np`` or NumPy input) at most `TARGET` times
@@ -15,6 +15,7 @@ the faster of ``'direct'`` and ``'fft'``.
 """
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -278,8 +279,9 @@ def scaling_section(data):
     return lines, small <= THREADS_TARGET and large <= THREADS_LARGE_TARGET
 
 
-def markdown(data):
-    """Return the bench section's Markdown and whether targets hold."""
+def markdown(data, page=README):
+    """Return the bench section's Markdown and whether targets hold; its
+    image link is relative to `page`, the file it is written into."""
     grid, worst, worst_small = grid_table(data)
     bound, worst_bound = bound_table(data)
     cold, worst_cold = cold_table(data)
@@ -337,7 +339,7 @@ def markdown(data):
         f'measured: {judged(worst_auto, AUTO_TARGET)}.', '',
         '### Crossover', '',
         f'![time against kernel size on a {data["crossover_n"]}² image, '
-        'per engine and per peer](docs/figures/crossover.png)', '',
+        f'per engine and per peer]({relative(FIGURE, page)})', '',
         'Each engine called directly, and each peer, on a '
         f'{data["crossover_n"]}² image: the direct engines grow with the '
         "kernel's taps, the FFT stays flat; `corr2d_fast` follows the "
@@ -382,6 +384,17 @@ def replace_whole(path, text=None, draw=None):
     from d2l_conv._files import write_atomic
     write_atomic('render_bench', path, draw or (
         lambda file: file.write(text.encode('utf-8'))))
+
+
+def relative(target, page):
+    """Return the link to `target` from a Markdown file at `page`.
+
+    >>> relative(FIGURE, README)
+    'figures/crossover.png'
+    >>> relative(FIGURE, RESULTS)
+    '../docs/figures/crossover.png'
+    """
+    return Path(os.path.relpath(target, page.parent)).as_posix()
 
 
 def splice_readme(section, path=README):
@@ -432,7 +445,7 @@ def main(argv=None):
     data = json.loads(JSON.read_text())
     section, holds = markdown(data)
     print(section)
-    replace_whole(RESULTS, section)
+    replace_whole(RESULTS, markdown(data, RESULTS)[0])
     FIGURE.parent.mkdir(parents=True, exist_ok=True)
     replace_whole(FIGURE, draw=lambda file: draw_crossover(data, file))
     splice_readme(section)

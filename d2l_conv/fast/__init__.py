@@ -18,15 +18,17 @@ same few public names (see `choose`):
   nothing else and takes any input.
 
 `choose` holds the cost model that picks one of those this install has
-and its threads, with constants measured on this machine. Every engine
-is compiled before the program runs (the C engine at install, OpenCV,
-scipy and NumPy in their wheels), so no call waits for a compile or
-runs beside one. Importing this package compiles nothing and imports
-neither scipy nor OpenCV beyond what MXNet imports itself (OpenCV,
-where installed); `_threads` shares an engine's work among the cores
-and keeps its helper threads safe across ``fork``. How many threads
-the engines may use is `get_num_threads` (the CPUs usable, by affinity
-and cgroup quota; ``D2L_CONV_NUM_THREADS`` or ``OMP_NUM_THREADS``;
+and its threads (the C engine's too), with each engine's constants in
+``choose.COSTS``, fitted by ``python benchmarks/fit_cost.py`` (how fast
+that makes it: ``docs/speed.md``). Every engine is compiled before
+the program runs (the C engine at install, OpenCV, scipy and NumPy in
+their wheels), so no call waits for a compile or runs beside one.
+Importing this package compiles nothing and imports neither scipy nor
+OpenCV beyond what MXNet imports itself (OpenCV, where installed);
+`_threads` shares an engine's work among the cores and keeps its
+helper threads safe across ``fork``. How many threads the engines may
+use is `get_num_threads` (the CPUs usable, by affinity and cgroup
+quota; ``D2L_CONV_NUM_THREADS`` or ``OMP_NUM_THREADS``;
 `set_num_threads`); see `_cpus`.
 """
 

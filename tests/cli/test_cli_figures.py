@@ -132,13 +132,14 @@ def test_module_entry_point_exits_2_with_one_line(tmp_path):
 
 
 
-def test_readme_shows_figures_1_and_2_as_committed_small_pngs(written):
+def test_the_docs_show_three_figures_as_committed_small_pngs(written):
     text = (ROOT / 'docs' / 'notebooks.md').read_text(encoding='utf-8')
     start = text.index('<!-- section:figures:start -->')
     section = text[start: text.index('<!-- section:figures:end -->')]
     linked = re.findall(r'!\[[^]]*\]\(([^)]+)\)', section)
     assert linked == ['figures/cross_correlation.png',
-                      'figures/edge_detection.png']
+                      'figures/edge_detection.png',
+                      'figures/receptive_field.png']
     for link in linked:
         committed = ROOT / 'docs' / link
         assert committed.stat().st_size < 60_000

@@ -622,5 +622,6 @@ def test_the_readme_shows_a_moved_widget_and_names_each_widget():
     assert 'figures/widget_window_slider.png' in linked
     for link in linked:
         decode((NOTEBOOKS.parent / 'docs' / link).read_bytes())
-    for name in ('window_slider', 'kernel_explorer', 'training_stepper'):
+    for name in ('window_slider', 'kernel_explorer', 'training_stepper',
+                 'receptive_field'):
         assert f'`{name}(' in section and callable(getattr(widgets, name))
