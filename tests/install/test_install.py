@@ -315,7 +315,8 @@ def make_copy(tmp_path):
     """A copy of the tree's make set-up, with FAKE_UV as its uv."""
     if shutil.which('make') is None:
         pytest.skip('needs make')
-    for name in ('Makefile', 'setup.cfg', 'setup.py', 'requirements.lock'):
+    for name in ('Makefile', 'setup.cfg', 'setup.py', 'requirements.lock',
+                 TOOLS):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / 'tools', tmp_path / 'tools',
                     ignore=shutil.ignore_patterns('__pycache__'))
