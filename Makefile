@@ -21,7 +21,7 @@ $(error $(PYTHON_REFUSED))
 endif
 endif
 LINT_DIRS := d2l_conv tests _d2l_conv_mxnet_hook.py _d2l_conv_numpy_names.py \
-    setup.py \
+    _d2l_conv_tools.py setup.py \
     $(wildcard benchmarks tools e2e)
 # make lab's options, e.g. make lab LAB_ARGS='--headless --port 8888'
 LAB_ARGS ?=

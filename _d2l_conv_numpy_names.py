@@ -13,6 +13,8 @@ Examples
 []
 """
 
+from _d2l_conv_tools import leading
+
 #: The numpy that first removed a name MXNet 1.x reads.
 FIRST_NUMPY = (1, 24)
 #: Every name restored, in the order MXNet meets them.
@@ -20,14 +22,6 @@ NAMES = ('bool', 'int', 'PINF', 'NINF', 'PZERO', 'NZERO', 'NaN', 'NAN',
          'Inf', 'alltrue', 'sometrue', 'product', 'cumproduct', 'round_',
          'msort', 'in1d', 'trapz', 'mirr', 'npv', 'pmt', 'ppmt', 'pv',
          'rate')
-
-
-def _version(numpy):
-    parts = []
-    for piece in numpy.__version__.split('.')[:2]:
-        digits = ''.join(c for c in piece if c.isdigit()) or '0'
-        parts.append(int(digits))
-    return tuple(parts)
 
 
 def _lacks(numpy, name):
@@ -53,7 +47,7 @@ def restore(numpy):
 
     Does nothing on numpy older than 1.24. Returns the names set.
     """
-    if _version(numpy) < FIRST_NUMPY:
+    if leading(numpy.__version__, 2) < FIRST_NUMPY:
         return []
     values = _values(numpy)
     done = []

@@ -22,19 +22,20 @@ it). Only engines timed there on at least three image sizes are fitted.
 
 import argparse
 import functools
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as onp
 from timing import thread_counts  # beside this script
 
-CHOOSE = Path(__file__).resolve().parent.parent / 'd2l_conv' / 'fast' / \
-    'choose.py'
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.append(str(ROOT))  # last: an installed d2l_conv stays first
+from _d2l_conv_tools import write_atomic  # noqa: E402
+
+CHOOSE = ROOT / 'd2l_conv' / 'fast' / 'choose.py'
 BEGIN, END = '# BEGIN COSTS', '# END COSTS'
 SIDES = [28, 64, 128, 224, 256, 512, 1024, 2048]
 KERNELS = [(1, 2), (3, 3), (5, 5), (7, 1), (7, 7), (9, 9), (15, 15),
@@ -139,17 +140,12 @@ def block(costs):
 
 
 def write(costs, path=CHOOSE):
-    """Replace the ``COSTS`` block of `path` with `costs`' (atomically,
-    never through a link)."""
+    """Replace the ``COSTS`` block of `path` with `costs`' (atomically; a
+    link at `path` is replaced, never followed)."""
     text = path.read_text()
     start, stop = text.index(BEGIN), text.index(END) + len(END)
-    text = text[:start] + block(costs) + text[stop:]
-    if path.is_symlink():
-        raise SystemExit(f'fit_cost: {path} is a link; not written')
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix='.tmp')
-    with os.fdopen(handle, 'w') as file:
-        file.write(text)
-    os.replace(temporary, path)
+    write_atomic(path, text[:start] + block(costs) + text[stop:],
+                 func='fit_cost')
 
 
 def main(argv=None):

@@ -20,6 +20,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.append(str(ROOT))  # last: an installed d2l_conv stays first
+from _d2l_conv_tools import write_atomic  # noqa: E402
+
 JSON = ROOT / 'benchmarks' / 'results.json'
 RESULTS = ROOT / 'benchmarks' / 'results.md'
 README = ROOT / 'docs' / 'speed.md'
@@ -378,12 +381,10 @@ def markdown(data, page=README):
 def replace_whole(path, text=None, draw=None):
     """Write `path` whole or not at all: `text`, or what `draw(file)` does.
 
-    `d2l_conv._files.write_atomic`: a temporary file in the same folder,
+    `_d2l_conv_tools.write_atomic`: a temporary file in the same folder,
     then ``os.replace``, which replaces a link at `path`, never follows it.
     """
-    from d2l_conv._files import write_atomic
-    write_atomic('render_bench', path, draw or (
-        lambda file: file.write(text.encode('utf-8'))))
+    write_atomic(path, draw or text, func='render_bench')
 
 
 def relative(target, page):

@@ -8,6 +8,8 @@ import checks instead, and says what to install.
 
 import numpy
 
+from _d2l_conv_tools import MXNET_BUILD, leading
+
 #: The numpy releases tested on each Python, by ``(major, minor)``: from
 #: the first minor (inclusive) to the last (exclusive), with the one
 #: pinned in requirements.lock. setup.cfg requires these ranges; `make
@@ -46,7 +48,7 @@ def how_to_install(numpy_version=None):
     True
     """
     version = numpy.__version__ if numpy_version is None else numpy_version
-    if _leading(version, 1) < (2,):
+    if leading(version, 1) < (2,):
         return ('Install the CPU build: pip install mxnet==1.9.1 (in the '
                 "root of d2l_conv's repository, pip install '.[cpu]' "
                 'installs it with d2l_conv); with an NVIDIA GPU, the build '
@@ -59,28 +61,6 @@ def how_to_install(numpy_version=None):
             'with an NVIDIA GPU, the build for its CUDA instead, e.g. pip '
             'install --no-deps mxnet-cu117==1.9.1 (CUDA 11.7) or '
             f'mxnet-cu112==1.9.1 (CUDA 11.2). See {RECIPES}.')
-
-
-def _leading(text, count):
-    """Return the first `count` numbers of a version string, as ints.
-
-    ``'1.7.0.post2'`` gives ``(1, 7, 0)`` and ``'2.0.0b1'`` ``(2, 0, 0)``;
-    a missing or non-numeric part counts as 0.
-    """
-    parts = []
-    for piece in str(text).split('.')[:count]:
-        digits = ''
-        for char in piece:
-            if not char.isdigit():
-                break
-            digits += char
-        parts.append(int(digits) if digits else 0)
-    return tuple(parts + [0] * (count - len(parts)))
-
-
-def _numpy_version(text):
-    """Return the leading ``(major, minor)`` of a version string."""
-    return _leading(text, 2)
 
 
 def check_numpy(version=None, python=None):
@@ -122,7 +102,7 @@ def check_numpy(version=None, python=None):
         raise ImportError(f'd2l_conv supports Python {tested}; this is '
                           f'{where}')
     oldest, too_new, pinned = NUMPY_TESTED[python]
-    if not oldest <= _numpy_version(version) < too_new:
+    if not oldest <= leading(version, 2) < too_new:
         low, high = ('{}.{}'.format(*v) for v in (oldest, too_new))
         raise ImportError(
             f'd2l_conv on {where} needs numpy>={low},<{high} (found numpy '
@@ -141,7 +121,7 @@ def mxnet_supported(version):
     >>> mxnet_supported('1.6.0'), mxnet_supported('2.0.0b1')
     (False, False)
     """
-    return MXNET_OLDEST <= _leading(version, 2) <= MXNET_NEWEST
+    return MXNET_OLDEST <= leading(version, 2) <= MXNET_NEWEST
 
 
 def _builds():
@@ -152,11 +132,10 @@ def _builds():
     """
     import re
     from importlib import metadata
-    build = re.compile(r'mxnet(-(cu\d+(mkl)?|mkl|native))?')
     found = set()
     for dist in metadata.distributions():
         name = re.sub(r'[-_.]+', '-', dist.metadata['Name'] or '').lower()
-        if build.fullmatch(name):
+        if MXNET_BUILD.fullmatch(name):
             found.add(f'{name} {dist.version}')
     return sorted(found)
 
@@ -219,7 +198,7 @@ def _broken(err):
         name = gpu[0] if gpu else 'mxnet-cuXX'
         cuda = name.split('-cu')[1].replace('mkl', '')
         cuda = f'CUDA {cuda[:-1]}.{cuda[-1]}' if cuda.isdigit() else 'CUDA'
-        no_deps = '' if _leading(numpy.__version__, 1) < (2,) \
+        no_deps = '' if leading(numpy.__version__, 1) < (2,) \
             else '--no-deps '
         advice = (
             f'A GPU build ({name}) needs an NVIDIA driver and the {cuda} '

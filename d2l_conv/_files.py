@@ -1,25 +1,18 @@
-"""Files the package writes appear whole or not at all."""
+"""Files the package writes appear whole or not at all.
 
-import contextlib
-import os
-import tempfile
-from pathlib import Path
+`write_atomic` is ``_d2l_conv_tools.write_atomic`` with the package's
+order of arguments: the public function writing comes first.
+"""
 
-
-def _umask():
-    """Return the process's umask (reading it means setting it back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+import _d2l_conv_tools
 
 
 def write_atomic(func, path, write):
     """Write `path` whole or not at all: `write(file)` fills a temporary.
 
-    The temporary file is in the same directory, so ``os.replace`` can
-    swap it in at once; a symlink at `path` is replaced, never followed,
-    and a reader sees the old file or the new one, never a partial one.
-    The new file gets the permissions ``open`` would give it.
+    See ``_d2l_conv_tools.write_atomic``, which this calls: a symlink at
+    `path` is replaced, never followed, and a reader sees the old file or
+    the new one, never a partial one.
 
     Parameters
     ----------
@@ -34,35 +27,16 @@ def write_atomic(func, path, write):
     ------
     OSError
         Of the same type as the one that occurred, with a one-line
-        message naming `func`, the file and the reason; the temporary
-        file is removed and `path` is left as it was.
+        message naming `func`, the file and the reason; `path` is left as
+        it was.
 
     Examples
     --------
-    >>> import tempfile
+    >>> import os, tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     path = Path(tmp) / 'note.txt'
+    ...     path = os.path.join(tmp, 'note.txt')
     ...     write_atomic('doc', path, lambda file: file.write(b'whole'))
-    ...     print(path.read_text(), os.listdir(tmp))
+    ...     print(open(path).read(), os.listdir(tmp))
     whole ['note.txt']
     """
-    path = Path(path)
-    temporary = None
-    try:
-        fd, temporary = tempfile.mkstemp(
-            prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
-        with os.fdopen(fd, 'wb') as file:
-            write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0o600
-        os.replace(temporary, path)
-    except BaseException as err:
-        if temporary is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-        if isinstance(err, OSError):
-            reason = err.strerror or str(err)
-            raise type(err)(f'{func}: cannot write {str(path)!r}: '
-                            f'{reason}') from err
-        raise
+    _d2l_conv_tools.write_atomic(path, write, func=func)

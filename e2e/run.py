@@ -57,8 +57,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / 'tools'))
-from script_helpers import write_atomic  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from _d2l_conv_tools import write_atomic  # noqa: E402
 
 NOTEBOOKS = ROOT / 'notebooks'
 LAB = ROOT / 'tools' / 'lab.py'

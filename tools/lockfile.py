@@ -35,8 +35,8 @@ import re
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from script_helpers import MXNET_BUILD, write_atomic  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _d2l_conv_tools import MXNET_BUILD, write_atomic  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUP_CFG = ROOT / 'setup.cfg'

@@ -35,8 +35,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lockfile  # noqa: E402
-from script_helpers import write_atomic  # noqa: E402
+
+from _d2l_conv_tools import write_atomic  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / 'requirements.lock'

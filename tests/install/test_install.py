@@ -36,6 +36,8 @@ LOCKED = ('--verify-hashes', '--constraint', LOCK, '--override',
 #: The hook's files, at the wheel's root (see setup.py).
 HOOK = ('_d2l_conv_mxnet_hook.py', '_d2l_conv_numpy_names.py',
         'd2l_conv_mxnet_hook.pth')
+#: The helpers the package, the hook and the scripts share, beside them.
+TOOLS = '_d2l_conv_tools.py'
 
 pytestmark = [
     pytest.mark.install,
@@ -102,7 +104,7 @@ def source_copy(tmp):
     source = tmp / 'src'
     source.mkdir()
     for name in ('setup.py', 'setup.cfg', 'pyproject.toml', 'README.md',
-                 'MANIFEST.in', *HOOK):
+                 'MANIFEST.in', *HOOK, TOOLS):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / 'd2l_conv', source / 'd2l_conv',
                     ignore=shutil.ignore_patterns('__pycache__', '*.so'))
@@ -261,10 +263,10 @@ def assert_the_books_first_cell_runs(python):
     assert (done.stdout, done.stderr) == ('True\n6.0\n', '')
 
 
-def test_the_wheel_holds_the_hook_at_its_root(wheel):
+def test_the_wheel_holds_the_hook_and_its_helpers_at_its_root(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    assert set(HOOK) <= set(names)
+    assert {*HOOK, TOOLS} <= set(names)
 
 
 def corr2d_fast_in(python):
@@ -313,7 +315,8 @@ def make_copy(tmp_path):
     """A copy of the tree's make set-up, with FAKE_UV as its uv."""
     if shutil.which('make') is None:
         pytest.skip('needs make')
-    for name in ('Makefile', 'setup.cfg', 'setup.py', 'requirements.lock'):
+    for name in ('Makefile', 'setup.cfg', 'setup.py', 'requirements.lock',
+                 TOOLS):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / 'tools', tmp_path / 'tools',
                     ignore=shutil.ignore_patterns('__pycache__'))

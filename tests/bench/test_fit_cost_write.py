@@ -1,0 +1,40 @@
+"""fit_cost writes choose.py's cost block as any file is written here."""
+
+import os
+import stat
+import sys
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / 'benchmarks'))
+
+import fit_cost  # noqa: E402
+
+SOURCE = f'''"""A choose.py."""
+COSTS = {{}}
+{fit_cost.BEGIN}
+COSTS = {{}}
+{fit_cost.END}
+'''
+
+
+def test_the_new_block_gets_the_permissions_open_gives(tmp_path):
+    path = tmp_path / 'choose.py'
+    path.write_text(SOURCE)
+    fit_cost.write({'numpy': (1.0, 2.0)}, path)
+    assert "    'numpy': (1.00e+00, 2.00e+00)," in path.read_text()
+    fresh = tmp_path / 'fresh.py'
+    fresh.write_text('')
+    assert stat.S_IMODE(path.stat().st_mode) == stat.S_IMODE(
+        fresh.stat().st_mode)
+    assert sorted(os.listdir(tmp_path)) == ['choose.py', 'fresh.py']
+
+
+def test_a_link_is_replaced_and_its_target_kept(tmp_path):
+    target = tmp_path / 'elsewhere.py'
+    target.write_text(SOURCE)
+    link = tmp_path / 'choose.py'
+    link.symlink_to(target)
+    fit_cost.write({'numpy': (1.0, 2.0)}, link)
+    assert target.read_text() == SOURCE
+    assert not link.is_symlink() and 'numpy' in link.read_text()
