@@ -22,13 +22,23 @@ SECTION = 'convolutions_for_images.ipynb'
 
 
 def texts(cell):
-    """Return what `cell` printed and showed, as text, in order."""
-    shown = []
+    """Return what `cell` printed and showed, as text, in order.
+
+    A stream's text is whole however the kernel cut it into messages
+    (it flushes on a timer, so a slow run cuts it elsewhere), as nbval
+    joins them: consecutive pieces of one stream are one text.
+    """
+    shown, last = [], None
     for output in cell.outputs:
         if output.output_type == 'stream':
-            shown.append(output.text)
+            if last == output.name:
+                shown[-1] += output.text
+            else:
+                shown.append(output.text)
+            last = output.name
         elif 'data' in output:
             shown.append(output.data.get('text/plain', ''))
+            last = None
     return '\n'.join(shown)
 
 

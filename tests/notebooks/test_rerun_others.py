@@ -40,3 +40,17 @@ def test_run_all_twice_shows_the_same_both_rounds(rounds):
 
 def test_each_cell_run_twice_shows_the_same(rounds):
     check_each_cell_twice(rounds)
+
+
+def test_a_stream_cut_in_pieces_reads_as_one_text():
+    """The kernel flushes stdout on a timer, so a slow run may send one
+    print's lines in two messages; a cell's text must not depend on it."""
+    import nbformat
+    from notebook_rounds import texts
+    whole, cut = (nbformat.v4.new_code_cell('') for _ in range(2))
+    stream = nbformat.v4.new_output
+    whole.outputs = [stream('stream', name='stdout', text='a\nb\n')]
+    cut.outputs = [stream('stream', name='stdout', text='a\n'),
+                   stream('stream', name='stdout', text='b\n'),
+                   stream('stream', name='stderr', text='c\n')]
+    assert texts(cut) == texts(whole) + '\nc\n'
