@@ -79,17 +79,21 @@ def features(X_shape, K_shape, threads):
 def accepts(X, K, integer=False):
     """Tell whether this engine puts NaN and inf where scipy does.
 
-    True for a kernel of fewer than `DIRECT_TAPS` taps that has no zero
-    tap (a NaN tap counts as non-zero), or whose input `X` is all
-    finite. The second costs a pass over `X`, so it is asked last.
+    True for a kernel of fewer than `DIRECT_TAPS` taps, all finite, that
+    has no zero tap, or whose input `X` is all finite. The second costs a
+    pass over `X`, so it is asked last. A non-finite tap is refused since
+    OpenCV 4.14's float64 filter corrupts the heap on a NaN tap (the
+    process aborts later, in malloc); the other engines take it.
 
     Examples
     --------
     >>> X = onp.array([[onp.inf, 1., 2.]])
     >>> accepts(X, onp.array([[1., 1.]])), accepts(X, onp.array([[0., 1.]]))
     (True, False)
+    >>> accepts(X, onp.array([[onp.nan, 1.]]))
+    False
     """
-    return K.size < DIRECT_TAPS and bool(
+    return K.size < DIRECT_TAPS and bool(onp.isfinite(K).all()) and bool(
         onp.count_nonzero(K) == K.size or onp.isfinite(X).all())
 
 

@@ -219,7 +219,7 @@ def test_non_finite_like_scipy(name, pair):
 def sprinkled_pair(draw, dtype):
     """A larger image (OpenCV's SIMD and IPP paths) with NaN and inf
     sprinkled over small integers, and a kernel of up to 7 x 7 whose
-    taps are non-zero unless the image is all finite."""
+    taps are finite, and non-zero unless the image is all finite."""
     H, W = draw(st.integers(1, 160)), draw(st.integers(1, 160))
     h, w = draw(st.integers(1, min(H, 7))), draw(st.integers(1, min(W, 7)))
     rng = onp.random.default_rng(draw(st.integers(0, 2**16)))
@@ -228,8 +228,7 @@ def sprinkled_pair(draw, dtype):
     if draw(st.booleans()):
         spots = rng.random((H, W)) < draw(st.sampled_from([1e-3, 1e-2, .1]))
         X[spots] = rng.choice([onp.nan, onp.inf, -onp.inf], spots.sum())
-        K = rng.choice([1., -2., 3., onp.inf, -onp.inf, onp.nan], (h, w),
-                       p=[.3, .3, .3, .04, .03, .03])
+        K = rng.choice([1., -2., 3.], (h, w))
     else:
         K = rng.choice(finite, (h, w))
     return X.astype(dtype), K.astype(dtype)
@@ -258,6 +257,18 @@ def test_opencv_skips_zero_taps():
     onp.testing.assert_array_equal(expected, [[onp.nan, onp.inf]])
     onp.testing.assert_array_equal(cv2_engine.correlate_valid(X, K),
                                    [[1, onp.inf]])
+    assert not cv2_engine.accepts(X, K)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('tap', [onp.nan, onp.inf, -onp.inf])
+def test_opencv_is_never_sent_a_non_finite_tap(dtype, tap):
+    """OpenCV 4.14's float64 filter corrupts the heap on a NaN tap (the
+    process aborts some calls later, in malloc): such kernels go to the
+    other engines, whatever the image."""
+    from d2l_conv.fast import cv2_engine
+    X = onp.ones((3, 3), dtype)
+    K = onp.array([[tap, 1., -1.], [1., 0.5, 1.], [0.5, -1., 0.5]], dtype)
     assert not cv2_engine.accepts(X, K)
 
 
