@@ -45,6 +45,18 @@ def number(value):
     return f'{float(value):g}'.replace('-', '\N{MINUS SIGN}')
 
 
+def matrix_text(K):
+    """Write a 2-D array as the book would, each element by `number`.
+
+    Examples
+    --------
+    >>> matrix_text([[1, -1]])
+    '[[1, −1]]'
+    """
+    return '[' + ', '.join('[' + ', '.join(number(v) for v in row) + ']'
+                           for row in K) + ']'
+
+
 def rectangle(xy, facecolor):
     """Return one cell of a grid: a unit square at `xy`, black edge."""
     from matplotlib.patches import Rectangle

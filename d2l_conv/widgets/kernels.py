@@ -10,7 +10,7 @@ from .. import corr2d_fast
 from .. import photograph as pg
 from .._validation import as_2d_array, check_fits
 from ..edge_detection import edge_kernel
-from ..plotting import CMAP, number
+from ..plotting import CMAP, matrix_text
 from ._base import Figure, array_png, figure_png, natural, numpy_mode
 
 FUNC = 'kernel_explorer'
@@ -30,12 +30,6 @@ LOOP_CROP = 16
 
 #: The side of the grid of entries.
 SIDE = 3
-
-
-def _matrix(K):
-    """Write a kernel as the book would: ``[[1, −1]]``."""
-    return '[' + ', '.join('[' + ', '.join(number(v) for v in row) + ']'
-                           for row in K) + ']'
 
 
 def _duration(seconds):
@@ -112,7 +106,7 @@ class KernelExplorer(Figure):
     def label(self):
         """The kernel's name: its preset's, or its entries if edited."""
         if self.edited or self.preset.value == YOUR_OWN:
-            return f'K = {_matrix(self.kernel)}'
+            return f'K = {matrix_text(self.kernel)}'
         return self.preset.value
 
     def summary(self):
@@ -161,7 +155,7 @@ class KernelExplorer(Figure):
                 '<div class="d2l-error" style="color: #b00">'
                 f'{FUNC}: every entry must be a finite number, got '
                 f'{values}; the picture still shows K = '
-                f'{_matrix(self.kernel)}</div>')
+                f'{matrix_text(self.kernel)}</div>')
             return
         self.kernel = onp.array(values, dtype='float32')
         self.edited = True

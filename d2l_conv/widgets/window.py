@@ -10,7 +10,7 @@ from mxnet import np
 from .._validation import check_corr2d_args
 from ..cross_correlation import corr2d
 from ..figures import sum_text
-from ..plotting import CELL, draw_grid, new_figure, number
+from ..plotting import CELL, draw_grid, matrix_text, new_figure
 from ._base import Figure, figure_png, natural, numpy_mode, player
 
 FUNC = 'window_slider'
@@ -105,7 +105,7 @@ class WindowSlider(Figure):
             self.text.value = (
                 '<div class="d2l-error" style="color: #b00">'
                 f'{_html(self.error)}; the picture still shows '
-                f'K = {_matrix(self.K)}</div>')
+                f'K = {matrix_text(self.K)}</div>')
             return
         self.error = None
         self._set_kernel(K)
@@ -181,7 +181,7 @@ class WindowSlider(Figure):
         if self.mode.value == CONVOLUTION:
             how = ('convolution: <code>corr2d</code> with K flipped '
                    f'in both axes, K[::-1, ::-1] = '
-                   f'{_matrix(self.applied)}')
+                   f'{matrix_text(self.applied)}')
         else:
             how = ('cross-correlation: <code>corr2d(X, K)</code>, '
                    'the book\'s operator')
@@ -235,12 +235,6 @@ def _written(K):
     """A kernel as one types it: ``[[0, 1], [2, 3]]``."""
     return '[' + ', '.join('[' + ', '.join(f'{float(v):g}' for v in row)
                            + ']' for row in K) + ']'
-
-
-def _matrix(K):
-    """A kernel as the book writes it: ``[[1, −1]]``."""
-    return '[' + ', '.join('[' + ', '.join(number(v) for v in row) + ']'
-                           for row in K) + ']'
 
 
 def _html(text):
