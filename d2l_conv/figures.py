@@ -32,7 +32,8 @@ from pathlib import Path
 import numpy as onp
 from mxnet import np
 
-from ._files import write_atomic
+from _d2l_conv_tools import write_atomic
+
 from ._validation import (
     as_2d_array,
     check_corr2d_args,
@@ -750,7 +751,8 @@ def save_figures(directory, *, dpi=100):
                     ('png', {'Software': None}),
                     ('svg', {'Date': None, 'Creator': None})]:
                 path = directory / f'{name}.{suffix}'
-                write_atomic(func, path, partial(
-                    fig.savefig, format=suffix, dpi=dpi, metadata=metadata))
+                write_atomic(path, partial(
+                    fig.savefig, format=suffix, dpi=dpi, metadata=metadata),
+                    func=func)
                 paths.append(path)
     return paths
