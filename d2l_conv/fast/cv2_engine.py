@@ -5,10 +5,16 @@ a few microseconds, SIMD, in one call that releases the GIL once: on
 images up to about 256² it beats the other engines, whose fixed costs
 (NumPy's per-call overhead, the FFT's plans) are several times that.
 
-``cv2.filter2D`` correlates, padding the image with zeros; its anchor is
-the kernel's centre ``(w // 2, h // 2)``, so the valid part of its
-output starts at row ``h // 2``, column ``w // 2``. That part is copied
-into the result (OpenCV writes a whole ``H x W`` output).
+``cv2.filter2D`` correlates, padding the image with zeros, and writes
+an output of the image's size. Anchored at the kernel's top left
+(``anchor=(0, 0)``), output ``(i, j)`` is the valid output ``(i, j)``
+wherever its window lies inside the image. So OpenCV is handed the
+image's top-left ``(H - h + 1) x (W - w + 1)`` view and writes straight
+into the result; only its last ``h - 1`` rows and ``w - 1`` columns saw
+the zero padding, and two small calls on the image's bottom and right
+edges give them again (`in_place`). Below `IN_PLACE_FROM` outputs,
+where the copy is cheaper than those two calls, OpenCV writes the
+whole ``H x W`` output and its valid part is copied (`copied`).
 
 NaN and inf. OpenCV's direct filter keeps only the kernel's non-zero
 taps (``preprocess2DKernel``), so it skips ``0 * NaN`` and ``0 * inf``,
@@ -37,6 +43,11 @@ METHOD = 'direct'
 #: (``dftFilter2D`` in ``modules/imgproc/src/filter.dispatch.cpp``: 130
 #: for float32 where SSE3 is there, 50 for float64 and elsewhere).
 DIRECT_TAPS = 50
+
+#: Outputs of this many elements and more are written in place
+#: (`in_place`); smaller ones are copied out of OpenCV's (`copied`).
+#: Measured crossing near 512² (``benchmarks/bench_corr2d.py``).
+IN_PLACE_FROM = 1 << 18
 
 
 @functools.cache
@@ -72,8 +83,11 @@ def features(X_shape, K_shape, threads):
     (H, W), (h, w) = X_shape, K_shape
     if h * w >= DIRECT_TAPS:
         return None
+    valid = (H - h + 1) * (W - w + 1)
+    if valid >= IN_PLACE_FROM:  # X read, the output written
+        return 1, 0, H * W * h * w, H * W + valid
     # the whole H x W output written, then its valid part copied
-    return 1, 0, H * W * h * w, 2 * (H * W + (H - h + 1) * (W - w + 1))
+    return 1, 0, H * W * h * w, 2 * (H * W + valid)
 
 
 def accepts(X, K, integer=False):
@@ -114,10 +128,53 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
     array([[19., 25.],
            [37., 43.]], dtype=float32)
     """
-    import cv2  # imported by `available` (and by MXNet) already
     X, K, Y = operands(X, K, out)
+    if Y.size >= IN_PLACE_FROM:
+        return in_place(X, K, Y)
+    return copied(X, K, Y)
+
+
+def _filter(X, K, dst=None):
+    """Return ``cv2.filter2D`` of `X` by `K`, anchored at the kernel's
+    top left, zero-padded: into `dst` if given (of the shape of `X`)."""
+    import cv2  # imported by `available` (and by MXNet) already
+    return cv2.filter2D(X, -1, K, dst=dst, anchor=(0, 0),
+                        borderType=cv2.BORDER_CONSTANT)
+
+
+def copied(X, K, Y):
+    """Write the valid correlation of `X` by `K` into `Y`, copied out of
+    OpenCV's whole ``H x W`` output; return `Y`."""
+    oh, ow = Y.shape
+    Y[...] = _filter(X, K)[:oh, :ow]
+    return Y
+
+
+def in_place(X, K, Y):
+    """Write the valid correlation of `X` by `K` into `Y` by OpenCV
+    itself; return `Y`.
+
+    OpenCV filters the top-left view of `X` of `Y`'s shape into `Y`.
+    Where the kernel reached past that view (the last ``h - 1`` rows and
+    ``w - 1`` columns of `Y`) it saw zeros: those are filtered again from
+    the edges of `X`, bottom then right.
+
+    Examples
+    --------
+    >>> X = onp.arange(20, dtype='float32').reshape(4, 5)
+    >>> K = onp.array([[1, 0], [0, 2]], dtype='float32')
+    >>> Y = in_place(X, K, onp.empty((3, 4), 'float32'))
+    >>> onp.array_equal(Y, copied(X, K, onp.empty((3, 4), 'float32')))
+    True
+    """
     (h, w), (oh, ow) = K.shape, Y.shape
-    full = cv2.filter2D(X, -1, K, borderType=cv2.BORDER_CONSTANT)
-    top, left = h // 2, w // 2  # the anchor, the kernel's centre
-    Y[...] = full[top:top + oh, left:left + ow]
+    written = _filter(X[:oh, :ow], K, Y)
+    if written is not Y:  # OpenCV did not take `Y` as its output
+        Y[...] = written
+    if h > 1:
+        top = max(0, oh - h + 1)
+        Y[top:] = _filter(X[top:], K)[:oh - top, :ow]
+    if w > 1:
+        left = max(0, ow - w + 1)
+        Y[:, left:] = _filter(X[:, left:], K)[:oh, :ow - left]
     return Y

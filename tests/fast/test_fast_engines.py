@@ -30,17 +30,29 @@ def engines():
     return {'numpy': numpy_engine.correlate_valid,
             'fft': fft_engine.correlate_valid,
             'cv2': cv2_engine.correlate_valid,
+            'cv2 in place': cv2_in_place,
             'c': c_engine.correlate_valid}
 
 
-ENGINES = ['numpy', 'fft', 'cv2', 'c']
+def cv2_in_place(X, K, **kwargs):
+    """The OpenCV engine writing every output in place, as it does from
+    `cv2_engine.IN_PLACE_FROM` elements: its edge rows and columns
+    filtered again."""
+    from unittest import mock
+
+    from d2l_conv.fast import cv2_engine
+    with mock.patch.object(cv2_engine, 'IN_PLACE_FROM', 0):
+        return cv2_engine.correlate_valid(X, K, **kwargs)
+
+
+ENGINES = ['numpy', 'fft', 'cv2', 'cv2 in place', 'c']
 
 
 def never_sent(name, K):
     """Tell whether `corr2d_fast` never sends a kernel like `K` to `name`:
     OpenCV filters kernels of `cv2_engine.DIRECT_TAPS` and more by DFT."""
     from d2l_conv.fast import cv2_engine
-    return name == 'cv2' and K.size >= cv2_engine.DIRECT_TAPS
+    return name.startswith('cv2') and K.size >= cv2_engine.DIRECT_TAPS
 
 
 def check_engine(name, X, K, tol=1e-4):
@@ -114,7 +126,7 @@ def with_threads(name, X, K, threads):
     its rows itself, among the threads `cv2.setNumThreads` gives it."""
     from unittest import mock
 
-    from d2l_conv.fast import cv2_engine, fft_engine
+    from d2l_conv.fast import fft_engine
     with mock.patch.object(numpy_engine, 'MIN_PARALLEL', 0):
         if name == 'numpy':
             return numpy_engine.correlate_valid(X, K, block=1,
@@ -128,7 +140,7 @@ def with_threads(name, X, K, threads):
         before = cv2.getNumThreads()
         cv2.setNumThreads(threads)
         try:
-            return cv2_engine.correlate_valid(X, K)
+            return engines()[name](X, K)
         finally:
             cv2.setNumThreads(before)
 
@@ -209,7 +221,7 @@ def test_non_finite_like_scipy(name, pair):
         with pytest.raises(ValueError, match='finite'):  # never sent there
             engines()[name](X, K)
         return
-    if name == 'cv2' and not fast.cv2_engine.accepts(X, K):
+    if name.startswith('cv2') and not fast.cv2_engine.accepts(X, K):
         return  # never sent there (test_opencv_skips_zero_taps shows why)
     with onp.errstate(invalid='ignore'):
         assert_placed_like(engines()[name](X, K), scipy_valid(X, K), rtol=0)
@@ -234,13 +246,15 @@ def sprinkled_pair(draw, dtype):
     return X.astype(dtype), K.astype(dtype)
 
 
+@pytest.mark.parametrize('name', ['cv2', 'cv2 in place'])
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
 @given(data=st.data())
-def test_opencv_places_non_finite_like_scipy_where_it_is_sent(dtype, data):
+def test_opencv_places_non_finite_like_scipy_where_it_is_sent(name, dtype,
+                                                              data):
     from d2l_conv.fast import cv2_engine
     X, K = data.draw(sprinkled_pair(dtype))
     assert cv2_engine.accepts(X, K)
-    Y = cv2_engine.correlate_valid(X, K)
+    Y = engines()[name](X, K)
     assert Y.dtype == X.dtype
     with onp.errstate(invalid='ignore'):
         assert_placed_like(Y, scipy_valid(X, K), rtol=0)
