@@ -16,6 +16,8 @@ import functools
 import sys
 
 import numpy as onp
+from mxnet import np
+from mxnet.base import NDArrayHandle
 
 from .._compat import mxnet_dtype_codes, mxnet_int64_enabled, mxnet_library
 
@@ -32,14 +34,21 @@ HUGE_PAGES_FROM = 1 << 22
 @functools.cache
 def _api():
     """Return MXNet's C library (GIL held), the type of a shape's side,
-    the constructor and shape query of that width, and the dtype codes."""
+    the constructor and shape query of that width, the dtype codes, and
+    the library as MXNet loaded it (its calls release the GIL)."""
     library = mxnet_library()
     held = ctypes.PyDLL(library._name, handle=library._handle)
     if mxnet_int64_enabled():
         return (held, ctypes.c_int64, held.MXNDArrayCreateEx64,
-                held.MXNDArrayGetShapeEx64, mxnet_dtype_codes())
+                held.MXNDArrayGetShapeEx64, mxnet_dtype_codes(), library)
     return (held, ctypes.c_int, held.MXNDArrayCreateEx,
-            held.MXNDArrayGetShapeEx, mxnet_dtype_codes())
+            held.MXNDArrayGetShapeEx, mxnet_dtype_codes(), library)
+
+
+@functools.cache
+def _code(dtype):
+    """Return MXNet's code of the NumPy `dtype`."""
+    return next(c for c, kind in _api()[4].items() if kind == dtype)
 
 
 def _check(status):
@@ -61,9 +70,13 @@ def device(A):
     >>> device(np.ones(2))
     (1, 0)
     """
-    held = _api()[0]
+    return _device(_api()[0], A.handle)
+
+
+def _device(held, handle):
+    """Return ``(device type, device id)`` of MXNet's `handle`."""
     kind, number = ctypes.c_int(), ctypes.c_int()
-    _check(held.MXNDArrayGetContext(A.handle, ctypes.byref(kind),
+    _check(held.MXNDArrayGetContext(handle, ctypes.byref(kind),
                                     ctypes.byref(number)))
     return kind.value, number.value
 
@@ -84,16 +97,15 @@ def host_view(A, writable=False):
     array([[1, 2],
            [3, 4]], dtype=int32)
     """
-    held, side, _, get_shape, codes = _api()
+    held, side, _, get_shape, codes, library = _api()
     handle, code, ndim = A.handle, ctypes.c_int(), ctypes.c_int()
     _check(held.MXNDArrayGetDType(handle, ctypes.byref(code)))
-    if code.value not in codes or device(A)[0] != HOST:
+    if code.value not in codes or _device(held, handle)[0] != HOST:
         return None
     sides = ctypes.POINTER(side)()
     _check(get_shape(handle, ctypes.byref(ndim), ctypes.byref(sides)))
-    shape = tuple(sides[i] for i in range(ndim.value))
-    library = mxnet_library()  # the waits release the GIL
-    if writable:
+    shape = tuple(sides[:ndim.value])
+    if writable:  # the waits release the GIL
         _check(library.MXNDArrayWaitToWrite(handle))
     else:
         _check(library.MXNDArrayWaitToRead(handle))
@@ -118,13 +130,10 @@ def new_array(shape, dtype, where=(HOST, 0)):
     array([[1., 1., 1.],
            [1., 1., 1.]])
     """
-    from mxnet import np
-    from mxnet.base import NDArrayHandle
-    _, side, create, _, codes = _api()
-    code = next(c for c, kind in codes.items() if kind == dtype)
+    side, create = _api()[1:3]
     handle = NDArrayHandle()
     _check(create((side * len(shape))(*shape), len(shape), where[0],
-                  where[1], 0, code, ctypes.byref(handle)))
+                  where[1], 0, _code(dtype), ctypes.byref(handle)))
     view = _view(handle, shape, dtype)
     if view.nbytes >= HUGE_PAGES_FROM:
         _ask_for_huge_pages(view.ctypes.data, view.nbytes)
@@ -135,8 +144,7 @@ def c_api():
     """Return the addresses of MXNet's C functions that the C engine's
     `small` calls, in the order ``_direct.bind`` takes them, and whether
     shapes are 64-bit."""
-    held, side, create, get_shape, _ = _api()
-    library = mxnet_library()
+    held, side, create, get_shape, _, library = _api()
     functions = (create, held.MXNDArrayGetData, held.MXNDArrayGetDType,
                  held.MXNDArrayGetContext, get_shape,
                  library.MXNDArrayWaitToRead, held.MXAutogradIsRecording,
