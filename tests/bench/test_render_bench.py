@@ -20,7 +20,7 @@ def case(n, peer_ms, ours_ms, numpy_in_ms, engine='cv2'):
 
 
 DATA = {'without_c': {
-    'without C': [case(28, 0.01, 0.012, 0.014), case(224, 0.1, 0.09, 0.1)],
+    'without C': [case(28, 0.01, 0.03, 0.012), case(224, 0.1, 0.09, 0.14)],
     'without C, NumPy only': [case(28, 0.01, 0.05, 0.03, 'numpy')],
 }}
 
@@ -28,9 +28,15 @@ DATA = {'without_c': {
 def test_the_worst_ratio_takes_the_slower_input_of_every_case():
     rows, worst, numpy_only = render_bench.without_c_table(DATA)
     assert len(rows) == 4  # a header, its rule and two cases
-    assert abs(worst - 1.4) < 1e-9  # NumPy in, 0.014 ms at 28²
+    assert abs(worst - 1.4) < 1e-9  # NumPy in, 0.14 ms at 224²
     assert [round(r, 9) for r in numpy_only] == [5.0]
-    assert rows[-1].endswith('| 1.00 | – | – |')  # not measured alone
+    assert rows[-1].endswith('| 1.40 | – | – |')  # not measured alone
+
+
+def test_below_224_a_case_is_shown_but_not_judged():
+    rows, worst, _ = render_bench.without_c_table(DATA)
+    assert '| 3.00 |' in rows[2]  # 28²: 0.03 ms against 0.01
+    assert worst < 3
 
 
 def test_a_miss_without_c_is_stated_and_fails_the_run():
@@ -93,6 +99,16 @@ def test_threads_missed_where_a_large_case_gains_too_little():
     lines, holds = render_bench.scaling_section(
         scaling({512: (1e-4, 0.9e-4), 2048: (1e-3, 0.9e-3)}))
     assert not holds and '**0.90** (MISSED)' in '\n'.join(lines)
+
+
+def test_a_target_is_judged_at_the_precision_printed():
+    """1.004x reads 1.00 and holds a 1.0x target; 1.006x reads 1.01."""
+    for two, shown, verdict in ((1.004e-4, '1.00', 'holds'),
+                                (1.006e-4, '1.01', 'MISSED')):
+        lines, holds = render_bench.scaling_section(
+            scaling({512: (1e-4, two), 1024: (4e-4, 2.4e-4)}))
+        assert f'**{shown}** ({verdict})' in '\n'.join(lines)
+        assert holds == (verdict == 'holds')
 
 
 def test_threads_on_one_cpu_say_so():
