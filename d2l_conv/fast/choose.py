@@ -38,10 +38,10 @@ ALL = [c_engine, cv2_engine, fft_engine, numpy_engine]
 # BEGIN COSTS: written by benchmarks/fit_cost.py
 #: Each engine's constants: seconds per unit of each of its `features`.
 COSTS = {
-    'c': (1.82e-06, 2.00e-06, 3.00e-11, 1.00e-10),
-    'cv2': (3.56e-06, 0.00e+00, 4.73e-11, 5.00e-11),
-    'fft': (2.10e-04, 0.00e+00, 1.20e-10, 2.43e-10),
-    'numpy': (7.00e-06, 1.22e-06, 1.19e-10, 1.01e-10),
+    'c': (2.50e-06, 1.45e-05, 3.28e-11, 6.33e-11),
+    'cv2': (9.63e-06, 0.00e+00, 5.36e-11, 7.14e-11),
+    'fft': (7.87e-05, 0.00e+00, 8.05e-11, 1.74e-09),
+    'numpy': (1.75e-05, 1.80e-06, 1.07e-10, 1.20e-10),
 }
 # END COSTS
 
