@@ -31,6 +31,7 @@ each partial sum is below ``2**24``.
 """
 
 import functools
+import math
 
 import numpy as onp
 
@@ -107,8 +108,11 @@ def accepts(X, K, integer=False):
     >>> accepts(X, onp.array([[onp.nan, 1.]]))
     False
     """
-    return K.size < DIRECT_TAPS and bool(onp.isfinite(K).all()) and bool(
-        onp.count_nonzero(K) == K.size or onp.isfinite(X).all())
+    if K.size >= DIRECT_TAPS:
+        return False
+    taps = K.ravel().tolist()  # under 50: Python's checks are the quickest
+    return all(map(math.isfinite, taps)) and (
+        all(taps) or bool(onp.isfinite(X).all()))
 
 
 def correlate_valid(X, K, out=None, threads=None, integer=False):

@@ -336,3 +336,22 @@ def test_opencv_writes_a_large_output_in_place_without_c(without_c, dtype,
               corr2d_fast(X, K, out=out)):
         assert Y.dtype == dtype
         onp.testing.assert_allclose(Y.asnumpy(), expected, **tol)
+
+
+def test_a_view_of_an_mxnet_array_is_made_once_and_forgotten_with_it():
+    """`_memory.host_view` remembers a read-only view while its array
+    lives: the same view again, holding MXNet's later writes, and none
+    kept after the array dies."""
+    from d2l_conv.fast import _memory
+    before = len(_memory._VIEWS)
+    A = np.ones((3, 4))
+    view = _memory.host_view(A)
+    assert _memory.host_view(A) is view and not view.flags.writeable
+    A += 1  # asynchronous, into the same memory
+    onp.testing.assert_array_equal(_memory.host_view(A), 2)
+    assert _memory.host_view(A, writable=True) is not view
+    assert len(_memory._VIEWS) == before + 1
+    del A, view
+    for _ in range(50):
+        corr2d_fast(np.ones((5, 5)), np.ones((2, 2)))
+    assert len(_memory._VIEWS) == before
