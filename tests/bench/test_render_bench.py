@@ -128,11 +128,11 @@ def test_the_cold_start_shows_every_process_and_judges_the_median():
     assert '1.5 ms (1.4, 9, 1.5)' in rows[2]
 
 
-def method_case(n, k, auto, direct, fft):
+def method_case(n, k, auto, direct, fft, engine='c'):
     times = {'corr2d_fast': auto, render_bench.METHODS[1]: fft}
     if direct is not None:
         times[render_bench.METHODS[0]] = direct
-    return {'n': n, 'kernel': [k, k], 'engine': 'c', 'times': times}
+    return {'n': n, 'kernel': [k, k], 'engine': engine, 'times': times}
 
 
 def test_auto_is_judged_against_the_faster_method():
@@ -144,7 +144,18 @@ def test_auto_is_judged_against_the_faster_method():
     rows, worst = render_bench.auto_table({'grid': grid})
     assert len(rows) == 2 + 3
     assert worst == 1.5
-    assert rows[-1].endswith('| – | 2000 | 1.00 |')
+    assert rows[-1].endswith('| – | 2000 | 1.00 | 1.00 |')
+
+
+def test_auto_is_judged_by_the_time_of_the_method_it_picked():
+    """Where 'auto' picked the FFT, the FFT method's time judges it: the
+    same engine and threads; 'auto''s own slower call is shown."""
+    grid = [method_case(4096, 31, 1.3, 3.0, 1.0, engine='fft')]
+    rows, worst = render_bench.auto_table({'grid': grid})
+    assert worst == 1.0
+    assert rows[-1].endswith('| 1.30 | 1.00 |')
+    grid = [method_case(4096, 31, 1.3, 1.0, 1.2, engine='fft')]
+    assert render_bench.auto_table({'grid': grid})[1] == 1.2
 
 
 def test_the_bound_is_judged_with_out_reused():
