@@ -39,11 +39,18 @@ def _api():
     the library as MXNet loaded it (its calls release the GIL)."""
     library = mxnet_library()
     held = ctypes.PyDLL(library._name, handle=library._handle)
+    for name in _CALLS:  # ctypes finds each function at its first use
+        getattr(held, name)
     if mxnet_int64_enabled():
         return (held, ctypes.c_int64, held.MXNDArrayCreateEx64,
                 held.MXNDArrayGetShapeEx64, mxnet_dtype_codes(), library)
     return (held, ctypes.c_int, held.MXNDArrayCreateEx,
             held.MXNDArrayGetShapeEx, mxnet_dtype_codes(), library)
+
+
+#: The functions of MXNet's C API called with the GIL held.
+_CALLS = ('MXNDArrayGetDType', 'MXNDArrayGetContext', 'MXNDArrayGetData',
+          'MXAutogradIsRecording', 'MXNDArrayFree')
 
 
 @functools.cache
@@ -216,3 +223,8 @@ def _madvise():
     madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
     madvise.restype = ctypes.c_int
     return madvise
+
+
+# MXNet's C API is looked up when the package loads, not in the first
+# call of `corr2d_fast` (0.1 ms).
+_api()

@@ -89,6 +89,10 @@ def importable():
 #: The engines of this install, found once, when the package loads.
 ENGINES = importable()
 
+# The CPUs usable are read once per process, from the cgroup's files:
+# here, when the package loads, rather than in the first call (0.2 ms).
+_cpus.usable_cpus()
+
 
 def plan(engine, X_shape, K_shape, most=None):
     """Return ``(threads, seconds)``: the threads of least modelled time
