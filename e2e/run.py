@@ -542,18 +542,19 @@ def move_training_stepper(mover):
 def move_receptive_field(mover):
     """Click the first element of Z, then the last of Y."""
     book = 'Y[0, 0] = 19 sees 4 of the 9 inputs' in mover.state['text']
-    z = mover.root.locator('button[title^="Z["]').first
-    name = z.get_attribute('title')
-    z.click()
-    mover.expect(f'click {name}', f'{name} = ',
-                 '4 of Y and 9 of the 9 inputs, X[0:3, 0:3]' if book
-                 else ' of Y and ')
-    y = mover.root.locator('button[title^="Y["]').last
-    name = y.get_attribute('title')
-    y.click()
-    mover.expect(f'click {name}', f'{name} = ',
-                 'Y[1, 1] = 43 sees 4 of the 9 inputs, X[1:3, 1:3]' if book
-                 else ' inputs, X[')
+    click_element(mover, mover.root.locator('button[title^="Z["]').first,
+                  '4 of Y and 9 of the 9 inputs, X[0:3, 0:3]' if book
+                  else ' of Y and ')
+    click_element(mover, mover.root.locator('button[title^="Y["]').last,
+                  'Y[1, 1] = 43 sees 4 of the 9 inputs, X[1:3, 1:3]' if book
+                  else ' inputs, X[')
+
+
+def click_element(mover, button, said):
+    """Click an output element's `button`; expect its name and `said`."""
+    name = button.get_attribute('title')
+    button.click()
+    mover.expect(f'click {name}', f'{name} = ', said)
 
 
 MOVES = {'d2l-window-slider': move_window_slider,
