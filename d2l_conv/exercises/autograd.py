@@ -1,12 +1,12 @@
 """Exercise 2: why the book's `Conv2D` cannot be trained, and a fix.
 
 The book's `corr2d` fills its output in place, ``Y[i, j] = ...``. Under
-``autograd.record()`` the first such write records ``Y`` as the output
-of an operation on a parameter that needs a gradient; MXNet then
-refuses the next in-place write to that recorded array, since it would
-overwrite a value the backward pass needs. `TrainableConv2D` keeps the
-book's block and swaps in `corr2d_vectorized`, which builds its output
-from new arrays only.
+``autograd.record()`` the value written depends on the kernel, which
+needs a gradient, so MXNet must record the write as an operation; but
+autograd records only operations that make new arrays, and this one
+writes into ``Y``. MXNet refuses the very first write, at i = j = 0.
+`TrainableConv2D` keeps the book's block and swaps in
+`corr2d_vectorized`, which builds its output from new arrays only.
 """
 
 from mxnet import autograd, init
@@ -27,7 +27,10 @@ def autograd_error():
     written down: the book's layer is built with a constant kernel (so
     MXNet's random state is left alone) and run on the section's image
     inside ``autograd.record()``. It fails in the forward pass, at the
-    second in-place write ``Y[i, j] = ...`` of the book's `corr2d`.
+    first in-place write ``Y[i, j] = ...`` of the book's `corr2d` (i = j
+    = 0): the value written depends on the kernel, so autograd must
+    record the write, and it records only operations that make new
+    arrays.
 
     Returns
     -------

@@ -87,3 +87,55 @@ def test_trainable_conv2d_refuses_bad_kernel_sizes(kernel_size, exc,
                                                     pattern):
     with pytest.raises(exc, match=pattern):
         TrainableConv2D(kernel_size)
+
+
+class _WriteLog:
+    """A stand-in for the book's ``Y = np.zeros(...)`` that logs the
+    index of each in-place write before MXNet carries it out."""
+
+    def __init__(self, array, log):
+        self.array, self.log = array, log
+
+    @property
+    def shape(self):
+        return self.array.shape
+
+    def __setitem__(self, index, value):
+        self.log.append(index)
+        self.array[index] = value
+
+    def __add__(self, other):  # the layer's ``+ self.bias.data()``
+        return self.array + other
+
+
+def test_mxnet_refuses_the_very_first_write_at_0_0(monkeypatch):
+    """What the exercise's text and `autograd_error` say: the error
+    comes at the first ``Y[i, j] = ...``, at i = j = 0, not later."""
+    import types
+
+    from d2l_conv import cross_correlation
+    log = []
+    zeros = cross_correlation.np.zeros
+    fake_np = types.SimpleNamespace(
+        zeros=lambda shape: _WriteLog(zeros(shape), log))
+    monkeypatch.setattr(cross_correlation, 'np', fake_np)
+    layer = Conv2D((1, 2))
+    layer.initialize(init.Constant(1))
+    with pytest.raises(MXNetError, match='Inplace operations'):
+        with autograd.record():
+            layer(np.ones((3, 4)))
+    assert log == [(0, 0)]  # the first write tried is the one refused
+    # outside autograd the same stand-in lets every write through
+    del log[:]
+    layer(np.ones((3, 4)))
+    assert log == [(i, j) for i in range(3) for j in range(3)]
+
+
+def test_under_autograd_a_write_that_needs_no_gradient_goes_through():
+    """Why the first write is refused: its value depends on the kernel,
+    which needs a gradient. With a kernel that needs none, the book's
+    `corr2d` writes in place under ``autograd.record()`` unhindered."""
+    from d2l_conv import corr2d
+    with autograd.record():
+        Y = corr2d(np.ones((3, 4)), np.ones((1, 2)))
+    assert Y.asnumpy().tolist() == [[2.0] * 3] * 3
