@@ -1,8 +1,9 @@
-"""Input checks shared by every 2-D cross-correlation in the package.
+"""Input checks of every 2-D cross-correlation and of the `Conv2D` layer.
 
-They run before the book's code, so a bad input gets a `TypeError` or
-`ValueError` that names the function, never an MXNet traceback, an
-`IndexError` or a silently empty result.
+The arrays they are given, the kernel's fit, and the layer's
+`kernel_size`. They run before the book's code, so a bad input gets a
+`TypeError` or `ValueError` that names the function, never an MXNet
+traceback, an `IndexError` or a silently empty result.
 
 The dtype policy, stated here once (each correlation's docstring points
 here). MXNet computes in float32 or float64, so every input becomes one:
@@ -17,7 +18,8 @@ here). MXNet computes in float32 or float64, so every input becomes one:
 - nested lists and tuples become float32, as ``mxnet.np.array`` makes
   them (the book's own ``np.array`` calls);
 - bool, complex, object, string, datetime, timedelta and structured
-  dtypes get a `TypeError` naming the function;
+  dtypes get a `TypeError` naming the function, and so does a masked
+  array (``numpy.ma``), whose hidden values would otherwise be used;
 - an integer ``mxnet.np.ndarray`` with a gradient attached
   (``attach_grad()``) gets a `TypeError`: its gradient would be kept in
   integers, truncated, so it is refused rather than silently wrong.
@@ -28,12 +30,14 @@ correlation puts NaN and inf where ``scipy.signal.correlate2d`` does,
 or says in its docstring where it cannot.
 """
 
-import math
-import numbers
+import os
 import warnings
 
 import numpy as onp
 from mxnet import np
+
+from ._args import check_pair
+from ._compat import mxnet_int64_enabled
 
 _FLOAT32, _FLOAT64 = onp.dtype('float32'), onp.dtype('float64')
 #: What numpy<1.24 warns with on a ragged list (numpy 2 moved it to
@@ -84,6 +88,10 @@ def _checked(func, name, value):
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f'{func}: {name} must be a 2-D numeric array, '
                         f'got {type(value).__name__}')
+    if isinstance(value, onp.ma.MaskedArray):
+        raise TypeError(f'{func}: {name} is a masked array, whose mask would '
+                        f'be ignored; pass numpy.ma.filled({name}, value) or '
+                        f'{name}.data')
     if isinstance(value, np.ndarray):
         host = None
         dtype = onp.dtype(value.dtype)
@@ -144,7 +152,8 @@ def as_2d_array(func, name, value):
     Raises
     ------
     TypeError
-        If `value` is None, a string, ragged, not numeric, or an integer
+        If `value` is None, a string, ragged, not numeric, a masked array
+        (``numpy.ma``, whose hidden values would be used), or an integer
         ``mxnet.np.ndarray`` with a gradient attached.
     ValueError
         If `value` is not 2-D or has no elements.
@@ -200,10 +209,6 @@ dtype bool
     TypeError: corr2d_fast: X is a masked array, whose mask would be \
 ignored; pass numpy.ma.filled(X, value) or X.data
     """
-    if isinstance(value, onp.ma.MaskedArray):
-        raise TypeError(f'{func}: {name} is a masked array, whose mask would '
-                        f'be ignored; pass numpy.ma.filled({name}, value) or '
-                        f'{name}.data')
     host, dtype, target = _checked(func, name, value)
     if host is None:
         host = view(value)
@@ -269,8 +274,11 @@ of shape (1, 2); each side of K must be at most that of X
     return promote(X, K)
 
 
-def check_fits(func, K_shape, X_shape):
+def check_fits(func, K_shape, X_shape, *, kernel='kernel K',
+               image='input X'):
     """Raise `ValueError` unless a kernel of `K_shape` fits in `X_shape`.
+
+    `kernel` and `image` name the two in the message.
 
     Examples
     --------
@@ -282,88 +290,35 @@ def check_fits(func, K_shape, X_shape):
 of shape (3, 3); each side of K must be at most that of X
     """
     if K_shape[0] > X_shape[0] or K_shape[1] > X_shape[1]:
+        short = kernel.split()[-1]
         raise ValueError(
-            f'{func}: kernel K of shape {K_shape} does not fit in input X '
-            f'of shape {X_shape}; each side of K must be at most that of X')
+            f'{func}: {kernel} of shape {K_shape} does not fit in {image} '
+            f'of shape {X_shape}; each side of {short} must be at most '
+            f'that of {image.split()[-1]}')
 
 
-def _is_int(value):
-    """Tell whether `value` is an int, not counting bools."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+def check_layer_input(func, x, weight):
+    """Check the input `x` of a layer `func` whose kernel is `weight`.
 
-
-def check_int(func, name, value, minimum, *, none_ok=False):
-    """Return `value` if it is an int of at least `minimum`, else raise.
-
-    Raises a `TypeError` (not an int, or a bool) or a `ValueError` (too
-    small) whose message names `func` and the argument `name`. With
-    `none_ok`, None is returned as it is.
+    The checks of `check_corr2d_args`, with the names a layer's reader
+    knows: the layer's, its input ``x`` and its ``weight``. The layer's
+    forward then runs as written.
 
     Examples
     --------
-    >>> check_int('learn_kernel', 'num_iters', 10, 1)
-    10
-    >>> check_int('learn_kernel', 'num_iters', 0, 1)
+    >>> check_layer_input('Conv2D', np.ones((1, 1, 6, 8)), np.ones((1, 2)))
     Traceback (most recent call last):
     ...
-    ValueError: learn_kernel: num_iters must be at least 1, got 0
-    >>> check_int('learn_kernel', 'seed', 'a', 0, none_ok=True)
+    ValueError: Conv2D: x must be a 2-D array, got shape (1, 1, 6, 8)
+    >>> check_layer_input('Conv2D', np.ones((1, 5)), np.ones((2, 2)))
     Traceback (most recent call last):
     ...
-    TypeError: learn_kernel: seed must be an int or None, got str
+    ValueError: Conv2D: kernel weight of shape (2, 2) does not fit in \
+input x of shape (1, 5); each side of weight must be at most that of x
     """
-    if none_ok and value is None:
-        return None
-    if not _is_int(value):
-        kind = 'an int or None' if none_ok else 'an int'
-        raise TypeError(f'{func}: {name} must be {kind}, '
-                        f'got {type(value).__name__}')
-    if value < minimum:
-        bound = 'non-negative' if minimum == 0 else f'at least {minimum}'
-        raise ValueError(f'{func}: {name} must be {bound}, got {value}')
-    return int(value)
-
-
-def check_positive_real(func, name, value):
-    """Return `value` as a float if it is a finite, positive real number.
-
-    Raises a `TypeError` (not a real number, or a bool) or a `ValueError`
-    (NaN, infinite, zero or negative) whose message names `func` and the
-    argument `name`.
-
-    Examples
-    --------
-    >>> check_positive_real('learn_kernel', 'lr', 3e-2)
-    0.03
-    >>> check_positive_real('learn_kernel', 'lr', float('inf'))
-    Traceback (most recent call last):
-    ...
-    ValueError: learn_kernel: lr must be finite and positive, got inf
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f'{func}: {name} must be a real number, '
-                        f'got {type(value).__name__}')
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f'{func}: {name} must be finite and positive, '
-                         f'got {value}')
-    return float(value)
-
-
-def check_pair(func, name, value, sides):
-    """Return `value` if it is a tuple of two ints, else raise `TypeError`.
-
-    `sides` names the two ints in the message, e.g. ``'(h, w)'``.
-
-    Examples
-    --------
-    >>> check_pair('toeplitz_matrix', 'shape', (3, 4), '(H, W)')
-    (3, 4)
-    """
-    if (not isinstance(value, tuple) or len(value) != 2
-            or not all(_is_int(side) for side in value)):
-        raise TypeError(f'{func}: {name} must be a pair of ints {sides}, '
-                        f'got {value!r}')
-    return int(value[0]), int(value[1])
+    x = as_2d_array(func, 'x', x)
+    check_fits(func, tuple(weight.shape), x.shape, kernel='kernel weight',
+               image='input x')
 
 
 def check_kernel_size(func, kernel_size):
@@ -386,7 +341,10 @@ def check_kernel_size(func, kernel_size):
     TypeError
         If `kernel_size` is not a pair of ints (bools do not count).
     ValueError
-        If a side is less than 1.
+        If a side is less than 1, or the weight would not fit in the
+        machine's memory or in one MXNet array (fewer than 2**31 - 1
+        elements, unless MXNet was built with large tensors): refused
+        here rather than by MXNet at ``initialize``.
 
     Examples
     --------
@@ -403,4 +361,33 @@ def check_kernel_size(func, kernel_size):
     if min(h, w) < 1:
         raise ValueError(f'{func}: kernel_size must be positive, '
                          f'got {(h, w)}')
+    memory = _physical_memory()
+    if memory is not None and 4 * h * w > memory:
+        raise ValueError(
+            f'{func}: kernel_size {(h, w)} would take a {_gib(4 * h * w)} '
+            f"weight (float32), more than this machine's {_gib(memory)} "
+            'of memory')
+    if h * w >= MXNET_MAX_SIZE and not mxnet_int64_enabled():
+        raise ValueError(
+            f'{func}: kernel_size {(h, w)} has {h * w} elements; this '
+            f'MXNet holds at most {MXNET_MAX_SIZE - 1} in one array (a '
+            'build with large-tensor support holds more)')
     return h, w
+
+
+#: MXNet, unless built with large tensors, refuses arrays of this many
+#: elements and more (``Size() < (1 << 31) - 1``, at initialisation).
+MXNET_MAX_SIZE = 2 ** 31 - 1
+
+
+def _physical_memory():
+    """Return the machine's memory in bytes, or None where unknown."""
+    try:
+        return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    except (AttributeError, ValueError, OSError):  # e.g. on Windows
+        return None
+
+
+def _gib(size):
+    """Return `size` bytes as GiB, to one decimal."""
+    return f'{size / 2 ** 30:.1f} GiB'

@@ -2,7 +2,7 @@
 
 from mxnet.gluon import nn
 
-from ._validation import check_kernel_size
+from ._validation import check_kernel_size, check_layer_input
 from .cross_correlation import corr2d
 
 
@@ -19,8 +19,11 @@ class Conv2D(nn.Block):
     ----------
     kernel_size : tuple of int
         ``(h, w)``, the shape of the kernel; checked before the book's
-        body, so a bad one gets a `TypeError` or `ValueError` naming the
-        class instead of an MXNet error at initialisation.
+        body, so a bad one, or one too large for the machine's memory or
+        for one MXNet array, gets a `TypeError` or `ValueError` naming
+        the class instead of an MXNet error at initialisation. The input
+        of ``forward`` is checked too, before the book's line, so its
+        errors name the class, not `corr2d`.
     **kwargs
         Passed to ``mxnet.gluon.nn.Block``.
 
@@ -42,4 +45,5 @@ class Conv2D(nn.Block):
 
     def forward(self, x):
         """Return ``corr2d(x, weight) + bias`` for a 2-D input `x`."""
+        check_layer_input(type(self).__name__, x, self.weight.data())
         return corr2d(x, self.weight.data()) + self.bias.data()

@@ -9,9 +9,10 @@ from mxnet import autograd
 from mxnet.base import MXNetError
 from mxnet.gluon import nn
 
+from ._args import check_int, check_positive_real
 from ._compat import gradient_reaches
 from ._mxnet_errors import reason
-from ._validation import as_2d_array, check_int, check_positive_real
+from ._validation import as_2d_array
 from .conv_layer import Conv2D
 from .edge_detection import detect_edges, edge_image
 

@@ -29,7 +29,8 @@ from mxnet import init, np
 from mxnet.gluon import nn
 
 from . import corr2d_fast  # the public name; its engines may move
-from ._validation import as_2d_array, check_corr2d_args, check_int
+from ._args import check_int
+from ._validation import as_2d_array, check_corr2d_args
 from .cross_correlation import corr2d
 from .edge_detection import edge_kernel
 from .exercises import LAPLACE, SECOND_DERIVATIVE, box_kernel

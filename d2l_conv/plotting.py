@@ -9,7 +9,7 @@ imports matplotlib only inside the functions that draw.
 
 import numpy as onp
 
-from ._validation import check_positive_real
+from ._args import check_positive_real
 
 SHADE = '#9ecae1'  # the first window and first output element, 6.2.1
 CMAP = 'RdBu_r'  # diverging: -1 blue, 0 white, 1 red

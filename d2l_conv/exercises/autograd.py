@@ -13,6 +13,7 @@ from mxnet import autograd, init
 from mxnet.base import MXNetError
 
 from .._mxnet_errors import reason as _reason
+from .._validation import check_layer_input
 from ..conv_layer import Conv2D
 from ..edge_detection import detect_edges, edge_image
 from ..vectorized import corr2d_vectorized
@@ -109,4 +110,5 @@ class TrainableConv2D(Conv2D):
 
     def forward(self, x):
         """Return ``corr2d_vectorized(x, weight) + bias`` for 2-D `x`."""
+        check_layer_input(type(self).__name__, x, self.weight.data())
         return corr2d_vectorized(x, self.weight.data()) + self.bias.data()

@@ -11,7 +11,8 @@ from collections import namedtuple
 
 from mxnet import np
 
-from .._validation import check_corr2d_args, check_int
+from .._args import check_int
+from .._validation import check_corr2d_args
 from ..cross_correlation import corr2d
 from ..edge_detection import edge_kernel
 

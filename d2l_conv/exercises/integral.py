@@ -17,7 +17,8 @@ From section 6.2's exercises: "What is the kernel for an integral?"
 
 from mxnet import np
 
-from .._validation import as_2d_array, check_int
+from .._args import check_int
+from .._validation import as_2d_array
 from ..cross_correlation import corr2d
 
 #: Simpson's rule over two steps (section 6.2, exercise 4): ``corr2d`` of

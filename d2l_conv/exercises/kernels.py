@@ -32,7 +32,7 @@ import math
 import numpy as onp
 from mxnet import np
 
-from .._validation import check_int
+from .._args import check_int
 
 
 def derivative_kernel(d):

@@ -16,11 +16,11 @@ No kernel flip is involved: flipping gives convolution, not this.
 import numpy as onp
 from mxnet import np
 
+from .._args import check_pair
 from .._validation import (
     as_2d_array,
     check_corr2d_args,
     check_fits,
-    check_pair,
     promote,
 )
 

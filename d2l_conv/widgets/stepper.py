@@ -5,7 +5,8 @@ import mxnet as mx
 import numpy as onp
 from mxnet.gluon import nn
 
-from .._validation import as_2d_array, check_positive_real
+from .._args import check_positive_real
+from .._validation import as_2d_array
 from ..edge_detection import edge_image
 from ..figures import book_losses
 from ..learning import BOOK_SEED, learn_kernel

@@ -139,3 +139,12 @@ def test_under_autograd_a_write_that_needs_no_gradient_goes_through():
     with autograd.record():
         Y = corr2d(np.ones((3, 4)), np.ones((1, 2)))
     assert Y.asnumpy().tolist() == [[2.0] * 3] * 3
+
+
+def test_bad_input_to_the_trainable_layer_names_it():
+    layer = TrainableConv2D((1, 2))
+    layer.initialize()
+    with pytest.raises(ValueError, match=(
+            r'^TrainableConv2D: x must be a 2-D array, got shape '
+            r'\(1, 1, 6, 8\)$')):
+        layer(np.ones((1, 1, 6, 8)))
