@@ -33,3 +33,29 @@ def test_table_names_only_public_answers_and_all_of_them():
 
 def test_table_quotes_the_live_autograd_error():
     assert f'`{autograd_error()}`' in exercises_section()
+
+
+def test_exercise_1s_identity_is_one_statement_in_the_docs_and_notebook():
+    """docs/notebooks.md and the notebook state the same identity (the
+    one the exercise asks about: transpose `X`, or transpose `K`), and
+    it holds."""
+    import json
+
+    import numpy as onp
+    row = next(line for line in exercises_section().splitlines()
+               if line.startswith('| 1. '))
+    [identity] = re.findall(r'`(corr2d\([^`]*)`', row)
+    assert identity == 'corr2d(X.T, K) == corr2d(X, K.T).T'
+    notebook = json.loads((ROOT / 'notebooks' / 'exercises.ipynb')
+                          .read_text(encoding='utf-8'))
+    text = '\n'.join(''.join(cell['source']) for cell in notebook['cells']
+                     if cell['cell_type'] == 'markdown')
+    assert (r'\mathrm{corr2d}(X^\top, K) = \mathrm{corr2d}(X, K^\top)^\top'
+            in text)
+    rng = onp.random.default_rng(1)
+    X, K = rng.standard_normal((5, 7)), rng.standard_normal((2, 3))
+    left, right = identity.split(' == ')
+    names = {'corr2d': lambda A, B: d2l_conv.corr2d(A, B).asnumpy(),
+             'X': X, 'K': K}
+    onp.testing.assert_allclose(eval(left, names), eval(right, names),
+                                rtol=1e-5)
