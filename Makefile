@@ -12,8 +12,13 @@ UV_DIR := .uv
 UV := $(UV_DIR)/bin/uv
 # The Python to build .venv with: 3.11 (the default), 3.12 or 3.13, e.g.
 # make reproduce PYTHON=python3.12. tools/find-python.sh looks for a 3.11
-# (PATH, pyenv, uv's managed Pythons) when it is not given.
-PYTHON ?=
+# (PATH, pyenv, uv's managed Pythons) when it is not given. Given once, it
+# is kept in .venv/.python, so a later make (make lab, make test) keeps
+# that Python until PYTHON= names another (PYTHON= alone: the default).
+PYTHON_KEPT := $(VENV)/.python
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell cat '$(PYTHON_KEPT)' 2>/dev/null)
+endif
 ifneq ($(PYTHON),)
 PYTHON_REFUSED := $(shell sh tools/find-python.sh '$(UV)' '$(PYTHON)' 2>&1 >/dev/null)
 ifneq ($(PYTHON_REFUSED),)
@@ -135,6 +140,7 @@ $(BASE): setup.cfg setup.py $(wildcard d2l_conv/fast/*.c) $(LOCK) $(UV)
 	    "$$("$$python" -c "$$same")" ] || \
 	    $(UV) venv --quiet --clear --python "$$python" $(VENV) || exit 1
 	@rm -f $(VENV)/.base-*
+	@printf '%s\n' '$(PYTHON)' > $(PYTHON_KEPT)
 	@others=$$($(BIN)/python tools/lockfile.py builds | grep -vx '$(MXNET)'); \
 	if [ -n "$$others" ]; then \
 	    echo "make: uninstalling" $$others "before installing $(MXNET)"; \

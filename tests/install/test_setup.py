@@ -304,3 +304,60 @@ def test_make_refuses_a_stale_lock(tmp_path):
     assert result.returncode != 0
     assert 'requirements.lock is stale' in result.stderr
     assert not (tmp_path / '.venv').exists()
+
+
+#: A stand-in uv for make's set-up: it logs its arguments, and `uv venv`
+#: makes a .venv whose python answers nothing and exits 0, so that make
+#: runs its whole recipe quickly, installing nothing.
+LOGGING_UV = '''#!/bin/sh
+echo "$*" >> "$LOG"
+if [ "$1" = venv ]; then
+    mkdir -p .venv/bin
+    printf '#!/bin/sh\\nexit 0\\n' > .venv/bin/python
+    chmod +x .venv/bin/python
+fi
+'''
+
+
+@pytest.mark.skipif(shutil.which('make') is None, reason='needs make')
+def test_make_keeps_the_python_it_was_given_until_given_another(tmp_path):
+    """`make reproduce PYTHON=python3.12` then `make lab`: the second
+    keeps 3.12, where it used to rebuild .venv on the default 3.11."""
+    for name in ('Makefile', 'setup.cfg', 'setup.py', 'requirements.lock',
+                 '_d2l_conv_tools.py'):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / 'tools', tmp_path / 'tools',
+                    ignore=shutil.ignore_patterns('__pycache__'))
+    (tmp_path / '.uv' / 'bin').mkdir(parents=True)
+    uv = tmp_path / '.uv' / 'bin' / 'uv'
+    uv.write_text(LOGGING_UV)
+    uv.chmod(0o755)
+    log = tmp_path / 'uv.log'
+    other = tmp_path / 'another-python'  # the same Python, named otherwise
+    other.symlink_to(sys.executable)
+
+    def make(*args):
+        done = subprocess.run(
+            ['make', '--no-print-directory', *args], cwd=tmp_path,
+            env={**os.environ, 'LOG': str(log)}, capture_output=True,
+            text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    def venvs():
+        return [line.split('--python ')[1].split()[0]
+                for line in log.read_text().splitlines()
+                if line.startswith('venv ')]
+
+    make('venv', f'PYTHON={sys.executable}')
+    assert venvs() == [sys.executable]
+    make('venv')  # not given again: kept, nothing rebuilt
+    assert venvs() == [sys.executable]
+    dry = make('-n', 'reproduce').stdout
+    assert dry.splitlines() == ['.venv/bin/python -m d2l_conv']
+    make('venv', f'PYTHON={other}')  # another: rebuilt with it, and kept
+    make('venv')
+    assert venvs() == [sys.executable, str(other)]
+    # PYTHON= alone asks for the default again (find-python.sh's 3.11)
+    dry = make('-n', 'venv', 'PYTHON=').stdout
+    assert "find-python.sh .uv/bin/uv \"\")" in dry
