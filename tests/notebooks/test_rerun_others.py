@@ -10,6 +10,7 @@ import pytest
 from notebook_rounds import (
     NOTEBOOKS,
     check_each_cell_twice,
+    check_going_back,
     check_run_all_twice,
     run_rounds,
 )
@@ -36,6 +37,10 @@ def rounds(request):
 
 def test_run_all_twice_shows_the_same_both_rounds(rounds):
     check_run_all_twice(rounds)
+
+
+def test_each_cell_run_alone_going_back_shows_the_same(rounds):
+    check_going_back(rounds)
 
 
 def test_each_cell_run_twice_shows_the_same(rounds):

@@ -4,6 +4,7 @@ row and Restart & Run All."""
 import pytest
 from notebook_rounds import (
     check_each_cell_twice,
+    check_going_back,
     check_run_all_twice,
     run_rounds,
 )
@@ -16,6 +17,10 @@ def rounds():
 
 def test_run_all_twice_shows_the_same_both_rounds(rounds):
     check_run_all_twice(rounds)
+
+
+def test_each_cell_run_alone_going_back_shows_the_same(rounds):
+    check_going_back(rounds)
 
 
 def test_each_cell_run_twice_shows_the_same(rounds):
