@@ -27,6 +27,13 @@ class Conv2D(nn.Block):
     **kwargs
         Passed to ``mxnet.gluon.nn.Block``.
 
+    Raises
+    ------
+    TypeError, ValueError
+        At construction, for a bad `kernel_size`; in ``forward``, for an
+        input `x` that `corr2d` would refuse (not 2-D, masked, ...) or
+        that the kernel does not fit in, naming the class and ``x``.
+
     Examples
     --------
     >>> from mxnet import init, np

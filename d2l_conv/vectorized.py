@@ -36,7 +36,8 @@ def corr2d_vectorized(X, K):
     ------
     TypeError
         If `X` or `K` is None, a string, not numeric (bool, complex,
-        ...), or an integer array with a gradient attached.
+        ...), a masked array (its hidden values would be used), or an
+        integer array with a gradient attached.
     ValueError
         If `X` or `K` is not 2-D, is empty, or `K` does not fit in `X`.
 
