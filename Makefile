@@ -18,11 +18,12 @@ UV := $(UV_DIR)/bin/uv
 PYTHON_KEPT := $(VENV)/.python
 ifeq ($(origin PYTHON),undefined)
 PYTHON := $(shell cat '$(PYTHON_KEPT)' 2>/dev/null)
+KEPT_NOTE := $(if $(PYTHON), (kept in $(PYTHON_KEPT) from an earlier make; PYTHON= alone gives the default))
 endif
 ifneq ($(PYTHON),)
 PYTHON_REFUSED := $(shell sh tools/find-python.sh '$(UV)' '$(PYTHON)' 2>&1 >/dev/null)
 ifneq ($(PYTHON_REFUSED),)
-$(error $(PYTHON_REFUSED))
+$(error $(PYTHON_REFUSED)$(KEPT_NOTE))
 endif
 endif
 LINT_DIRS := d2l_conv tests _d2l_conv_mxnet_hook.py _d2l_conv_numpy_names.py \

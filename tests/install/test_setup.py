@@ -361,3 +361,22 @@ def test_make_keeps_the_python_it_was_given_until_given_another(tmp_path):
     # PYTHON= alone asks for the default again (find-python.sh's 3.11)
     dry = make('-n', 'venv', 'PYTHON=').stdout
     assert "find-python.sh .uv/bin/uv \"\")" in dry
+
+
+@pytest.mark.skipif(shutil.which('make') is None, reason='needs make')
+def test_a_kept_python_that_is_gone_is_refused_saying_where_it_came_from(
+        tmp_path):
+    for name in ('Makefile', 'setup.cfg', 'setup.py', 'requirements.lock'):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / 'tools', tmp_path / 'tools',
+                    ignore=shutil.ignore_patterns('__pycache__'))
+    (tmp_path / '.venv').mkdir()
+    (tmp_path / '.venv' / '.python').write_text('/gone/python3.12\n')
+    done = subprocess.run(['make', '--no-print-directory', '-n', 'lab'],
+                          cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode != 0
+    [line] = (done.stdout + done.stderr).splitlines()
+    assert 'PYTHON=/gone/python3.12 is not a Python that runs here' in line
+    assert '(kept in .venv/.python from an earlier make; PYTHON= alone ' \
+        'gives the default)' in line
