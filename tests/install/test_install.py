@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from test_compat import install_ways
+from test_versions import install_ways
 
-from d2l_conv._compat import NUMPY_TESTED
+from d2l_conv._versions import NUMPY_TESTED
 
 LOCK = ROOT / 'requirements.lock'
 UV = ROOT / '.uv' / 'bin' / 'uv'

@@ -142,7 +142,8 @@ def test_the_scripts_take_it_from_their_checkout(script):
 
 def test_the_package_and_the_hook_use_this_copy():
     import _d2l_conv_numpy_names
-    from d2l_conv import _compat, figures
-    assert _compat.leading is leading and _compat.MXNET_BUILD is MXNET_BUILD
+    from d2l_conv import _versions, figures
+    assert _versions.leading is leading
+    assert _versions.MXNET_BUILD is MXNET_BUILD
     assert figures.write_atomic is write_atomic
     assert _d2l_conv_numpy_names.leading is leading
