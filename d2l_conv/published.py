@@ -7,6 +7,7 @@ the tests and the notebooks all compare against this one record, at the
 precision the book prints (see `printed_form`).
 """
 
+import re
 from collections import namedtuple
 
 #: One published output: a short `key`, the `section` it appears in, the
@@ -156,3 +157,22 @@ def matches(key, reproduced):
     False
     """
     return printed_form(BY_KEY[key].text) == printed_form(reproduced)
+
+
+def book_losses():
+    """Return the losses the book prints in 6.2.4, parsed from its record.
+
+    Returns
+    -------
+    batches : list of int
+        The iterations printed, 2, 4, ..., 10.
+    losses : list of float
+        The losses printed there, to three decimals.
+
+    Examples
+    --------
+    >>> book_losses()
+    ([2, 4, 6, 8, 10], [4.949, 0.831, 0.14, 0.024, 0.004])
+    """
+    pairs = re.findall(r'batch (\d+), loss ([\d.]+)', BY_KEY['losses'].text)
+    return [int(b) for b, _ in pairs], [float(loss) for _, loss in pairs]
