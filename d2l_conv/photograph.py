@@ -179,9 +179,10 @@ def plot_filtered(X, kernels, ncols=4):
     nrows = -(-len(panels) // ncols)
     H, W = X.shape
     # 80 dpi: about 290 pixels a panel, half the photograph's width,
-    # keeps a notebook's stored PNGs small
-    fig = new_figure(figsize=(3.6 * ncols, 3.6 * nrows * H / W + 0.5),
-                  dpi=80, layout='constrained')
+    # keeps a notebook's stored PNGs small; a row is a panel, its title
+    # and the colour bar under it (about an inch)
+    fig = new_figure(figsize=(3.6 * ncols, nrows * (3.6 * H / W + 1.1)),
+                     dpi=80, layout='constrained')
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, (title, Y, pixels) in zip(axes, panels, strict=False):
         draw_map(fig, ax, Y.asnumpy(), title, pixels)
