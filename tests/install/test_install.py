@@ -34,8 +34,7 @@ UV = ROOT / '.uv' / 'bin' / 'uv'
 LOCKED = ('--verify-hashes', '--constraint', LOCK, '--override',
           ROOT / 'tools' / 'numpy-override.txt')
 #: The hook's files, at the wheel's root (see setup.py).
-HOOK = ('_d2l_conv_mxnet_hook.py', '_d2l_conv_numpy_names.py',
-        'd2l_conv_mxnet_hook.pth')
+HOOK = ('_d2l_conv_mxnet_hook.py', 'd2l_conv_mxnet_hook.pth')
 #: The helpers the package, the hook and the scripts share, beside them.
 TOOLS = '_d2l_conv_tools.py'
 
@@ -255,7 +254,7 @@ def assert_the_books_first_cell_runs(python):
     ``.pth`` (installed at site-packages' root) lets MXNet import on the
     numpy of any Python supported, with nothing on stderr."""
     done = run(python, 'import sys, site; from pathlib import Path; '
-               f'print(any(Path(d, {HOOK[2]!r}).is_file() '
+               f'print(any(Path(d, {HOOK[1]!r}).is_file() '
                'for d in site.getsitepackages()))\n'
                'from mxnet import autograd, np, npx\nnpx.set_np()\n'
                'print(np.ones((2, 3)).sum())')

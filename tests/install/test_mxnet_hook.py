@@ -21,7 +21,7 @@ import pytest
 from conftest import ROOT, run_python
 
 import _d2l_conv_mxnet_hook as hook
-import _d2l_conv_numpy_names as names
+import _d2l_conv_mxnet_hook as names
 from d2l_conv.book_code import BLOCKS
 from d2l_conv.published import PUBLISHED, matches
 
@@ -133,7 +133,7 @@ START = '''
 import json, sys
 print(json.dumps({
     'finder': [type(f).__name__ for f in sys.meta_path].count('_Finder'),
-    'loaded': sorted({'numpy', 'mxnet', '_d2l_conv_numpy_names'}
+    'loaded': sorted({'numpy', 'mxnet', '_d2l_conv_tools'}
                      & set(sys.modules))}))
 '''
 
