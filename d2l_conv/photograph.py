@@ -31,7 +31,8 @@ from ._validation import as_2d_array, check_corr2d_args, check_int
 from .edge_detection import edge_kernel
 from .exercises import LAPLACE, SECOND_DERIVATIVE, box_kernel
 from .learning import learn_kernel
-from .plotting import (
+from .plotting import (  # noqa: F401 (pg.CLIP_PERCENTILE, the notebook's)
+    CLIP_PERCENTILE,
     averages,
     check_losses,
     draw_losses,
@@ -133,8 +134,8 @@ def plot_filtered(X, kernels, ncols=4):
     is drawn in grayscale, 1 white and 0 black. A signed result (edges,
     derivatives) is drawn on a diverging scale of its own with its
     colour bar: red positive, blue negative, white 0, clipped at the
-    ``plotting.CLIP_PERCENTILE``-th percentile of its ``|Y|`` (the bar
-    under it says where).
+    `CLIP_PERCENTILE`-th percentile of its ``|Y|`` (the bar under it
+    says where).
 
     Parameters
     ----------
