@@ -1,4 +1,4 @@
-"""The section's pictures, drawn with matplotlib from the package's data.
+"""The section's pictures, laid out from `plotting`'s pieces.
 
 One function per figure of section 6.2, each returning a new
 ``matplotlib.figure.Figure`` drawn from the package's own computations
@@ -8,13 +8,16 @@ One function per figure of section 6.2, each returning a new
    figure above".
 2. `plot_edge_detection`: 6.2.3, `X`, `Y` and ``corr2d(X.T, K)``.
 3. `plot_learning_curve`: 6.2.4, the loss per iteration.
-4. `plot_learned_kernel`: 6.2.4, the learned kernel beside the true one.
+4. `plot_learned_kernel`: 6.2.4, the learned kernel beside the ``K``
+   that made ``Y``.
 5. `plot_receptive_field`: today's edition's 7.2.6, "Feature Map and
-   Receptive Field": two stacked layers, one element's field lit up.
+   Receptive Field": two stacked layers, one element's field lit up
+   (the arithmetic is `receptive_field`'s).
 
-matplotlib is imported only when a figure is drawn (here and in
-`plotting`, which holds what the figures share with the widgets), and
-``import d2l_conv`` does not import it. The figures are plain
+Each lays out its panels; what draws in them (grids of numbered cells,
+heatmaps, loss curves) is `plotting`'s, which the widgets and
+`photograph` draw with too. matplotlib is imported only when a figure
+is drawn, and ``import d2l_conv`` does not import it. The figures are plain
 ``matplotlib.figure.Figure`` objects, not registered with pyplot:
 drawing and saving them needs no display and picks no backend (files
 are rendered by matplotlib's non-interactive Agg and SVG canvases), and
