@@ -26,7 +26,7 @@ ifneq ($(PYTHON_REFUSED),)
 $(error $(PYTHON_REFUSED)$(KEPT_NOTE))
 endif
 endif
-LINT_DIRS := d2l_conv tests _d2l_conv_mxnet_hook.py _d2l_conv_numpy_names.py \
+LINT_DIRS := d2l_conv tests _d2l_conv_mxnet_hook.py \
     _d2l_conv_tools.py setup.py \
     $(wildcard benchmarks tools e2e)
 # make lab's options, e.g. make lab LAB_ARGS='--headless --port 8888'

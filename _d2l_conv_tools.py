@@ -1,12 +1,13 @@
 """What d2l_conv and the repository's scripts share, standard library only.
 
-One copy of each: d2l_conv itself (``d2l_conv/_files.py``,
-``d2l_conv/_compat.py``), the MXNet import hook's numpy names
-(``_d2l_conv_numpy_names``), and the scripts of tools/, e2e/ and
-benchmarks/. It imports neither MXNet nor numpy, so a script run from a
-checkout imports it with any Python 3, with d2l_conv installed or not,
-by putting the repository's root on ``sys.path``; d2l_conv's wheel and
-editable install ship it beside ``_d2l_conv_mxnet_hook``.
+One copy of each, for d2l_conv itself (``d2l_conv/_versions.py``,
+``d2l_conv/figures.py``), the MXNet import hook
+(``_d2l_conv_mxnet_hook``, as it restores numpy's names), and the
+scripts of tools/, e2e/ and benchmarks/. It imports neither MXNet nor
+numpy, so a script run from a checkout imports it with any Python 3,
+with d2l_conv installed or not, by putting the repository's root on
+``sys.path``; d2l_conv's wheel and editable install ship it beside
+``_d2l_conv_mxnet_hook``.
 
 Examples
 --------

@@ -6,8 +6,7 @@ the install goes on without it and the other engines serve (see
 ``d2l_conv/fast/c_engine.py``).
 
 ``d2l_conv_mxnet_hook.pth`` goes to site-packages itself, beside
-``_d2l_conv_mxnet_hook.py``, ``_d2l_conv_numpy_names.py`` and
-``_d2l_conv_tools.py``, from a
+``_d2l_conv_mxnet_hook.py`` and ``_d2l_conv_tools.py``, from a
 wheel (``build_py``) and from an editable install (``editable_wheel``,
 which ``pip install -e`` and ``uv pip install --editable`` build): Python
 runs its line at start-up, which lets

@@ -22,7 +22,7 @@ running Python (1.23 on 3.11, 1.26 to 2.4 on 3.12, 2.1 to 2.4 on 3.13)
 the import raises one `ImportError` saying what to install.
 """
 
-from ._compat import check_numpy, import_mxnet
+from ._versions import check_numpy, import_mxnet
 
 check_numpy()
 import_mxnet()

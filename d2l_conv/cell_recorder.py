@@ -10,8 +10,7 @@ not match, `why` says why and which cell to run.
 import sys
 from collections import namedtuple
 
-from .book_code import BLOCKS
-from .published import BY_KEY, Result, matches
+from .published import BLOCKS, BY_KEY, Result, matches
 
 #: One cell run in IPython: its `source`, what it `printed` to stdout
 #: and the printed form (``repr``) of the value it `shown`, or None.

@@ -1,9 +1,13 @@
-"""The command line: ``python -m d2l_conv`` (also ``d2l-conv``)."""
+"""The command line: ``python -m d2l_conv`` (also ``d2l-conv``).
+
+A thin `argparse` over `reproduce` (the section run and compared with
+the book, reported) and `figures.save_figures` (``--figures DIR``).
+"""
 
 import argparse
 import sys
 
-from .published import printed_form
+from .reproduce import report, reproduce
 
 DESCRIPTION = """\
 Reproduce section 6.2 of Dive into Deep Learning (MXNet edition),
@@ -27,52 +31,6 @@ def build_parser():
              '(created if needed) and exit, without the reproduction '
              'check')
     return parser
-
-
-def _marks(out):
-    """Return the (match, mismatch) marks that `out`'s encoding can show."""
-    encoding = getattr(out, 'encoding', None) or 'utf-8'
-    try:
-        '✓✗'.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return 'ok', 'DIFFERS'
-    return '✓', '✗'
-
-
-def _text_report(results, out):
-    yes, no = _marks(out)
-    for result in results:
-        record = result.record
-        mark = yes if result.match else no
-        print(f'{mark} {record.section}: {record.code}', file=out)
-        left = ['reproduced'] + result.reproduced.splitlines()
-        right = ['published'] + record.text.splitlines()
-        width = max(len(line) for line in left) + 4
-        for i in range(max(len(left), len(right))):
-            a = left[i] if i < len(left) else ''
-            b = right[i] if i < len(right) else ''
-            print(f'    {a:<{width}}{b}'.rstrip(), file=out)
-        print(file=out)
-
-
-def _cell(text):
-    # Arrays in the form they are compared in; printed lines one by one.
-    if text.startswith('array'):
-        return f'`{printed_form(text)}`'
-    return '<br>'.join(f'`{line.strip()}`' for line in text.splitlines())
-
-
-def _markdown_report(results, out):
-    print('| output | section | reproduced | published | match |', file=out)
-    print('|---|---|---|---|:-:|', file=out)
-    yes, no = _marks(out)
-    for result in results:
-        record = result.record
-        mark = yes if result.match else no
-        print(f'| `{record.code}` | {record.section} | '
-              f'{_cell(result.reproduced)} | {_cell(record.text)} | '
-              f'{mark} |', file=out)
-    print(file=out)
 
 
 def _say(text, file):
@@ -135,14 +93,8 @@ def main(argv=None, out=None):
     out = sys.stdout if out is None else out
     if args.figures is not None:
         return _write_figures(parser.prog, args.figures, out)
-    from .reproduce import reproduce
     results = reproduce()
-    if args.markdown:
-        _markdown_report(results, out)
-    else:
-        _text_report(results, out)
-    matched = sum(result.match for result in results)
-    print(f'{matched}/{len(results)} outputs match the book', file=out)
+    matched = report(results, out, markdown=args.markdown)
     return 0 if matched == len(results) else 1
 
 

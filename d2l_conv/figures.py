@@ -1,4 +1,4 @@
-"""The section's pictures, drawn with matplotlib from the package's data.
+"""The section's pictures, laid out from `plotting`'s pieces.
 
 One function per figure of section 6.2, each returning a new
 ``matplotlib.figure.Figure`` drawn from the package's own computations
@@ -8,13 +8,16 @@ One function per figure of section 6.2, each returning a new
    figure above".
 2. `plot_edge_detection`: 6.2.3, `X`, `Y` and ``corr2d(X.T, K)``.
 3. `plot_learning_curve`: 6.2.4, the loss per iteration.
-4. `plot_learned_kernel`: 6.2.4, the learned kernel beside the true one.
+4. `plot_learned_kernel`: 6.2.4, the learned kernel beside the ``K``
+   that made ``Y``.
 5. `plot_receptive_field`: today's edition's 7.2.6, "Feature Map and
-   Receptive Field": two stacked layers, one element's field lit up.
+   Receptive Field": two stacked layers, one element's field lit up
+   (the arithmetic is `receptive_field`'s).
 
-matplotlib is imported only when a figure is drawn (here and in
-`plotting`, which holds what the figures share with the widgets), and
-``import d2l_conv`` does not import it. The figures are plain
+Each lays out its panels; what draws in them (grids of numbered cells,
+heatmaps, loss curves) is `plotting`'s, which the widgets and
+`photograph` draw with too. matplotlib is imported only when a figure
+is drawn, and ``import d2l_conv`` does not import it. The figures are plain
 ``matplotlib.figure.Figure`` objects, not registered with pyplot:
 drawing and saving them needs no display and picks no backend (files
 are rendered by matplotlib's non-interactive Agg and SVG canvases), and
@@ -24,9 +27,7 @@ the returned figure is shown once, as the cell's value.
 """
 
 import os
-import re
 from functools import partial
-from operator import index
 from pathlib import Path
 
 import numpy as onp
@@ -43,15 +44,26 @@ from .edge_detection import edge_image, edge_kernel
 from .learning import learn_kernel
 from .plotting import (
     CELL,
-    CMAP,
-    PIXELS,
+    FIELD,
     SHADE,
     check_losses,
     draw_grid,
+    draw_losses,
+    heatmaps,
+    mark_printed,
+    matrix_text,
     new_figure,
-    number,
+    sum_text,
 )
-from .published import BY_KEY
+from .published import book_losses
+from .receptive_field import (
+    LAYER_NAMES,
+    check_element,
+    field_of,
+    field_text,
+    kernel_shape,
+    stacked_outputs,
+)
 
 #: File names (without suffix) that `save_figures` writes, in order.
 FIGURE_NAMES = ('cross_correlation', 'edge_detection', 'learning_curve',
@@ -62,37 +74,6 @@ FIGURE_NAMES = ('cross_correlation', 'edge_detection', 'learning_curve',
 def _host(func, name, value):
     """Return `value` checked as a non-empty 2-D array, as NumPy."""
     return as_2d_array(func, name, value).asnumpy()
-
-
-def sum_text(X, K, Y):
-    """Spell out the first output element of ``Y = corr2d(X, K)``.
-
-    Parameters
-    ----------
-    X, K, Y : array_like
-        Input, kernel and output of a 2-D cross-correlation.
-
-    Returns
-    -------
-    str
-        ``X[0, 0]×K[0, 0] + ... = Y[0, 0]`` over the first window, with
-        negative factors in parentheses.
-
-    Examples
-    --------
-    >>> sum_text([[0, 1, 2], [3, 4, 5]], [[1, -1]], [[-1, -1], [-1, -1]])
-    '0×1 + 1×(−1) = −1'
-    """
-    X, K, Y = onp.asarray(X), onp.asarray(K), onp.asarray(Y)
-    h, w = K.shape
-
-    def factor(value):
-        text = number(value)
-        return f'({text})' if value < 0 else text
-
-    pairs = onp.stack([X[:h, :w].ravel(), K.ravel()], axis=1)  # (h*w, 2)
-    terms = [f'{factor(x)}×{factor(k)}' for x, k in pairs]
-    return f'{" + ".join(terms)} = {number(Y[0, 0])}'
 
 
 def plot_cross_correlation(X=None, K=None):
@@ -174,45 +155,6 @@ def plot_cross_correlation(X=None, K=None):
     return fig
 
 
-def _heatmaps(arrays, titles, fmt=number, label='value', cell=0.3,
-              pixels=0):
-    """Draw 2-D arrays side by side on one symmetric diverging scale.
-
-    Each array gets an ``imshow`` with its values written in the cells;
-    the first `pixels` arrays are images of pixel values, drawn in
-    grayscale (`PIXELS`), the rest share the diverging scale and its
-    colour bar. `cell` is the inches per element. Returns the figure.
-    """
-    vmax = max(float(abs(A).max()) for A in arrays[pixels:]) or 1.0
-    widths = [A.shape[1] for A in arrays]
-    height = max(A.shape[0] for A in arrays)
-    fig = new_figure(
-        figsize=(1.4 + cell * (sum(widths) + len(arrays)),
-                 1.2 + cell * height),
-        layout='constrained')
-    axes = fig.subplots(1, len(arrays), squeeze=False,
-                        gridspec_kw={'width_ratios': widths})[0]
-    for n, A in enumerate(arrays):
-        ax = axes[n]
-        if n < pixels:
-            ax.imshow(A, **PIXELS)
-            dark = A < 0.5
-        else:
-            image = ax.imshow(A, cmap=CMAP, vmin=-vmax, vmax=vmax)
-            dark = abs(A) > 0.6 * vmax
-        for (i, j), value in onp.ndenumerate(A):
-            ax.text(j, i, fmt(value), ha='center', va='center',
-                    fontsize=8, color='white' if dark[i, j] else 'black')
-        ax.set_title(titles[n], fontsize=10)
-        ax.set_xticks(range(A.shape[1]))
-        ax.set_yticks(range(A.shape[0]))
-        ax.tick_params(labelsize=7, length=2)
-    bar = fig.colorbar(image, ax=list(axes[pixels:]), label=label,
-                       shrink=0.9)
-    bar.set_ticks([-vmax, 0, vmax])
-    return fig
-
-
 def plot_edge_detection(X=None, K=None):
     """Draw the edge detection of section 6.2.3 as heatmaps.
 
@@ -266,26 +208,7 @@ def plot_edge_detection(X=None, K=None):
     titles = ['image X\n1: white, 0: black',
               'Y = corr2d(X, K)\n1: white→black, −1: black→white',
               'corr2d(X.T, K)\nno vertical edges: all 0']
-    return _heatmaps(arrays, titles, pixels=1)
-
-
-def book_losses():
-    """Return the losses the book prints in 6.2.4, parsed from its record.
-
-    Returns
-    -------
-    batches : list of int
-        The iterations printed, 2, 4, ..., 10.
-    losses : list of float
-        The losses printed there, to three decimals.
-
-    Examples
-    --------
-    >>> book_losses()
-    ([2, 4, 6, 8, 10], [4.949, 0.831, 0.14, 0.024, 0.004])
-    """
-    pairs = re.findall(r'batch (\d+), loss ([\d.]+)', BY_KEY['losses'].text)
-    return [int(b) for b, _ in pairs], [float(loss) for _, loss in pairs]
+    return heatmaps(arrays, titles, pixels=1)
 
 
 def plot_learning_curve(losses=None):
@@ -331,40 +254,34 @@ def plot_learning_curve(losses=None):
     batches, printed = book_losses()
     fig = new_figure(figsize=(5.6, 3.4), layout='constrained')
     ax = fig.add_subplot()
-    ax.plot(range(1, len(losses) + 1), losses, 'o-', markersize=4,
-            label='learn_kernel() losses')
-    ax.plot(batches, printed, 's', markersize=10, markerfacecolor='none',
-            markeredgecolor='tab:red', markeredgewidth=1.5,
-            label='printed in the book')
-    for i, batch in enumerate(batches):
-        ax.annotate(f'{printed[i]:.3f}', (batch, printed[i]), xytext=(-10, -6),
-                    textcoords='offset points', ha='right', va='center',
-                    fontsize=8, color='tab:red')
-    ax.set_yscale('log')
+    draw_losses(ax, losses, '6.2.4 Learning a kernel', marker='o',
+                markersize=4, label='learn_kernel() losses')
+    mark_printed(ax, batches, printed)
     ax.set_xticks(range(1, max(len(losses), batches[-1]) + 1))
-    ax.set_xlabel('iteration (batch)')
-    ax.set_ylabel('loss: summed squared error')
-    ax.set_title('6.2.4 Learning a kernel')
-    ax.grid(True, which='major', alpha=0.3)
     ax.legend()
     return fig
 
 
-def plot_learned_kernel(kernel=None, K=None):
-    """Draw the learned kernel beside the true one, section 6.2.4.
+def plot_learned_kernel(kernel=None, K=None, *, name=None):
+    """Draw the learned kernel beside the one that made `Y`, 6.2.4.
 
     Section 6.2.4: after 10 iterations the learned kernel is
     "remarkably close" to the kernel ``K = [[1, -1]]`` that made `Y`.
     Both are drawn as heatmaps on one diverging scale, values written
-    in.
+    in, each panel titled with its name.
 
     Parameters
     ----------
     kernel : array_like, optional
         The learned 2-D kernel; defaults to that of `learn_kernel()`.
     K : array_like, optional
-        The true 2-D kernel, of the same shape; defaults to
-        `edge_kernel()`.
+        The 2-D kernel that made `Y`, of the same shape; defaults to
+        `edge_kernel()`, the section's ``K``.
+    name : str, optional
+        The title of `K`'s panel: what the reader's code calls it, such
+        as ``'SOBEL'``. By default ``K = [[1, −1]]`` for the section's
+        kernel, and ``the kernel that made Y`` for any other, which is
+        not the section's ``K``.
 
     Returns
     -------
@@ -375,8 +292,8 @@ def plot_learned_kernel(kernel=None, K=None):
     Raises
     ------
     TypeError, ValueError
-        If `kernel` or `K` is not a non-empty 2-D numeric array, or their
-        shapes differ.
+        If `kernel` or `K` is not a non-empty 2-D numeric array, their
+        shapes differ, or `name` is not a string.
 
     Examples
     --------
@@ -385,8 +302,16 @@ def plot_learned_kernel(kernel=None, K=None):
     ['0.9895', '−0.9874']
     >>> [text.get_text() for text in fig.axes[1].texts]
     ['1', '−1']
+    >>> [ax.get_title() for ax in fig.axes[:2]]
+    ['learned kernel', 'K = [[1, −1]]']
+    >>> fig = plot_learned_kernel([[1, 0]], [[1, 0]])
+    >>> fig.axes[1].get_title()
+    'the kernel that made Y'
     """
     func = 'plot_learned_kernel'
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f'{func}: name must be a str, '
+                        f'got {type(name).__name__}')
     if kernel is None:
         kernel = learn_kernel()[0]
     K = edge_kernel() if K is None else K
@@ -394,140 +319,17 @@ def plot_learned_kernel(kernel=None, K=None):
     if kernel.shape != K.shape:
         raise ValueError(f'{func}: kernel of shape {kernel.shape} and K of '
                          f'shape {K.shape} must have the same shape')
+    if name is None:
+        book = edge_kernel().asnumpy()
+        name = (f'K = {matrix_text(book)}'
+                if K.shape == book.shape and (K == book).all()
+                else 'the kernel that made Y')
 
     def fmt(value):
         return f'{float(value):.4g}'.replace('-', '\N{MINUS SIGN}')
 
-    titles = ['learned kernel', 'true K']
-    return _heatmaps([kernel, K], titles, fmt=fmt,
-                     label='weight', cell=0.6)
-
-
-#: The names of the stacked layers' arrays: the input, then each output.
-LAYER_NAMES = ('X', 'Y', 'Z')
-FIELD = '#fdae6b'  # the output element whose receptive field is shown
-
-
-def stacked_outputs(X=None, K=None, layers=2):
-    """Return the input and the outputs of `layers` stacked correlations.
-
-    Section 7.2.6 of today's edition, "Feature Map and Receptive
-    Field": `X`, then ``Y = corr2d(X, K)``, then ``Z = corr2d(Y, K)``
-    (the same kernel again, a second layer), each with the book's loop.
-
-    Parameters
-    ----------
-    X : array_like, optional
-        The 2-D input; defaults to the section's ``[[0, 1, 2], [3, 4,
-        5], [6, 7, 8]]``.
-    K : array_like, optional
-        The 2-D kernel of every layer; defaults to ``[[0, 1], [2, 3]]``.
-    layers : int, optional
-        How many correlations to stack: 1 or 2.
-
-    Returns
-    -------
-    list of numpy.ndarray
-        ``[X, Y]`` or ``[X, Y, Z]``.
-
-    Raises
-    ------
-    TypeError, ValueError
-        If `X` or `K` is not a non-empty 2-D numeric array, `layers` is
-        not 1 or 2, or `K` does not fit in the output of the layer
-        before.
-
-    Examples
-    --------
-    >>> X, Y, Z = stacked_outputs()
-    >>> Y.tolist(), Z.tolist()
-    ([[19.0, 25.0], [37.0, 43.0]], [[228.0]])
-    """
-    func = 'stacked_outputs'
-    if X is None:
-        X = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
-    if K is None:
-        K = np.array([[0, 1], [2, 3]])
-    if layers not in (1, 2) or isinstance(layers, bool):
-        raise ValueError(f'{func}: layers must be 1 or 2, got {layers!r}')
-    X, K = check_corr2d_args(func, X, K)
-    arrays = [X]
-    for _ in range(layers):
-        arrays.append(corr2d(*check_corr2d_args(func, arrays[-1], K)))
-    return [A.asnumpy() for A in arrays]
-
-
-def field_of(kernel_shape, layer, i, j, below=0):
-    """Return the receptive field of one element, in a layer below it.
-
-    With stride 1 and an ``h x w`` kernel in every layer, element
-    ``(i, j)`` of layer `layer`'s output is computed from the ``h x w``
-    window at ``(i, j)`` of the layer before, and each layer further
-    down widens the window by ``h - 1`` rows and ``w - 1`` columns.
-
-    Parameters
-    ----------
-    kernel_shape : tuple of int
-        ``(h, w)``, the kernel of every layer.
-    layer : int
-        The layer of the element: 1 for ``Y``, 2 for ``Z``.
-    i, j : int
-        The element's row and column.
-    below : int, optional
-        The layer to find the field in, under `layer`: 0 the input.
-
-    Returns
-    -------
-    tuple of slice
-        The rows and the columns of the field.
-
-    Examples
-    --------
-    >>> field_of((2, 2), 1, 0, 0)  # Y[0, 0]: 2 x 2 of X, 4 inputs
-    (slice(0, 2, None), slice(0, 2, None))
-    >>> field_of((2, 2), 2, 0, 0)  # Z[0, 0]: 3 x 3 of X, 9 inputs
-    (slice(0, 3, None), slice(0, 3, None))
-    >>> field_of((2, 2), 2, 0, 0, below=1)  # and all 4 of Y
-    (slice(0, 2, None), slice(0, 2, None))
-    """
-    (h, w), n = kernel_shape, layer - below
-    return slice(i, i + n * (h - 1) + 1), slice(j, j + n * (w - 1) + 1)
-
-
-def field_text(arrays, layer, i, j):
-    """Say what element ``(i, j)`` of layer `layer` sees, in words.
-
-    `arrays` are `stacked_outputs`'s; the kernel's shape is read from
-    the change of shape from one layer to the next.
-
-    Examples
-    --------
-    >>> arrays = stacked_outputs()
-    >>> field_text(arrays, 1, 0, 0)
-    'Y[0, 0] = 19 sees 4 of the 9 inputs, X[0:2, 0:2]'
-    >>> field_text(arrays, 2, 0, 0)
-    'Z[0, 0] = 228 sees 4 of Y and 9 of the 9 inputs, X[0:3, 0:3]'
-    """
-    shape = _kernel_shape(arrays)
-    names = LAYER_NAMES
-    parts = []
-    for below in range(layer - 1, -1, -1):
-        rows, cols = field_of(shape, layer, i, j, below)
-        count = (rows.stop - rows.start) * (cols.stop - cols.start)
-        if below:
-            parts.append(f'{count} of {names[below]}')
-        else:
-            parts.append(f'{count} of the {arrays[0].size} inputs, '
-                         f'X[{rows.start}:{rows.stop}, '
-                         f'{cols.start}:{cols.stop}]')
-    value = number(arrays[layer][i, j])
-    return f'{names[layer]}[{i}, {j}] = {value} sees {" and ".join(parts)}'
-
-
-def _kernel_shape(arrays):
-    """The kernel's shape, from the first two of `stacked_outputs`."""
-    (H, W), (oh, ow) = arrays[0].shape, arrays[1].shape
-    return H - oh + 1, W - ow + 1
+    return heatmaps([kernel, K], ['learned kernel', name], fmt=fmt,
+                    label='weight', cell=0.6)
 
 
 def draw_receptive_field(fig, arrays, layer, i, j, bottom=0.0, top=1.0):
@@ -539,7 +341,7 @@ def draw_receptive_field(fig, arrays, layer, i, j, bottom=0.0, top=1.0):
     field in every layer below it in blue, joined to it by lines, as
     CNN Explainer draws it; its `field_text` below. Returns the axes.
     """
-    rows, cols = field_of(_kernel_shape(arrays), layer, i, j)
+    rows, cols = field_of(kernel_shape(arrays), layer, i, j)
     gap, head, foot = 2, 0.8, 1.0  # in cells
     tall = max(A.shape[0] for A in arrays)
     wide = sum(A.shape[1] for A in arrays) + gap * (len(arrays) - 1)
@@ -554,7 +356,7 @@ def draw_receptive_field(fig, arrays, layer, i, j, bottom=0.0, top=1.0):
         r, c = A.shape
         shade = onp.full(A.shape, '', dtype=object)
         if n < layer:
-            rows, cols = field_of(_kernel_shape(arrays), layer, i, j, n)
+            rows, cols = field_of(kernel_shape(arrays), layer, i, j, n)
             shade[rows, cols] = SHADE
         elif n == layer:
             shade[i, j] = FIELD
@@ -574,7 +376,7 @@ def draw_receptive_field(fig, arrays, layer, i, j, bottom=0.0, top=1.0):
 def _join(fig, axes, arrays, layer, i, j):
     """Lines from the lit element (and each field) to the field below."""
     from matplotlib.patches import ConnectionPatch
-    shape = _kernel_shape(arrays)
+    shape = kernel_shape(arrays)
     upper = (slice(i, i + 1), slice(j, j + 1))
     for n in range(layer - 1, -1, -1):
         rows, cols = field_of(shape, layer, i, j, n)
@@ -652,24 +454,6 @@ def plot_receptive_field(X=None, K=None, selected=None):
         draw_receptive_field(fig, arrays, layer, i, j,
                              bottom=top - 1 / len(rows), top=top)
     return fig
-
-
-def check_element(func, arrays, selected):
-    """Return `selected` as ``(layer, i, j)`` of an output, or raise."""
-    try:
-        layer, i, j = (index(v) for v in selected)
-    except (TypeError, ValueError):
-        raise TypeError(f'{func}: selected must be (layer, i, j), three '
-                        f'integers, got {selected!r}') from None
-    if not 1 <= layer < len(arrays):
-        raise ValueError(f'{func}: layer must be 1 to {len(arrays) - 1}, '
-                         f'got {layer}')
-    shape = arrays[layer].shape
-    if not (0 <= i < shape[0] and 0 <= j < shape[1]):
-        raise ValueError(f'{func}: ({i}, {j}) is not an element of '
-                         f'{LAYER_NAMES[layer]}, of shape {shape}')
-    return layer, i, j
-
 
 
 def save_figures(directory, *, dpi=100):

@@ -1,4 +1,4 @@
-"""The section's kernels on a real photograph, and their pictures.
+"""The section's kernels on a real photograph.
 
 Section 6.2 is called "Convolutions for Images", but its image is a
 6 x 8 array of ones and zeros. This module takes its kernels to a real
@@ -21,8 +21,6 @@ matplotlib is imported inside the functions that need it, as in
 """
 
 import os
-import time
-from collections import namedtuple
 
 import numpy as onp
 from mxnet import init, np
@@ -31,11 +29,18 @@ from mxnet.gluon import nn
 from . import corr2d_fast  # the public name; its engines may move
 from ._args import check_int
 from ._validation import as_2d_array, check_corr2d_args
-from .cross_correlation import corr2d
 from .edge_detection import edge_kernel
 from .exercises import LAPLACE, SECOND_DERIVATIVE, box_kernel
 from .learning import learn_kernel
-from .plotting import CMAP, PIXELS, check_losses, new_figure
+from .plotting import (  # noqa: F401 (pg.CLIP_PERCENTILE, the notebook's)
+    CLIP_PERCENTILE,
+    averages,
+    check_losses,
+    draw_losses,
+    draw_map,
+    new_figure,
+)
+from .speed import Speed, compare_speed, speed_line  # noqa: F401 (pg.*)
 
 #: matplotlib's sample photograph (``matplotlib.cbook.get_sample_data``).
 PHOTOGRAPH = 'grace_hopper.jpg'
@@ -56,11 +61,6 @@ EXERCISE_KERNELS = {'second derivative [[1, −2, 1]]': SECOND_DERIVATIVE,
 #: edges (``[[1], [2], [1]]`` times ``[[1, 0, -1]]``).
 SOBEL = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype='float32')
 
-#: The percentile of ``|Y|`` at which `plot_filtered` clips each signed
-#: map's colour scale: the few strongest responses saturate, so that the
-#: rest stay visible.
-CLIP_PERCENTILE = 98
-
 #: Rows and columns of a 240 x 240 crop of the photograph around the
 #: face: `plot_filtered` draws it at full resolution, where a map of
 #: one-pixel lines (a second difference) stays visible; shrunk to a
@@ -70,9 +70,6 @@ FACE = (slice(90, 330), slice(130, 370))
 #: Learning rate and iterations of `learn_on_photograph`; see there.
 LR, NUM_ITERS = 1.9e-5, 500
 
-#: Times of `compare_speed`; ``*_outputs`` count output elements.
-Speed = namedtuple('Speed', ['loop_s', 'loop_outputs', 'fast_s',
-                             'fast_outputs'])
 
 
 def load_photograph(name=PHOTOGRAPH):
@@ -130,32 +127,6 @@ def _check_kernels(func, kernels):
             for name, K in kernels.items()]
 
 
-def _averages(K):
-    """Tell whether `K` averages its window: no negative taps, sum 1."""
-    K = K.asnumpy()
-    return bool((K >= 0).all() and abs(K.sum() - 1) < 1e-6)
-
-
-def _show(fig, ax, Y, title, pixels):
-    """Draw `Y` on `ax`: pixel values in gray, signed values diverging.
-
-    A signed result gets its own colour scale and bar, symmetric about 0
-    and clipped at the `CLIP_PERCENTILE`-th percentile of its ``|Y|``,
-    which the bar's label gives, so that a few strong edges do not wash
-    out the rest.
-    """
-    ax.set_title(title, fontsize=10)
-    ax.set_axis_off()
-    if pixels:
-        return ax.imshow(Y, **PIXELS)
-    vmax = float(onp.percentile(abs(Y), CLIP_PERCENTILE)) or 1.0
-    image = ax.imshow(Y, cmap=CMAP, vmin=-vmax, vmax=vmax)
-    bar = fig.colorbar(image, ax=ax, shrink=0.8, extend='both')
-    bar.set_label(f'clipped at ±{vmax:.2g}, the {CLIP_PERCENTILE:g}th '
-                  'percentile of |Y|', fontsize=8)
-    return image
-
-
 def plot_filtered(X, kernels, ncols=4):
     """Draw an image and ``corr2d_fast(X, K)`` for each kernel `K`.
 
@@ -164,7 +135,8 @@ def plot_filtered(X, kernels, ncols=4):
     is drawn in grayscale, 1 white and 0 black. A signed result (edges,
     derivatives) is drawn on a diverging scale of its own with its
     colour bar: red positive, blue negative, white 0, clipped at the
-    `CLIP_PERCENTILE`-th percentile of its ``|Y|`` (the bar says where).
+    `CLIP_PERCENTILE`-th percentile of its ``|Y|`` (the bar under it
+    says where).
 
     Parameters
     ----------
@@ -204,17 +176,18 @@ def plot_filtered(X, kernels, ncols=4):
     panels = [('image X (1: white, 0: black)', X, True)]
     for name, K in pairs:
         X, K = check_corr2d_args(func, X, K)
-        panels.append((name, corr2d_fast(X, K), _averages(K)))
+        panels.append((name, corr2d_fast(X, K), averages(K.asnumpy())))
     ncols = min(ncols, len(panels))
     nrows = -(-len(panels) // ncols)
     H, W = X.shape
     # 80 dpi: about 290 pixels a panel, half the photograph's width,
-    # keeps a notebook's stored PNGs small
-    fig = new_figure(figsize=(3.6 * ncols, 3.6 * nrows * H / W + 0.5),
-                  dpi=80, layout='constrained')
+    # keeps a notebook's stored PNGs small; a row is a panel, its title
+    # and the colour bar under it (about an inch)
+    fig = new_figure(figsize=(3.6 * ncols, nrows * (3.6 * H / W + 1.1)),
+                     dpi=80, layout='constrained')
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, (title, Y, pixels) in zip(axes, panels, strict=False):
-        _show(fig, ax, Y.asnumpy(), title, pixels)
+        draw_map(fig, ax, Y.asnumpy(), title, pixels)
     for ax in axes[len(panels):]:
         fig.delaxes(ax)
     return fig
@@ -313,111 +286,5 @@ def plot_losses(losses, title='learning a 3 x 3 kernel'):
     """
     losses = check_losses('plot_losses', losses)
     fig = new_figure(figsize=(5.6, 3.4), layout='constrained')
-    ax = fig.add_subplot()
-    ax.plot(range(1, len(losses) + 1), losses)
-    ax.set_yscale('log')
-    ax.set_xlabel('iteration (batch)')
-    ax.set_ylabel('loss: summed squared error')
-    ax.set_title(str(title))
-    ax.grid(True, which='major', alpha=0.3)
+    draw_losses(fig.add_subplot(), losses, str(title))
     return fig
-
-
-def _seconds(call, repeat):
-    """Return the best of `repeat` wall-clock times of ``call()``."""
-    best = float('inf')
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def compare_speed(X, K, crop=40, repeat=5):
-    """Time the book's loop on a crop and `corr2d_fast` on all of `X`.
-
-    The book's `corr2d` (6.2.1) runs one Python iteration per output
-    element, so it runs on the top-left ``crop x crop`` corner only,
-    once; `speed_line` estimates from it how long it would take on the
-    whole image. `corr2d_fast` runs on the whole image, best of
-    `repeat`. Compare them per output element.
-
-    Parameters
-    ----------
-    X, K : array_like
-        The 2-D image and kernel.
-    crop : int, optional
-        The side of the corner the loop runs on, at least the kernel's.
-    repeat : int, optional
-        How many times `corr2d_fast` runs; the best time counts.
-
-    Returns
-    -------
-    Speed
-        ``(loop_s, loop_outputs, fast_s, fast_outputs)``; print it with
-        `speed_line`.
-
-    Raises
-    ------
-    TypeError, ValueError
-        If `X` or `K` is not a non-empty 2-D numeric array, `K` does not
-        fit in the crop, or `crop` or `repeat` is not a positive int.
-
-    Examples
-    --------
-    >>> speed = compare_speed(np.ones((60, 60)), np.ones((3, 3)), crop=8)
-    >>> speed.loop_outputs, speed.fast_outputs
-    (36, 3364)
-    """
-    func = 'compare_speed'
-    crop = check_int(func, 'crop', crop, 1)
-    repeat = check_int(func, 'repeat', repeat, 1)
-    X, K = check_corr2d_args(func, X, K)
-    corner, K = check_corr2d_args(func, X[:crop, :crop], K)
-    (H, W), (h, w) = X.shape, K.shape
-    small = (corner.shape[0] - h + 1) * (corner.shape[1] - w + 1)
-    loop_s = _seconds(lambda: corr2d(corner, K).wait_to_read(), 1)
-    fast_s = _seconds(lambda: corr2d_fast(X, K).wait_to_read(), repeat)
-    return Speed(loop_s, small, fast_s, (H - h + 1) * (W - w + 1))
-
-
-def speed_line(speed):
-    """Say how much faster `corr2d_fast` is per output element.
-
-    Parameters
-    ----------
-    speed : Speed
-        As `compare_speed` returns.
-
-    Returns
-    -------
-    str
-        Both times, per output element, their ratio, and how long the
-        loop would take on the whole image.
-
-    Raises
-    ------
-    TypeError
-        If `speed` is not a `Speed`.
-
-    Examples
-    --------
-    >>> print(speed_line(Speed(0.5, 1444, 0.004, 304980)))
-    book's corr2d on 1444 outputs (a crop): 0.500 s, 346 µs per output;
-    corr2d_fast on all 304980 outputs: 4.00 ms, 13.1 ns per output;
-    corr2d_fast is 26,400x faster per output
-    (the loop would take 106 s on the whole image)
-    """
-    if not isinstance(speed, Speed):
-        raise TypeError(f'speed_line: speed must be a Speed, '
-                        f'got {type(speed).__name__}')
-    loop, fast = (speed.loop_s / speed.loop_outputs,
-                  speed.fast_s / speed.fast_outputs)
-    ratio = float(f'{loop / fast:.3g}')  # three significant digits
-    return (f"book's corr2d on {speed.loop_outputs} outputs (a crop): "
-            f'{speed.loop_s:.3f} s, {loop * 1e6:.3g} µs per output;\n'
-            f'corr2d_fast on all {speed.fast_outputs} outputs: '
-            f'{speed.fast_s * 1e3:.2f} ms, {fast * 1e9:.3g} ns per '
-            f'output;\ncorr2d_fast is {ratio:,.0f}x faster per output\n'
-            f'(the loop would take {loop * speed.fast_outputs:.0f} s on '
-            'the whole image)')

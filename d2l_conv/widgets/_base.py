@@ -4,7 +4,7 @@ In JupyterLab a widget is shown by its live view. Where no widget
 frontend runs (GitHub's notebook view, nbval, a notebook opened later
 without its kernel) the stored output is all there is, so each widget's
 ``_repr_mimebundle_`` adds, beside the widget view, a PNG of its current
-state (``image/png``, drawn with matplotlib's Agg canvas) and a one-line
+state (``image/png``, drawn by `plotting`) and a one-line
 summary of it (``text/plain``). JupyterLab ranks the widget view first
 and renders it alone; nbval skips both the PNG and the widget view by
 default and compares the summary, which holds no timing.
@@ -16,46 +16,8 @@ text already holds the picture that goes with it.
 
 import base64
 import functools
-import io
 
 import ipywidgets
-import numpy as onp
-
-
-def figure_png(fig, dpi=None):
-    """Return the PNG bytes of a matplotlib `fig`, without metadata."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format='png', dpi=dpi,
-                metadata={'Software': None})
-    return buffer.getvalue()
-
-
-def array_png(A, vmin=0.0, vmax=1.0, cmap=None):
-    """Return a 2-D float array as PNG bytes, `vmin` to `vmax` in colour.
-
-    One pixel per element, in gray (`vmin` black, `vmax` white) or in
-    `cmap`; values beyond are clipped, NaN drawn as `vmin`. An 8-bit
-    image with 256 colours as its palette, at zlib's fastest level: PIL
-    filters no palette image, so the 600 x 512 photograph encodes in
-    about 12 ms, where grayscale (``'L'``) at the default level takes
-    70 ms, for a file a quarter larger.
-    """
-    from PIL import Image
-    scaled = onp.subtract(A, vmin, dtype='float32')  # one pass a step
-    scaled *= 255 / (vmax - vmin)
-    scaled += 0.5
-    onp.nan_to_num(scaled, copy=False)
-    index = onp.clip(scaled, 0, 255, out=scaled).astype(onp.uint8)
-    if cmap is None:
-        palette = onp.repeat(onp.arange(256, dtype=onp.uint8)[:, None], 3, 1)
-    else:
-        from matplotlib import colormaps
-        palette = colormaps[cmap](onp.linspace(0, 1, 256), bytes=True)
-    image = Image.fromarray(index, 'P')
-    image.putpalette(palette[:, :3].ravel().tolist())
-    buffer = io.BytesIO()
-    image.save(buffer, format='PNG', compress_level=1)
-    return buffer.getvalue()
 
 
 def numpy_mode(handler):

@@ -2,16 +2,16 @@
 
 import ipywidgets
 
-from ..figures import (
+from ..figures import plot_receptive_field
+from ..plotting import figure_png, number
+from ..receptive_field import (
     LAYER_NAMES,
     check_element,
     field_of,
     field_text,
-    plot_receptive_field,
     stacked_outputs,
 )
-from ..plotting import number
-from ._base import Figure, figure_png, natural, numpy_mode
+from ._base import Figure, natural, numpy_mode
 
 FUNC = 'receptive_field'
 
@@ -35,7 +35,7 @@ class ReceptiveField(Figure):
         `figures.plot_receptive_field` of the element: `X`, `Y` and `Z`,
         the element orange, its field blue.
     arrays : list of numpy.ndarray
-        ``[X, Y, Z]``, as `figures.stacked_outputs` returns them.
+        ``[X, Y, Z]``, as `receptive_field.stacked_outputs` returns them.
     """
 
     css_class = 'd2l-receptive-field'

@@ -10,8 +10,16 @@ from .. import corr2d_fast
 from .. import photograph as pg
 from .._validation import as_2d_array, check_fits
 from ..edge_detection import edge_kernel
-from ..plotting import CMAP, matrix_text
-from ._base import Figure, array_png, figure_png, natural, numpy_mode
+from ..plotting import (
+    CMAP,
+    array_png,
+    averages,
+    clipped_scale,
+    figure_png,
+    matrix_text,
+)
+from ..speed import compare_speed
+from ._base import Figure, natural, numpy_mode
 
 FUNC = 'kernel_explorer'
 
@@ -79,7 +87,7 @@ class KernelExplorer(Figure):
         self.X = X
         # The loop's cost per output barely depends on the kernel
         # (MXNet's per-call overhead dominates): measure it once.
-        speed = pg.compare_speed(X, edge_kernel(), crop=LOOP_CROP, repeat=1)
+        speed = compare_speed(X, edge_kernel(), crop=LOOP_CROP, repeat=1)
         self.loop_s_per_output = speed.loop_s / speed.loop_outputs
         self.preset = ipywidgets.Dropdown(options=list(PRESETS),
                                           description='kernel')
@@ -170,12 +178,11 @@ class KernelExplorer(Figure):
         self.fast_s = time.perf_counter() - start
         self.output = Y.asnumpy()
         K = self.kernel
-        if (K >= 0).all() and abs(K.sum() - 1) < 1e-6:  # averages: pixels
+        if averages(K):  # the output is pixels again
             scale = 'gray: the output is again an image, 0 black, 1 white'
             png = array_png(self.output)
         else:  # signed, as `photograph.plot_filtered` draws it
-            vmax = float(onp.percentile(
-                abs(self.output), pg.CLIP_PERCENTILE)) or 1.0
+            vmax = clipped_scale(self.output)
             scale = (f'red: positive, blue: negative, white: 0; clipped '
                      f'at ±{vmax:.3g}')
             png = array_png(self.output, -vmax, vmax, cmap=CMAP)

@@ -8,10 +8,10 @@ from mxnet.gluon import nn
 from .._args import check_positive_real
 from .._validation import as_2d_array
 from ..edge_detection import edge_image
-from ..figures import book_losses
 from ..learning import BOOK_SEED, learn_kernel
-from ..plotting import new_figure
-from ._base import Figure, figure_png, natural, numpy_mode, player
+from ..plotting import figure_png, mark_printed, new_figure
+from ..published import book_losses
+from ._base import Figure, natural, numpy_mode, player
 
 #: The book's learning rate, 6.2.4.
 BOOK_LR = 3e-2
@@ -286,13 +286,15 @@ class TrainingStepper(Figure):
     def _draw(self):
         """Losses (log scale) and weights, the first `step` in colour.
 
-        The figure is built once a rate; each step moves its lines and
-        title only, which halves the drawing (no axes and ticks made
-        anew).
+        The figure is built once a rate; each step moves its lines, its
+        title and the loss legend only, which halves the drawing (no
+        axes and ticks made anew). The legend names only the lines that
+        show: before training, no loss is reached yet; after the last
+        iteration, none is to come.
         """
         if self.lr not in self._figures:
             self._figures[self.lr] = self._build()
-        fig, reached, current, weights, title = self._figures[self.lr]
+        fig, reached, current, weights, title, kept = self._figures[self.lr]
         k = self.step
         its = onp.arange(1, len(self.losses) + 1)
         reached.set_data(its[:k], self.losses[:k])
@@ -303,6 +305,10 @@ class TrainingStepper(Figure):
         title.set_text('6.2.4 Learning a kernel: '
                        + ('before training' if k == 0 else self.loss_line)
                        + rate)
+        shown = [line for line in kept
+                 if len(line.get_xdata()) and not (
+                     line is kept[0] and k == len(self.losses))]
+        reached.axes.legend(handles=shown, fontsize=8, loc='upper right')
         return fig
 
     def _build(self):
@@ -315,22 +321,17 @@ class TrainingStepper(Figure):
                             wspace=0.2)
         loss_ax, weight_ax = fig.subplots(1, 2)
         its = onp.arange(1, n + 1)
-        loss_ax.plot(its, self.losses, '-', color='0.85')  # to come
+        (to_come,) = loss_ax.plot(its, self.losses, '-', color='0.85',
+                                  label='iterations to come')
         (reached,) = loss_ax.plot([], [], 'o-', markersize=4,
                                   color='tab:blue',
                                   label='learn_kernel() losses'
                                   if self.lr == BOOK_LR else
                                   f'learn_kernel(lr={self.lr_label})')
+        kept = [to_come, reached]  # the lines the legend may name
         if self.lr == BOOK_LR:  # the book's marks, on the book's run
-            batches, printed = zip(*self.book.items(), strict=True)
-            loss_ax.plot(batches, printed, 's', markersize=10,
-                         markerfacecolor='none', markeredgecolor='tab:red',
-                         markeredgewidth=1.5, label='printed in the book')
-            for batch, loss in self.book.items():
-                loss_ax.annotate(f'{loss:.3f}', (batch, loss),
-                                 xytext=(-10, -6),
-                                 textcoords='offset points', ha='right',
-                                 va='center', fontsize=8, color='tab:red')
+            kept.append(mark_printed(loss_ax, *zip(*self.book.items(),
+                                                   strict=True)))
         (current,) = loss_ax.plot([], [], 'o', markersize=9,
                                   color='tab:blue')
         loss_ax.set_yscale('log')
@@ -338,7 +339,6 @@ class TrainingStepper(Figure):
         loss_ax.set_xlim(0.5, n + 0.5)
         loss_ax.set_xlabel('iteration (batch)')
         loss_ax.set_ylabel('loss: summed squared error')
-        loss_ax.legend(fontsize=8, loc='upper right')
         steps = onp.arange(n + 1)
         weights = []
         for i, colour in enumerate(('tab:green', 'tab:purple')):
@@ -353,7 +353,7 @@ class TrainingStepper(Figure):
         weight_ax.set_ylabel('kernel weight')
         weight_ax.legend(fontsize=8, loc='center right')
         title = fig.suptitle('')
-        return fig, reached, current, weights, title
+        return fig, reached, current, weights, title, kept
 
 
 def training_stepper():

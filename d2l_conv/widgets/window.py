@@ -9,9 +9,15 @@ from mxnet import np
 
 from .._validation import check_corr2d_args
 from ..cross_correlation import corr2d
-from ..figures import sum_text
-from ..plotting import CELL, draw_grid, matrix_text, new_figure
-from ._base import Figure, figure_png, natural, numpy_mode, player
+from ..plotting import (
+    CELL,
+    draw_grid,
+    figure_png,
+    matrix_text,
+    new_figure,
+    sum_text,
+)
+from ._base import Figure, natural, numpy_mode, player
 
 FUNC = 'window_slider'
 

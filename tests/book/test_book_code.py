@@ -8,10 +8,9 @@ import IPython.lib.pretty
 import pytest
 from IPython.core.events import EventManager, available_events
 
-from d2l_conv import book_code, exercises
-from d2l_conv.book_code import BLOCKS
+from d2l_conv import exercises, published
 from d2l_conv.cell_recorder import Cell, check_cells, record_cells, why
-from d2l_conv.published import BY_KEY, Result
+from d2l_conv.published import BLOCKS, BY_KEY, Result
 from d2l_conv.source_view import show_source, without_docstrings
 
 
@@ -148,7 +147,7 @@ def test_show_source_refuses_what_has_no_source():
     with pytest.raises(TypeError, match='show_source: .* no Python source'):
         show_source(len)
     with pytest.raises(TypeError, match='show_source'):
-        show_source(book_code.BLOCKS)
+        show_source(published.BLOCKS)
 
 
 def test_recording_again_replaces_the_earlier_recorder(capsys):

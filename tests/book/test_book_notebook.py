@@ -14,8 +14,7 @@ import pytest
 from conftest import ROOT
 
 from d2l_conv import conv_layer, cross_correlation
-from d2l_conv.book_code import BLOCKS
-from d2l_conv.published import BY_KEY, PUBLISHED, matches, printed_form
+from d2l_conv.published import BLOCKS, BY_KEY, PUBLISHED, matches, printed_form
 
 SECTION = ROOT / 'notebooks' / 'convolutions_for_images.ipynb'
 #: The section's text, in ../shared/seed/ beside the clone, where CI and

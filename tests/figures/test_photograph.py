@@ -8,6 +8,7 @@ from scipy.signal import correlate2d
 
 import d2l_conv
 from d2l_conv import photograph as pg
+from d2l_conv import plotting, speed
 
 
 @pytest.fixture(scope='module')
@@ -67,12 +68,37 @@ def test_pixel_images_are_gray_signed_results_diverge_with_a_bar(X):
         # each map on its own scale, clipped at a percentile of its |Y|
         Y = onp.asarray(image.get_array())
         assert high == pytest.approx(
-            onp.percentile(abs(Y), pg.CLIP_PERCENTILE), rel=1e-6)
-        assert image.colorbar.ax.get_ylabel() == (
-            f'clipped at ±{high:.2g}, the '
-            f'{pg.CLIP_PERCENTILE:g}th percentile of |Y|')
+            onp.percentile(abs(Y), plotting.CLIP_PERCENTILE), rel=1e-6)
+        assert image.colorbar.ax.get_xlabel() == (
+            f'clipped at ±{high:.2g}: '
+            f'{plotting.CLIP_PERCENTILE:g}th percentile of |Y|')
         clips.append(high)
     assert clips[0] != clips[1]
+
+
+#: The width, in pixels, a notebook shows a wide figure at (JupyterLab's
+#: output area on a laptop's screen), and the smallest text height, in
+#: pixels, read there without effort.
+NOTEBOOK_WIDTH, LEGIBLE = 900, 10
+
+
+@pytest.mark.parametrize('crop', [False, True], ids=['section', 'face'])
+def test_colour_bar_text_is_legible_at_the_notebooks_width(X, crop):
+    kernels = pg.EXERCISE_KERNELS if crop else pg.SECTION_KERNELS
+    fig = pg.plot_filtered(X[pg.FACE] if crop else X, kernels)
+    fig.canvas.draw()
+    scale = min(1, NOTEBOOK_WIDTH / (fig.get_figwidth() * fig.dpi))
+    bars = [image.colorbar for ax in fig.axes for image in ax.images
+            if image.colorbar is not None]
+    assert len(bars) == 2
+    for bar in bars:
+        label = bar.ax.xaxis.label
+        assert label.get_rotation() == 0 and label.get_text()
+        texts = [label, *bar.ax.get_xticklabels()]
+        for text in texts:
+            assert text.get_rotation() == 0
+            pixels = text.get_fontsize() * fig.dpi / 72 * scale
+            assert pixels >= LEGIBLE, (text.get_text(), pixels)
 
 
 def test_a_signed_map_is_legible_at_a_glance(X):
@@ -117,6 +143,21 @@ def test_learning_recovers_sobel_from_the_photograph(X):
                                 atol=1e-5)
 
 
+def test_the_sobel_panel_is_not_called_the_sections_K():
+    """6.2's ``K`` is ``[[1, -1]]``; the photograph learns Sobel's."""
+    from d2l_conv import figures
+    fig = figures.plot_learned_kernel(pg.SOBEL, pg.SOBEL)
+    assert [ax.get_title() for ax in fig.axes[:2]] == [
+        'learned kernel', 'the kernel that made Y']
+    fig = figures.plot_learned_kernel(pg.SOBEL, pg.SOBEL, name='SOBEL')
+    assert fig.axes[1].get_title() == 'SOBEL'
+
+
+def test_the_notebook_keeps_its_names_for_speed():
+    assert pg.compare_speed is speed.compare_speed
+    assert pg.speed_line is speed.speed_line
+
+
 def test_loss_curve_draws_every_loss():
     ax = pg.plot_losses([4.0, 2.0, 1.0]).axes[0]
     assert list(ax.lines[0].get_xdata()) == [1, 2, 3]
@@ -124,12 +165,12 @@ def test_loss_curve_draws_every_loss():
 
 
 def test_speed_counts_outputs_and_says_the_ratio():
-    speed = pg.compare_speed(onp.ones((50, 40), 'float32'),
-                             onp.ones((3, 3), 'float32'), crop=10,
-                             repeat=2)
-    assert speed.loop_outputs == 64 and speed.fast_outputs == 48 * 38
-    assert speed.loop_s > 0 and speed.fast_s > 0
-    line = pg.speed_line(pg.Speed(1.0, 1000, 0.001, 10000))
+    timed = speed.compare_speed(onp.ones((50, 40), 'float32'),
+                                onp.ones((3, 3), 'float32'), crop=10,
+                                repeat=2)
+    assert timed.loop_outputs == 64 and timed.fast_outputs == 48 * 38
+    assert timed.loop_s > 0 and timed.fast_s > 0
+    line = speed.speed_line(speed.Speed(1.0, 1000, 0.001, 10000))
     assert 'corr2d_fast is 10,000x faster per output' in line
     assert '(the loop would take 10 s on the whole image)' in line
 
@@ -153,9 +194,10 @@ def test_speed_counts_outputs_and_says_the_ratio():
      r'learn_on_photograph: kernel K of shape \(3, 3\) does not fit'),
     (lambda: pg.plot_losses([1.0, 0.0]), ValueError,
      r'plot_losses: losses\[1\] must be finite and positive'),
-    (lambda: pg.compare_speed(onp.ones((9, 9)), onp.ones((3, 3)), crop=2),
+    (lambda: speed.compare_speed(onp.ones((9, 9)), onp.ones((3, 3)),
+                                 crop=2),
      ValueError, r'compare_speed: kernel K of shape \(3, 3\) does not fit'),
-    (lambda: pg.speed_line((1, 2, 3, 4)), TypeError,
+    (lambda: speed.speed_line((1, 2, 3, 4)), TypeError,
      'speed_line: speed must be a Speed, got tuple'),
 ], ids=['name-int', 'name-missing', 'kernels-list', 'kernels-empty',
         'kernel-misfit', 'ncols-0', 'lr', 'halved-too-small', 'losses',

@@ -365,6 +365,20 @@ def test_each_step_shows_its_own_picture_and_text(stepper):
     assert stepper.loss_line is None
 
 
+@pytest.mark.parametrize('k', [0, 1, 10])
+def test_the_loss_legend_names_only_what_is_drawn(stepper, k):
+    stepper.slider.value = k
+    loss_ax = stepper._draw().axes[0]
+    named = {text.get_text() for text in loss_ax.get_legend().get_texts()}
+    drawn = {line.get_label() for line in loss_ax.lines
+             if len(line.get_xdata())}
+    assert named <= drawn
+    assert ('learn_kernel() losses' in named) == (k > 0)
+    assert ('iterations to come' in named) == (k < 10)
+    assert 'printed in the book' in named
+    stepper.slider.value = 0
+
+
 def test_the_stepper_leaves_mxnets_generator_as_a_fresh_process(stepper):
     mx.random.seed(123)  # a caller's seed, and a draw
     np.random.uniform(size=5)

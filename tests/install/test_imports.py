@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT
 from conftest import run_python as python
 
-from d2l_conv._compat import NUMPY_TESTED
+from d2l_conv._versions import NUMPY_TESTED
 
 sys.path.insert(0, str(ROOT / 'tools'))
 import lockfile  # noqa: E402
@@ -161,7 +161,7 @@ def test_a_numpy_outside_the_tested_range_gets_an_import_error():
     ((3, 13), '2.5.0.dev0', False),
     ((3, 13), '1.26.4', False)])
 def test_check_numpy(python, version, tested):
-    from d2l_conv._compat import check_numpy
+    from d2l_conv._versions import check_numpy
     if tested:
         check_numpy(version, python)
     else:
@@ -171,7 +171,7 @@ def test_check_numpy(python, version, tested):
 
 @pytest.mark.parametrize('python', [(3, 10), (3, 14)])
 def test_check_numpy_names_the_pythons_supported(python):
-    from d2l_conv._compat import check_numpy
+    from d2l_conv._versions import check_numpy
     with pytest.raises(ImportError, match='supports Python 3.11, 3.12, '
                        '3.13; this is Python 3.1[04]'):
         check_numpy('1.23.5', python)

@@ -60,8 +60,8 @@ def test_the_rows_are_each_release_on_311_and_the_last_on_312_and_313():
 
 
 def test_the_numpy_2_row_is_a_numpy_the_range_on_312_admits():
-    from d2l_conv import _compat
-    low, high, pinned = _compat.NUMPY_TESTED[(3, 12)]
+    from d2l_conv import _versions
+    low, high, pinned = _versions.NUMPY_TESTED[(3, 12)]
     assert int(pinned.split('.')[0]) == 1
     assert low <= tuple(map(int, matrix.NUMPY_2.split('.')[:2])) < high
     assert matrix.NUMPY_2.startswith('2.')
@@ -110,9 +110,9 @@ def test_an_unknown_version_is_refused_in_one_line(capsys):
 
 
 def test_the_matrix_covers_setup_cfgs_range_and_the_import_check():
-    from d2l_conv import _compat
-    assert all(_compat.mxnet_supported(v) for v in matrix.SUPPORTED)
-    assert not any(_compat.mxnet_supported(v) for v in matrix.REFUSED)
+    from d2l_conv import _versions
+    assert all(_versions.mxnet_supported(v) for v in matrix.SUPPORTED)
+    assert not any(_versions.mxnet_supported(v) for v in matrix.REFUSED)
     assert matrix.SUPPORTED[-1] == '1.9.1'
     cfg = (ROOT / 'setup.cfg').read_text()
     assert 'mxnet>=1.7,<1.10' in cfg

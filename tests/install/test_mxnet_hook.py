@@ -21,9 +21,7 @@ import pytest
 from conftest import ROOT, run_python
 
 import _d2l_conv_mxnet_hook as hook
-import _d2l_conv_numpy_names as names
-from d2l_conv.book_code import BLOCKS
-from d2l_conv.published import PUBLISHED, matches
+from d2l_conv.published import BLOCKS, PUBLISHED, matches
 
 PTH = 'd2l_conv_mxnet_hook.pth'
 
@@ -39,14 +37,14 @@ def fake_numpy(version, **names):
 def test_before_numpy_124_nothing_is_set():
     module = fake_numpy('1.23.5')
     before = dict(vars(module))
-    assert names.restore(module) == []
+    assert hook.restore(module) == []
     assert vars(module) == before
 
 
 def test_every_missing_name_is_set_and_no_other():
     module = fake_numpy('2.4.6', bool=numpy.bool_, PINF='mine')
-    done = names.restore(module)
-    assert set(done) == set(names.NAMES) - {'bool', 'PINF'}
+    done = hook.restore(module)
+    assert set(done) == set(hook.NAMES) - {'bool', 'PINF'}
     assert module.bool is numpy.bool_ and module.PINF == 'mine'
     assert module.int is int and module.NINF == -math.inf
     assert math.copysign(1, module.NZERO) == -1 and math.isnan(module.NaN)
@@ -66,7 +64,7 @@ def test_what_numpys_getattr_gives_is_kept_and_asked_silently():
     module = fake_numpy('1.26.4', __getattr__=__getattr__)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        done = names.restore(module)
+        done = hook.restore(module)
     assert caught == []
     assert 'npv' not in done and vars(module).get('npv') is None
     assert module.bool is bool and 'bool' in done
@@ -74,7 +72,7 @@ def test_what_numpys_getattr_gives_is_kept_and_asked_silently():
 
 def test_the_nep_32_names_raise_as_in_numpy_123():
     module = fake_numpy('2.4.6')
-    names.restore(module)
+    hook.restore(module)
     with pytest.raises(RuntimeError, match='NEP 32, the function pv'):
         module.pv(0.05, 10, -100)
 
@@ -85,14 +83,14 @@ def test_the_values_are_numpy_123s():
     module = fake_numpy('2.4.6', isin=numpy.isin, array=numpy.array,
                         asarray=numpy.asarray, cumprod=numpy.cumprod,
                         round=numpy.round, trapezoid=numpy.trapz)
-    names.restore(module)
+    hook.restore(module)
     x = numpy.array([[3.25, -1.5, 0.0], [2.0, 7.75, -4.5]])
     calls = {'alltrue': (x,), 'sometrue': (x > 5,), 'product': (x,),
              'cumproduct': (x,), 'round_': (x, 1), 'msort': (x,),
              'in1d': (x, [2.0, 0.0]), 'trapz': (x,)}
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        for name in names.NAMES:
+        for name in hook.NAMES:
             theirs, ours = getattr(numpy, name), getattr(module, name)
             if name in calls:
                 numpy.testing.assert_array_equal(ours(*calls[name]),
@@ -133,7 +131,7 @@ START = '''
 import json, sys
 print(json.dumps({
     'finder': [type(f).__name__ for f in sys.meta_path].count('_Finder'),
-    'loaded': sorted({'numpy', 'mxnet', '_d2l_conv_numpy_names'}
+    'loaded': sorted({'numpy', 'mxnet', '_d2l_conv_tools'}
                      & set(sys.modules))}))
 '''
 

@@ -119,7 +119,7 @@ def test_the_install_ships_it_and_it_imports_nothing_heavy(tmp_path):
         'import sys; before = "_d2l_conv_tools" in sys.modules\n'
         'import _d2l_conv_tools, json\n'
         'print(json.dumps([before, _d2l_conv_tools.__file__, sorted('
-        '{"numpy", "mxnet", "d2l_conv", "_d2l_conv_numpy_names"} '
+        '{"numpy", "mxnet", "d2l_conv"} '
         '& set(sys.modules))]))', cwd=tmp_path)
     assert json.loads(out) == [False, str(ROOT / '_d2l_conv_tools.py'), []]
 
@@ -140,9 +140,18 @@ def test_the_scripts_take_it_from_their_checkout(script):
     assert json.loads(out) == [True, str(ROOT / '_d2l_conv_tools.py'), []]
 
 
-def test_the_package_and_the_hook_use_this_copy():
-    import _d2l_conv_numpy_names
-    from d2l_conv import _compat, figures
-    assert _compat.leading is leading and _compat.MXNET_BUILD is MXNET_BUILD
+def test_the_package_and_the_hook_use_this_copy(monkeypatch):
+    import types
+
+    import _d2l_conv_mxnet_hook as hook
+    from d2l_conv import _versions, figures
+    assert _versions.leading is leading
+    assert _versions.MXNET_BUILD is MXNET_BUILD
     assert figures.write_atomic is write_atomic
-    assert _d2l_conv_numpy_names.leading is leading
+    # the hook imports it as it restores, and not before: a stand-in
+    # numpy 2 whose version only this copy's `leading` reads
+    asked = []
+    monkeypatch.setattr(tools, 'leading',
+                        lambda text, count: asked.append(text) or (1, 23))
+    assert hook.restore(types.SimpleNamespace(__version__='2.4')) == []
+    assert asked == ['2.4']

@@ -13,7 +13,7 @@ import re
 import pytest
 from conftest import ROOT
 
-from d2l_conv.book_code import BLOCKS
+from d2l_conv.published import BLOCKS
 
 NOTEBOOKS = ROOT / 'notebooks'
 BOOK_CODE = {block.code for block in BLOCKS}

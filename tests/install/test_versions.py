@@ -13,7 +13,7 @@ import numpy
 import pytest
 from conftest import run_python
 
-from d2l_conv import _compat
+from d2l_conv import _versions
 
 
 def install_ways(numpy_version):
@@ -34,7 +34,7 @@ def install_ways(numpy_version):
 
 INSTALL_WAYS = install_ways(numpy.__version__)
 #: This environment's MXNet build, as the messages name it.
-INSTALLED = ', '.join(_compat._builds())
+INSTALLED = ', '.join(_versions._builds())
 
 
 def import_beside(tmp_path, init, code='import d2l_conv'):
@@ -58,7 +58,7 @@ def last_line(done):
     ('2.0.0b1', False), ('2.0.0', False), ('1.10.0', False), ('', False),
     ('garbage', False)])
 def test_supported_versions_are_the_matrixs(version, supported):
-    assert _compat.mxnet_supported(version) is supported
+    assert _versions.mxnet_supported(version) is supported
 
 
 @pytest.mark.parametrize('version', ['1.6.0', '2.0.0b1'])
@@ -127,7 +127,7 @@ def test_a_supported_mxnet_imports_without_reading_package_metadata():
 @pytest.mark.parametrize('numpy_version', ['1.23.5', '1.26.4', '2.0.2',
                                            '2.4.6'])
 def test_the_install_advice_fits_the_numpy_installed(numpy_version):
-    advice = _compat.how_to_install(numpy_version)
+    advice = _versions.how_to_install(numpy_version)
     for way in install_ways(numpy_version):
         assert way in advice
     assert ('--no-deps' in advice) is numpy_version.startswith('2.')
@@ -142,6 +142,6 @@ def test_the_install_advice_is_the_docs_tested_recipes():
     for command in ("pip install '.[cpu,lab]'", "'requests>=2.20,<3'",
                     'pip install --no-deps mxnet==1.9.1'):
         assert command in blocks
-    assert "pip install '.[cpu]'" in _compat.how_to_install('1.26.4')
+    assert "pip install '.[cpu]'" in _versions.how_to_install('1.26.4')
     assert 'pip install --no-deps mxnet==1.9.1' in \
-        _compat.how_to_install('2.0.2')
+        _versions.how_to_install('2.0.2')
