@@ -1,6 +1,6 @@
 """What d2l_conv and the repository's scripts share, standard library only.
 
-One copy of each: d2l_conv itself (``d2l_conv/_files.py``,
+One copy of each: d2l_conv itself (``d2l_conv/figures.py``,
 ``d2l_conv/_compat.py``), the MXNet import hook's numpy names
 (``_d2l_conv_numpy_names``), and the scripts of tools/, e2e/ and
 benchmarks/. It imports neither MXNet nor numpy, so a script run from a
