@@ -1,6 +1,8 @@
 # Two commands do all the set-up on a fresh machine:
 #   make reproduce   reproduce the section, checking each published output
-#   make test        the whole suite: unit, doctests, book, notebooks, lint
+#   make test        lint and the suite but what is marked slow, in about
+#                    a minute and a half on 2 cores (make test-slow: the
+#                    notebooks re-run, the real installs, fresh Pythons)
 # Both install into .venv, with Python 3.11, exactly the versions pinned
 # (with hashes) in requirements.lock, using uv, which make installs itself.
 LOCK := requirements.lock
@@ -50,15 +52,27 @@ MATRIX ?=
 # The suite's areas, each a folder of tests/: make test-AREA runs one alone.
 TEST_AREAS := bench book cli exercises fast figures install notebooks section
 
+# pytest on every core, a file per worker; a plain `pytest FILE` (no -n
+# in setup.cfg) runs in one process and starts no workers.
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
+
 .PHONY: reproduce test lint lab e2e lock venv clean notebooks figures bench \
-    test-matrix test-docs $(addprefix test-,$(TEST_AREAS))
+    test-matrix test-docs test-slow $(addprefix test-,$(TEST_AREAS))
 
 reproduce: $(BASE)
 	$(BIN)/python -m d2l_conv
 
+# Everything but the tests marked slow (setup.cfg's markers), which
+# make test-slow runs: .ci/run runs both.
 test: $(VENV)/.test
 	@$(MAKE) --no-print-directory lint
-	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest
+	D2L_CONV_MXNET=$(MXNET) $(PYTEST) -m 'not slow and not docs_install'
+
+# The slow but precious tests: each notebook re-run by nbval and three
+# ways in a kernel, the real installs (tests/install/test_install.py),
+# the fresh Pythons that check how a process starts.
+test-slow: $(VENV)/.test
+	D2L_CONV_MXNET=$(MXNET) $(PYTEST) -m 'slow and not docs_install'
 
 # Every install block of README.md and docs/*.md, run as written with
 # real pip in a fresh copy of the tree, on each Python it names, then the
@@ -68,22 +82,24 @@ test: $(VENV)/.test
 # `make test` leaves them out.
 test-docs: $(VENV)/.test
 	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest -m docs_install \
-	    --dist load tests/install/test_docs_blocks.py
+	    -n auto --dist load tests/install/test_docs_blocks.py
 
-# One area alone, e.g. make test-install (real installs with uv and pip),
-# make test-notebooks (tests/notebooks/ and the notebooks re-run by nbval)
-# or make test-fast (corr2d_fast's engines): tests/AREA/.
+# One area alone, slow tests included, e.g. make test-install (real
+# installs with uv and pip), make test-notebooks (tests/notebooks/ and the
+# notebooks re-run by nbval) or make test-fast (corr2d_fast's engines).
 $(addprefix test-,$(TEST_AREAS)): test-%: $(VENV)/.test
-	D2L_CONV_MXNET=$(MXNET) $(BIN)/python -m pytest tests/$* \
+	D2L_CONV_MXNET=$(MXNET) $(PYTEST) tests/$* \
 	    $(if $(filter notebooks,$*),notebooks)
 
-# The suite on each MXNet release supported (1.7.0.post2 to 1.9.1, CPU) on
-# Python 3.11, and on 1.9.1 on Python 3.12 (with the lock's numpy 1.26
-# and with numpy 2.4) and 3.13, each in its own venv under .venv-matrix/,
-# all else from the lock; checks that 1.6.0 is refused and the C engine
-# is used; rewrites the table in docs/development.md. MATRIX=1.9.0 runs
-# one row (on 3.11), MATRIX=3.13:1.9.1 another, MATRIX=3.12:1.9.1:2.4.6
-# the numpy 2 row.
+# What can differ between releases (the book's 6/6, the engines, the
+# import hook, the version gate, the installs, the notebooks: ROW_TESTS in
+# tools/matrix.py) on each MXNet release supported (1.7.0.post2 to 1.9.1,
+# CPU) on Python 3.11, and on 1.9.1 on Python 3.12 (with the lock's numpy
+# 1.26 and with numpy 2.4) and 3.13, each in its own venv under
+# .venv-matrix/, all else from the lock; checks that 1.6.0 is refused and
+# the C engine is used; rewrites the table in docs/development.md.
+# MATRIX=1.9.0 runs one row (on 3.11), MATRIX=3.13:1.9.1 another,
+# MATRIX=3.12:1.9.1:2.4.6 the numpy 2 row.
 test-matrix: $(UV)
 	@python=$$(sh tools/find-python.sh $(UV) "$(PYTHON)") || exit 1; \
 	"$$python" tools/lockfile.py check $(LOCK) || exit 1; \

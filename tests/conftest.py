@@ -22,6 +22,16 @@ import d2l_conv  # noqa: F401  (calls npx.set_np() before any test)
 #: The repository's root (the tests live in folders by area under tests/).
 ROOT = Path(__file__).resolve().parent.parent
 
+
+def pytest_collection_modifyitems(items):
+    """Mark nbval's cells `slow`: each notebook re-run in a kernel is
+    seconds (``make test-slow`` runs them, ``make test`` leaves them
+    out). The other slow tests carry the marker in their own files."""
+    for item in items:
+        if item.path.suffix == '.ipynb':
+            item.add_marker(pytest.mark.slow)
+
+
 settings.register_profile('d2l', deadline=None, max_examples=25,
                           derandomize=True, print_blob=True)
 settings.load_profile('d2l')

@@ -1,4 +1,4 @@
-"""``make test-matrix``: the whole suite on each Python and MXNet supported.
+"""``make test-matrix``: what can differ, on each Python and MXNet supported.
 
 Each row (a Python and an MXNet release: every release supported on
 Python 3.11, 1.9.1 on 3.12 and 3.13, and 1.9.1 on 3.12 with numpy 2)
@@ -11,10 +11,12 @@ lock``), and in the numpy 2 row the lock's numpy pin for the lock's own
 pin of that numpy (3.13's), as an environment that already holds numpy 2
 (Colab's) runs d2l_conv. In each, the C engine must be built and be the
 one `corr2d_fast` picks, ``python -m d2l_conv`` must reproduce the section
-and ``pytest`` (the suite in the tree, whatever it holds) must pass. The
-releases refused (1.6.0) are installed too, and ``import d2l_conv`` must
-refuse them with its `ImportError`. A full run rewrites the table in the
-table in docs/development.md, atomically.
+(the book's 6/6) and ``pytest`` must pass on `ROW_TESTS`, what can differ
+between rows (the rest of the suite is the same code on the same numbers,
+which ``make test`` runs once), and on `PYTHON_TESTS` in the first row of
+each Python. The releases refused (1.6.0) are installed too, and ``import
+d2l_conv`` must refuse them with its `ImportError`. A full run rewrites
+the table in docs/development.md, atomically.
 
 Usage (stdlib only)::
 
@@ -58,6 +60,20 @@ NUMPY_2 = '2.4.6'
 #: 3.12 with numpy 2 (where numpy 2 is already installed, as on Colab).
 ROWS = tuple(('3.11', v) for v in REFUSED + SUPPORTED) + (
     ('3.12', '1.9.1'), ('3.12', '1.9.1', NUMPY_2), ('3.13', '1.9.1'))
+#: What each row's pytest runs: what can differ between MXNet, numpy and
+#: Python releases. The one place that says so (docs/development.md names
+#: them).
+ROW_TESTS = (
+    'tests/fast',                        # the engines, MXNet's C API
+    'tests/install/test_mxnet_hook.py',  # the import hook
+    'tests/install/test_versions.py',      # the version gate
+    'tests/install/test_setup.py',       # the venv is the lock
+    'notebooks',                         # nbval: the stored outputs
+)
+#: Run in the first row of each Python only: real installs from the
+#: lock's pins, whatever the row's MXNet, so the same in each row of a
+#: Python.
+PYTHON_TESTS = ('tests/install/test_install.py',)
 #: What each row's venv says of its numpy and the C engine.
 PROBE = ('import numpy, d2l_conv.fast._direct; '
          'from d2l_conv.fast import choose; '
@@ -85,8 +101,6 @@ def write_lock(uv, path=MATRIX_LOCK):
             check=True)
         parts.append(done.stdout.rstrip('\n'))
     write_atomic(path, '\n'.join(parts) + '\n')
-
-
 
 
 def _run(args, log, env=None):
@@ -126,9 +140,28 @@ def find_python(uv, version):
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def check_version(uv, python, version, python_version='3.11', numpy=None):
+def row_tests(rows, row):
+    """Return the test paths `row` runs, of `rows`: `ROW_TESTS`, and
+    `PYTHON_TESTS` too where it is the first of `rows` on its Python
+    that runs pytest (a supported release's)."""
+    first = next((r for r in rows if r[0] == row[0] and r[1] in SUPPORTED),
+                 None)
+    return ROW_TESTS + (PYTHON_TESTS if tuple(row) == first else ())
+
+
+def pytest_args(junit, tests):
+    """Return a row's pytest arguments: `tests` on every core, the slow
+    ones included (``-m`` replaces setup.cfg's, which leaves out only
+    the docs' install blocks, `make test-docs`)."""
+    return ['-m', 'pytest', '-q', '-n', 'auto', '--dist', 'loadfile',
+            '-m', 'not docs_install', '--junitxml', junit, *tests]
+
+
+def check_version(uv, python, version, python_version='3.11', numpy=None,
+                  tests=ROW_TESTS):
     """Build the venv for `version` on `python` (with `numpy` instead of
-    the lock's, if given) and check it; return a result dict."""
+    the lock's, if given) and check it, pytest running `tests`; return a
+    result dict."""
     name = f'{python_version}-{version}' + (f'-numpy{numpy}' if numpy
                                              else '')
     venv = VENVS / name
@@ -198,8 +231,7 @@ def check_version(uv, python, version, python_version='3.11', numpy=None):
     junit.unlink(missing_ok=True)
     env = {**os.environ, 'D2L_CONV_MXNET': f'mxnet=={version}',
            'D2L_CONV_NUMPY': numpy or ''}
-    status = _run([bin_python, '-m', 'pytest', '-q', '--junitxml', junit],
-                  log, env=env)
+    status = _run([bin_python, *pytest_args(junit, tests)], log, env=env)
     if junit.exists():
         result['pytest'], passed = counts(junit)
     else:
@@ -219,8 +251,9 @@ def table(results, seconds):
         lines.append(f'| {r["python"]} | {r["version"]} | {r["numpy"]} | '
                      f'{r["c"]} | {r["reproduce"]} | {r["pytest"]} |')
     lines += ['', 'Every other package as `requirements.lock` pins it for '
-              f'that Python; `make test-matrix` took {seconds / 60:.1f} '
-              f'min on {os.cpu_count()} cores.', END]
+              'that Python; `pytest` ran `ROW_TESTS` (and the installs '
+              'in the first row of each Python); `make test-matrix` took '
+              f'{seconds / 60:.1f} min on {os.cpu_count()} cores.', END]
     return '\n'.join(lines)
 
 
@@ -266,7 +299,9 @@ def run(uv, python, names=()):
             pythons[python_version] = find_python(uv, python_version)
         began = time.monotonic()
         result = check_version(uv, pythons[python_version], version,
-                               python_version, *numpy)
+                               python_version, *numpy,
+                               tests=row_tests(rows, (python_version,
+                                                      version, *numpy)))
         results.append(result)
         print(f'test-matrix: Python {python_version}, MXNet {version}'
               + (f', numpy {numpy[0]}' if numpy else '') + ': '

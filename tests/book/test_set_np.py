@@ -7,7 +7,10 @@ editions. d2l_conv calls it on import, because its own functions need
 MXNet's NumPy semantics.
 """
 
+import pytest
 from conftest import run_python as python
+
+pytestmark = pytest.mark.slow  # fresh Pythons: make test-slow
 
 
 def test_numpy_semantics_come_from_d2l_conv_not_mxnet_and_stay_on():

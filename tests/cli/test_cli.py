@@ -89,6 +89,7 @@ def test_readme_table_is_the_commands_output():
     assert table == text
 
 
+@pytest.mark.slow  # a fresh Python: make test-slow
 def test_installed_d2l_conv_script_runs_the_same_command():
     import pathlib
     script = pathlib.Path(sys.executable).parent / 'd2l-conv'
@@ -99,6 +100,7 @@ def test_installed_d2l_conv_script_runs_the_same_command():
     assert 'Reproduce section 6.2' in done.stdout
 
 
+@pytest.mark.slow  # a fresh Python: make test-slow
 @pytest.mark.parametrize('flag', [[], ['--markdown']])
 def test_a_terminal_without_unicode_gets_ascii_marks(flag):
     env = {**__import__('os').environ, 'PYTHONIOENCODING': 'ascii'}

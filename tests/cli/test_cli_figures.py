@@ -77,6 +77,7 @@ def test_svg_is_a_drawing_of_the_same_size(written, name):
     assert len(list(root.iter('{http://www.w3.org/2000/svg}path'))) > 10
 
 
+@pytest.mark.slow  # make test-slow
 def test_rerunning_rewrites_identical_files(written, tmp_path):
     code, _ = run(['--figures', str(tmp_path)])
     assert code == 0
@@ -118,6 +119,7 @@ def test_figures_and_markdown_do_not_combine(tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # a fresh Python: make test-slow
 def test_module_entry_point_exits_2_with_one_line(tmp_path):
     file = unwritable(tmp_path)['a file']
     done = subprocess.run(

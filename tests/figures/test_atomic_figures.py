@@ -109,6 +109,7 @@ def test_non_ascii_directory_on_an_ascii_terminal(tmp_path):
     assert sorted(os.listdir(directory)) == NAMES
 
 
+@pytest.mark.slow  # a fresh Python: make test-slow
 def test_non_ascii_error_on_an_ascii_terminal(tmp_path):
     file = tmp_path / 'figures-ü'
     file.write_text('not a directory')

@@ -321,6 +321,7 @@ def python(code, **env):
     return run_python(code, environ)
 
 
+@pytest.mark.slow  # a fresh Python: make test-slow
 @pytest.mark.parametrize('env', [{}, {'MPLBACKEND': 'TkAgg'}],
                          ids=['headless', 'interactive-backend-asked'])
 def test_drawing_and_saving_need_no_display_and_no_pyplot(env, tmp_path):

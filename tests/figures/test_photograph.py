@@ -24,6 +24,7 @@ def test_photograph_is_grayscale_float32_in_0_1_as_pil_sees_it(X):
     onp.testing.assert_allclose(X.asnumpy(), luma / 255, atol=0.5 / 255)
 
 
+@pytest.mark.slow  # a fresh Python: make test-slow
 def test_photograph_is_not_imported_by_the_package():
     import subprocess
     import sys
@@ -129,6 +130,7 @@ def test_the_notebook_states_no_duration_it_does_not_measure():
     assert said == []
 
 
+@pytest.mark.slow  # make test-slow
 def test_learning_recovers_sobel_from_the_photograph(X):
     kernel, losses = pg.learn_on_photograph(X)
     assert len(losses) == pg.NUM_ITERS

@@ -54,6 +54,7 @@ def test_import_adds_nothing_heavy_beyond_mxnet(fresh_import):
         assert not any(name.split('.')[0] == heavy for name in added)
 
 
+@pytest.mark.slow  # a fresh Python: make test-slow
 @pytest.mark.parametrize('build', ['as installed', 'without C'])
 def test_no_call_imports_a_compiler_or_starts_a_thread(build):
     """Calls that reach every engine: a plain small one, the C engine or
@@ -96,6 +97,7 @@ def has_c():
     return c_engine.available()
 
 
+@pytest.mark.slow  # a fresh Python: make test-slow
 def test_a_small_corr2d_fast_starts_no_thread():
     done = python('''
         import threading
@@ -203,6 +205,7 @@ def test_the_tested_ranges_are_setup_cfgs_and_the_locks():
         assert locked == pinned
 
 
+@pytest.mark.slow  # a fresh Python: make test-slow
 def test_figures_load_lazily_on_first_use():
     done = python('''
         import sys

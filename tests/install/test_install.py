@@ -40,6 +40,7 @@ TOOLS = '_d2l_conv_tools.py'
 
 pytestmark = [
     pytest.mark.install,
+    pytest.mark.slow,
     pytest.mark.skipif(not UV.exists(), reason='needs make\'s uv (.uv/)'),
 ]
 

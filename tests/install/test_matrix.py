@@ -1,7 +1,8 @@
 """`make test-matrix`'s bookkeeping: counts, the table, its writes.
 
-The matrix itself (four venvs, the suite in each) is `make test-matrix`;
-these check what it reports and writes, in milliseconds.
+The matrix itself (a venv per row, what can differ between rows run in
+each) is `make test-matrix`; these check what it runs, reports and
+writes, in milliseconds.
 """
 
 import sys
@@ -57,6 +58,34 @@ def test_the_rows_are_each_release_on_311_and_the_last_on_312_and_313():
         matrix.rows_asked(['3.12:1.8.0'])
     with pytest.raises(ValueError, match='knows no row 3.12:1.9.1:2.0.2'):
         matrix.rows_asked(['3.12:1.9.1:2.0.2'])
+
+
+def test_each_row_runs_the_tests_that_can_differ_and_they_exist():
+    for path in (*matrix.ROW_TESTS, *matrix.PYTHON_TESTS):
+        assert (ROOT / path).exists(), path
+    assert 'tests/fast' in matrix.ROW_TESTS
+    assert 'notebooks' in matrix.ROW_TESTS
+    args = matrix.pytest_args('j.xml', matrix.ROW_TESTS)
+    assert args[-len(matrix.ROW_TESTS):] == list(matrix.ROW_TESTS)
+    # the last -m wins: setup.cfg's, the slow tests (the notebooks) kept
+    marks = [args[i + 1] for i, arg in enumerate(args) if arg == '-m']
+    assert marks[-1] == 'not docs_install'
+    assert args[args.index('-n') + 1] == 'auto'
+
+
+def test_the_installs_run_once_per_python_in_its_first_row():
+    rows = matrix.ROWS
+    with_installs = [row for row in rows if matrix.row_tests(rows, row)
+                     != matrix.ROW_TESTS]
+    assert with_installs == [('3.11', '1.7.0.post2'), ('3.12', '1.9.1'),
+                             ('3.13', '1.9.1')]
+    for row in with_installs:
+        assert matrix.row_tests(rows, row) == (*matrix.ROW_TESTS,
+                                               *matrix.PYTHON_TESTS)
+    asked = matrix.rows_asked(['1.9.0', '3.12:1.9.1:2.4.6'])
+    assert [matrix.row_tests(asked, row) for row in asked] == [
+        (*matrix.ROW_TESTS, *matrix.PYTHON_TESTS),
+        (*matrix.ROW_TESTS, *matrix.PYTHON_TESTS)]
 
 
 def test_the_numpy_2_row_is_a_numpy_the_range_on_312_admits():
@@ -118,6 +147,7 @@ def test_the_matrix_covers_setup_cfgs_range_and_the_import_check():
     assert 'mxnet>=1.7,<1.10' in cfg
 
 
+@pytest.mark.slow  # a fresh Python: make test-slow
 def test_the_probe_runs_against_this_package():
     """Each row's probe (numpy's version, the engine picked at 224²·3x3)
     runs here as in a row's venv: a probe broken by a change of

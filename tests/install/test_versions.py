@@ -109,6 +109,7 @@ def test_an_mxnet_missing_a_dependency_names_it(tmp_path):
             "module named 'no_such_dependency_d2l'") in line
 
 
+@pytest.mark.slow  # a fresh Python: make test-slow
 def test_a_supported_mxnet_imports_without_reading_package_metadata():
     # the distributions are read only to explain a failure
     done = run_python('''

@@ -15,6 +15,8 @@ from notebook_rounds import (
     run_rounds,
 )
 
+pytestmark = pytest.mark.slow  # a kernel each: make test-slow
+
 #: The notebooks with a test file of their own.
 OWN_FILES = {'convolutions_for_images.ipynb': 'test_rerun_section.py',
              'exercises.ipynb': 'test_rerun_exercises.py',

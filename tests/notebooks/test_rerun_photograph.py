@@ -9,6 +9,8 @@ from notebook_rounds import (
     run_rounds,
 )
 
+pytestmark = pytest.mark.slow  # a kernel each: make test-slow
+
 
 @pytest.fixture(scope='module')
 def rounds():

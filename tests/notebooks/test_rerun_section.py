@@ -12,6 +12,8 @@ from notebook_rounds import (
     run_rounds,
 )
 
+pytestmark = pytest.mark.slow  # a kernel each: make test-slow
+
 #: The cells whose second run in a row differs, as it should: 6.2.4's
 #: training draws a new starting kernel from MXNet's generator, the
 #: learned kernel follows it, and the check then says why.
