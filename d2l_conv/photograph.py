@@ -12,8 +12,6 @@ shipped with matplotlib, so nothing is downloaded).
 - `learn_on_photograph`: 6.2.4's experiment at photographic scale, a
   3 x 3 kernel learned from (photograph, photograph filtered by `SOBEL`);
   `plot_losses` draws its loss curve.
-- `compare_speed`: the book's loop on a crop against `corr2d_fast` on
-  the whole photograph.
 
 matplotlib is imported inside the functions that need it, as in
 `d2l_conv.figures`, so importing this module costs no more than
@@ -32,15 +30,13 @@ from ._validation import as_2d_array, check_corr2d_args
 from .edge_detection import edge_kernel
 from .exercises import LAPLACE, SECOND_DERIVATIVE, box_kernel
 from .learning import learn_kernel
-from .plotting import (  # noqa: F401 (pg.CLIP_PERCENTILE, the notebook's)
-    CLIP_PERCENTILE,
+from .plotting import (
     averages,
     check_losses,
     draw_losses,
     draw_map,
     new_figure,
 )
-from .speed import Speed, compare_speed, speed_line  # noqa: F401 (pg.*)
 
 #: matplotlib's sample photograph (``matplotlib.cbook.get_sample_data``).
 PHOTOGRAPH = 'grace_hopper.jpg'
@@ -135,7 +131,7 @@ def plot_filtered(X, kernels, ncols=4):
     is drawn in grayscale, 1 white and 0 black. A signed result (edges,
     derivatives) is drawn on a diverging scale of its own with its
     colour bar: red positive, blue negative, white 0, clipped at the
-    `CLIP_PERCENTILE`-th percentile of its ``|Y|`` (the bar under it
+    `plotting.CLIP_PERCENTILE`-th percentile of its ``|Y|`` (the bar under it
     says where).
 
     Parameters

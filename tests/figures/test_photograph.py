@@ -155,11 +155,6 @@ def test_the_sobel_panel_is_not_called_the_sections_K():
     assert fig.axes[1].get_title() == 'SOBEL'
 
 
-def test_the_notebook_keeps_its_names_for_speed():
-    assert pg.compare_speed is speed.compare_speed
-    assert pg.speed_line is speed.speed_line
-
-
 def test_loss_curve_draws_every_loss():
     ax = pg.plot_losses([4.0, 2.0, 1.0]).axes[0]
     assert list(ax.lines[0].get_xdata()) == [1, 2, 3]
