@@ -12,8 +12,7 @@ Every engine is a module of this package with the same public names:
 * ``accepts(X, K, integer)``: whether it computes this input as
   `corr2d_fast` promises (NaN and inf, integers);
 * ``correlate_valid(X, K, out=None, threads=None, integer=False)``: the
-  valid cross-correlation of NumPy arrays, into `out`; it may raise
-  `Declined`, and the next engine then computes it.
+  valid cross-correlation of NumPy arrays, into `out`.
 
 `ALL` lists them. Adding an engine is one module and one line there,
 and its constants in `COSTS`, which ``python benchmarks/fit_cost.py``
@@ -30,7 +29,6 @@ Plain calls of up to `SMALL_WORK` multiply-adds never reach the model:
 import functools
 
 from . import _cpus, c_engine, cv2_engine, fft_engine, numpy_engine
-from ._output import Declined
 
 #: Every engine, in the order of preference where estimates tie.
 ALL = [c_engine, cv2_engine, fft_engine, numpy_engine]
@@ -181,8 +179,7 @@ def correlate(X, K, out=None, integer=False, method='auto'):
     `X` and `K` are NumPy arrays of one dtype, float32 or float64; the
     result goes to `out` if given (see `numpy_engine.correlate_valid`).
     `integer` tells that both hold integers. The first engine (of least
-    modelled time, for `method`) that `accepts` the input and does not
-    decline it computes it: NaN and inf stay in the windows that hold
+    modelled time, for `method`) that `accepts` the input computes it: NaN and inf stay in the windows that hold
     them, as in scipy's direct sum, and sums of integers are exact
     below ``2**24``.
 
@@ -194,9 +191,6 @@ def correlate(X, K, out=None, integer=False, method='auto'):
     """
     for engine, threads in ranked(X.shape, K.shape, method, ENGINES):
         if engine.accepts(X, K, integer):
-            try:
-                return engine.correlate_valid(X, K, out=out, threads=threads,
-                                              integer=integer)
-            except Declined:
-                continue
-    raise Declined(f'corr2d_fast: no engine of {ENGINES} takes this input')
+            return engine.correlate_valid(X, K, out=out, threads=threads,
+                                          integer=integer)
+    raise AssertionError(f'no engine of {ENGINES} took this input')
