@@ -6,14 +6,16 @@ The count, first found of:
 1. `set_num_threads` (as ``cv2.setNumThreads``; None undoes it);
 2. the environment variable ``D2L_CONV_NUM_THREADS``;
 3. ``OMP_NUM_THREADS``, which OpenCV, OpenBLAS and MKL also respect
-   (its first item, where it lists one per level of nesting);
+   (MXNet reads it when it is imported, and aborts the process on
+   anything but a whole number, such as ``4,2``: so, set after the
+   import, a value that is not one is ignored here);
 4. the CPUs usable (`usable_cpus`): those of the process's affinity
    mask, and on Linux no more than its cgroup's CPU quota, rounded up
    (``docker run --cpus=2``, hosted notebooks: the affinity mask then
    still holds every core of the host).
 
-The engines take it as a most: the C engine uses fewer threads where
-its model says more would not pay (see ``_direct.c``).
+The engines take it as a most: the cost model gives an engine fewer
+threads where more would not pay (`choose.plan`).
 
 This module imports nothing of the package, so that
 ``benchmarks/bench_threads.py`` can load it alone.
@@ -83,7 +85,7 @@ def get_num_threads():
             raise ValueError(f'corr2d_fast: {VARIABLE} must be a whole '
                              f'number of at least 1, not {ours!r}')
         return count
-    omp = _count(os.environ.get('OMP_NUM_THREADS', '').split(',')[0])
+    omp = _count(os.environ.get('OMP_NUM_THREADS', ''))
     return usable_cpus() if omp is None else omp
 
 

@@ -6,9 +6,7 @@ context, shape and data address, the wait for its pending operations,
 and the allocation of a new array. The calls that only look up or
 allocate are made with the GIL held (``ctypes.PyDLL``): each takes a
 microsecond, and each release of the GIL could wait a switch interval
-(5 ms) for another thread that holds it. The waits release it. The C
-engine's whole small call (`c_engine.small`) calls the same functions,
-whose addresses `c_api` gives it.
+(5 ms) for another thread that holds it. The waits release it.
 """
 
 import ctypes
@@ -49,8 +47,7 @@ def _api():
 
 
 #: The functions of MXNet's C API called with the GIL held.
-_CALLS = ('MXNDArrayGetDType', 'MXNDArrayGetContext', 'MXNDArrayGetData',
-          'MXAutogradIsRecording', 'MXNDArrayFree')
+_CALLS = ('MXNDArrayGetDType', 'MXNDArrayGetContext', 'MXNDArrayGetData')
 
 
 @functools.cache
@@ -169,19 +166,6 @@ def new_array(shape, dtype, where=(HOST, 0)):
     if view.nbytes >= HUGE_PAGES_FROM:
         _ask_for_huge_pages(view.ctypes.data, view.nbytes)
     return np.ndarray(handle=handle), view
-
-
-def c_api():
-    """Return the addresses of MXNet's C functions that the C engine's
-    `small` calls, in the order ``_direct.bind`` takes them, and whether
-    shapes are 64-bit."""
-    held, side, create, get_shape, _, library = _api()
-    functions = (create, held.MXNDArrayGetData, held.MXNDArrayGetDType,
-                 held.MXNDArrayGetContext, get_shape,
-                 library.MXNDArrayWaitToRead, held.MXAutogradIsRecording,
-                 held.MXNDArrayFree)
-    return (*(ctypes.cast(f, ctypes.c_void_p).value for f in functions),
-            side is ctypes.c_int64)
 
 
 def _view(handle, shape, dtype):

@@ -21,12 +21,10 @@ of each engine called directly, float32). They compare engines; they
 do not promise absolute times. The engines of this install are found
 once, when the package loads (`ENGINES`), so the model's answer for a
 shape never changes while the program runs.
-
-Plain calls of up to `SMALL_WORK` multiply-adds never reach the model:
-`corr2d_fast` hands them whole to `c_engine.small`.
 """
 
 import functools
+import math
 
 from . import _cpus, c_engine, cv2_engine, fft_engine, numpy_engine
 
@@ -42,13 +40,6 @@ COSTS = {
     'numpy': (1.75e-05, 1.80e-06, 1.07e-10, 1.20e-10),
 }
 # END COSTS
-
-#: Multiply-adds up to which a plain call (float32 or float64, on the
-#: host, outside autograd, no `out` or `method`) is served whole by the
-#: C engine's `small`, on one thread, without asking the model: there it
-#: is the fastest engine at every shape, and a second thread costs about
-#: what it saves (256², 5x5 is 1.6e6 multiply-adds); 0 turns that off.
-SMALL_WORK = 2e6
 
 #: The values of `corr2d_fast`'s `method`, as ``scipy.signal.correlate``
 #: takes them.
@@ -94,11 +85,16 @@ _cpus.usable_cpus()
 
 def plan(engine, X_shape, K_shape, most=None):
     """Return ``(threads, seconds)``: the threads of least modelled time
-    for `engine` on these shapes, at most `most` (default: the cores
-    this process may use), and that time; None where the engine does not
-    take these shapes. Where more threads model no faster, fewer win.
-    An engine whose features do not change with the threads (it shares
-    its work its own way) is given `most`.
+    for `engine` on these shapes, at most `most` (default: the threads
+    `corr2d_fast` may use), and that time; None where the engine does
+    not take these shapes. Where more threads model no faster, fewer
+    win. An engine whose features do not change with the threads (it
+    shares its work its own way) is given `most`.
+
+    An engine's modelled time on ``t`` threads is ``a + b t + c / t``
+    (a hand-over per thread, the work shared): its least is near
+    ``sqrt(c / b)``, found from three counts, so that asking costs the
+    same whatever `most` is.
 
     Examples
     --------
@@ -112,16 +108,19 @@ def plan(engine, X_shape, K_shape, most=None):
     most = _cpus.get_num_threads() if most is None else most
     if features(X_shape, K_shape, 1) is None:
         return None
-    counts = range(1, most + 1)
-    if features(X_shape, K_shape, 1) == features(X_shape, K_shape, most):
-        counts = [most]
-    best = None
-    for threads in counts:
-        seconds = sum(c * f for c, f in zip(
+
+    def seconds(threads):
+        return sum(c * f for c, f in zip(
             costs, features(X_shape, K_shape, threads), strict=True))
-        if best is None or seconds < best[1]:
-            best = threads, seconds
-    return best
+
+    if features(X_shape, K_shape, 1) == features(X_shape, K_shape, most):
+        return most, seconds(most)
+    s1, s2, s4 = seconds(1), seconds(2), seconds(4)
+    c = 4 * (s4 - 3 * s2 + 2 * s1) / 3
+    b = s2 - s1 + c / 2
+    best = min(most, math.sqrt(c / b) if b > 0 and c > 0 else most)
+    counts = {1, 2, 4, most, math.floor(best), math.ceil(best)}
+    return min(((seconds(t), t) for t in counts if 1 <= t <= most))[::-1]
 
 
 def estimate(engine, X_shape, K_shape):
@@ -149,23 +148,24 @@ def choose_engine(X_shape, K_shape, method='auto'):
     >>> choose_engine((2048, 2048), (63, 63), 'direct') != 'fft'
     True
     """
-    return name(ranked(X_shape, K_shape, method, ENGINES)[0][0])
+    return name(ranked(X_shape, K_shape, method, ENGINES,
+                       _cpus.get_num_threads())[0][0])
 
 
 @functools.lru_cache(maxsize=1024)
-def ranked(X_shape, K_shape, method, engines):
+def ranked(X_shape, K_shape, method, engines, most):
     """Return ``((module, threads), ...)``: the engines of `engines` that
-    take these shapes, the least modelled time first; for `method`
-    ``'direct'`` only the direct ones, for ``'fft'`` the FFT ones first.
-    Remembered: the model costs a tenth of a small call, and its answer
-    never changes (``ranked.cache_clear()`` forgets it, for a change of
-    `COSTS`)."""
+    take these shapes, on at most `most` threads, the least modelled
+    time first; for `method` ``'direct'`` only the direct ones, for
+    ``'fft'`` the FFT ones first. Remembered: the model costs a tenth of
+    a small call, and its answer for these arguments never changes
+    (``ranked.cache_clear()`` forgets it, for a change of `COSTS`)."""
     order = []
     for position, key in enumerate(engines):
         engine = modules()[key]
         if method == 'direct' and engine.METHOD != 'direct':
             continue
-        planned = plan(key, X_shape, K_shape)
+        planned = plan(key, X_shape, K_shape, most)
         if planned is not None:
             later = method == 'fft' and engine.METHOD != 'fft'
             order.append((later, planned[1], position, engine, planned[0]))
@@ -179,9 +179,9 @@ def correlate(X, K, out=None, integer=False, method='auto'):
     `X` and `K` are NumPy arrays of one dtype, float32 or float64; the
     result goes to `out` if given (see `numpy_engine.correlate_valid`).
     `integer` tells that both hold integers. The first engine (of least
-    modelled time, for `method`) that `accepts` the input computes it: NaN and inf stay in the windows that hold
-    them, as in scipy's direct sum, and sums of integers are exact
-    below ``2**24``.
+    modelled time, for `method`) that `accepts` the input computes it:
+    NaN and inf stay in the windows that hold them, as in scipy's direct
+    sum.
 
     Examples
     --------
@@ -189,7 +189,8 @@ def correlate(X, K, out=None, integer=False, method='auto'):
     >>> correlate(onp.array([[1., onp.nan, 2., 3.]]), onp.array([[1., 1.]]))
     array([[nan, nan,  5.]])
     """
-    for engine, threads in ranked(X.shape, K.shape, method, ENGINES):
+    for engine, threads in ranked(X.shape, K.shape, method, ENGINES,
+                                  _cpus.get_num_threads()):
         if engine.accepts(X, K, integer):
             return engine.correlate_valid(X, K, out=out, threads=threads,
                                           integer=integer)

@@ -67,7 +67,7 @@ def accepts(X, K, integer=False):
     ``a * b * n**2`` is below the dtype's largest value (no transform
     overflows, its sums included), and ``a``, ``b`` and ``a * b`` are at
     least ``n * tiny / eps`` (no error sinks into the subnormal range),
-    or where either is zero.
+    or where both are finite and either is zero.
 
     Examples
     --------
@@ -78,19 +78,22 @@ def accepts(X, K, integer=False):
     (True, False)
     >>> accepts(ones * onp.nan, ones), accepts(ones * 1e-40, ones)
     (False, False)
+    >>> accepts(ones * onp.nan, ones * 0)  # 0 * NaN is NaN
+    False
     """
     (H, W), (h, w) = X.shape, K.shape
     n = float(_side(H, h, TILE) * _side(W, w, TILE))
     with onp.errstate(all='ignore'):
         a = max(float(X.max()), -float(X.min()))  # NaN stays NaN
         b = float(onp.abs(K).sum(dtype=onp.float64))
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False
     if integer:
         return a * b < EXACT_BOUND
     info = onp.finfo(X.dtype)
     low = n * float(info.tiny) / float(info.eps)
-    return a == 0 or b == 0 or (
-        math.isfinite(a * b * n * n) and a * b * n * n < float(info.max)
-        and min(a, b, a * b) >= low)
+    return a == 0 or b == 0 or (a * b * n * n < float(info.max)
+                                and min(a, b, a * b) >= low)
 
 
 def features(X_shape, K_shape, threads):

@@ -89,8 +89,8 @@ def test_the_setting_comes_first(clean):
     assert fast.get_num_threads() == 3  # then the variable
     clean.delenv(_cpus.VARIABLE)
     assert fast.get_num_threads() == 2  # then OpenMP's
-    clean.setenv('OMP_NUM_THREADS', '4,2')  # one per level of nesting
-    assert fast.get_num_threads() == 4
+    clean.setenv('OMP_NUM_THREADS', '4,2')  # MXNet aborts on it at import
+    assert fast.get_num_threads() == _cpus.usable_cpus()
     clean.delenv('OMP_NUM_THREADS')
     assert fast.get_num_threads() == _cpus.usable_cpus()
 

@@ -6,9 +6,11 @@ next call; integer sums below ``2**24`` are exact on every engine;
 unaligned arrays are computed.
 """
 
+import contextlib
 import signal
 import threading
 import warnings
+from unittest import mock
 
 import numpy as onp
 import pytest
@@ -122,7 +124,7 @@ def test_set_num_threads_holds_for_shapes_seen_before(monkeypatch):
 
 def test_choosing_costs_the_same_for_any_thread_count(monkeypatch):
     calls = []
-    for name, engine in choose.modules().items():
+    for engine in choose.modules().values():
         features = engine.features
         monkeypatch.setattr(engine, 'features', lambda *a, f=features:
                             calls.append(a) or f(*a))
@@ -155,17 +157,24 @@ def test_integer_outputs_below_2_24_are_exact(method, case):
     for engine in choose.ENGINES:
         with forced(engine):
             Y = corr2d_fast(X, K, method=method).asnumpy()
+            picked = choose.choose_engine(X.shape, K.shape, method)
+        assert picked == engine or method != 'auto'
         assert Y.dtype == onp.float32
         small = onp.abs(want) < 2 ** 24
         assert small.any()
         onp.testing.assert_array_equal(Y[small], want[small], err_msg=engine)
 
 
+@contextlib.contextmanager
 def forced(engine):
     """Make the cost model put `engine` first."""
-    from unittest import mock
     costs = {**choose.COSTS, engine: (0.0,) * len(choose.COSTS[engine])}
-    return mock.patch.object(choose, 'COSTS', costs)
+    choose.ranked.cache_clear()
+    try:
+        with mock.patch.object(choose, 'COSTS', costs):
+            yield
+    finally:
+        choose.ranked.cache_clear()
 
 
 def unaligned(shape, dtype='float32'):
@@ -210,3 +219,27 @@ def test_the_fft_without_scipy_says_how_to_install_it(monkeypatch):
         name for name in choose.ENGINES if name != 'fft'))
     with pytest.raises(ValueError, match='pip install scipy'):
         corr2d_fast(np.ones((2, 2)), np.ones((1, 1)), method='fft')
+
+
+def resident_bytes():
+    """Return the memory this process holds now (not its peak)."""
+    import resource
+    with open('/proc/self/statm') as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize()
+
+
+@pytest.mark.skipif(not __import__('os').path.exists('/proc/self/statm'),
+                    reason='needs /proc')
+@pytest.mark.parametrize('kind', ['numpy', 'mxnet'])
+def test_many_calls_leak_no_arrays(kind):
+    """The memory held grows by less than a tenth of the outputs made."""
+    X = onp.ones((66, 66), 'float32')
+    X = np.array(X) if kind == 'mxnet' else X
+    K = onp.ones((3, 3), 'float32')
+    for _ in range(200):  # MXNet's pool and caches settle
+        corr2d_fast(X, K)
+    before = resident_bytes()
+    for _ in range(2000):
+        corr2d_fast(X, K)
+    grown = resident_bytes() - before
+    assert grown < 2000 * 64 * 64 * 4 / 10
