@@ -78,14 +78,15 @@ def get_num_threads():
     """
     if _SET[0] is not None:
         return _SET[0]
-    ours = os.environ.get(VARIABLE, '').strip()
-    if ours:
+    ours = os.environ.get(VARIABLE)
+    if ours and ours.strip():
         count = _count(ours)
         if count is None:
             raise ValueError(f'corr2d_fast: {VARIABLE} must be a whole '
                              f'number of at least 1, not {ours!r}')
         return count
-    omp = _count(os.environ.get('OMP_NUM_THREADS', ''))
+    omp = os.environ.get('OMP_NUM_THREADS')
+    omp = _count(omp) if omp else None
     return usable_cpus() if omp is None else omp
 
 

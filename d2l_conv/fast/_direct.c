@@ -4,12 +4,13 @@
  * does not build, the other engines serve). One entry point:
  *
  * correlate(X, W, K, h, w, Y, ow, start, stop, float64)
- *     Rows start:stop of the valid cross-correlation of the C-contiguous
- *     float32 (or, if `float64`, float64) buffers at addresses X (rows of
- *     W), K (h x w) into Y (rows of ow = W - w + 1), with the GIL
- *     released. It computes only: Python checks the arrays, keeps them
- *     alive during the call and shares the rows among threads
- *     (c_engine.py).
+ *     Rows start:stop of the valid cross-correlation of the C-contiguous,
+ *     aligned float32 (or, if `float64`, float64) buffers X (rows of W)
+ *     and K (h x w) into Y (rows of ow = W - w + 1), with the GIL
+ *     released. It computes only: Python checks the arrays' dtype and
+ *     layout, keeps them alive during the call and shares the rows among
+ *     threads (c_engine.py); this checks only that each buffer is large
+ *     enough for the shapes.
  *
  * The sum. Every product is computed (no zero tap is skipped), in the
  * kernel's row-major order, with fused multiply-adds where the CPU has
@@ -21,7 +22,6 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <stdint.h>
 
 #if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) \
     && !defined(__clang__)
@@ -106,23 +106,52 @@ typedef double uf64 __attribute__((vector_size(32), aligned(8)));
 DEFINE_KERNEL(rows_f32, float, vf32, uf32, SPLAT_F32)
 DEFINE_KERNEL(rows_f64, double, vf64, uf64, SPLAT_F64)
 
+/* The address of `obj`'s memory (a buffer of at least `size` bytes,
+ * writable if asked), or NULL with an error set. The buffer is released
+ * at once: the caller keeps `obj` alive during the call. */
+static void *
+address(PyObject *obj, Py_ssize_t size, int writable)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(obj, &view, writable ? PyBUF_WRITABLE
+                                                : PyBUF_SIMPLE) < 0)
+        return NULL;
+    void *buf = view.buf;
+    Py_ssize_t len = view.len;
+    PyBuffer_Release(&view);
+    if (len < size) {
+        PyErr_SetString(PyExc_ValueError, "corr2d_fast: a buffer is too "
+                        "small for the shapes given");
+        return NULL;
+    }
+    return buf;
+}
+
 static PyObject *
 correlate(PyObject *self, PyObject *args)
 {
-    unsigned long long X, K, Y;
+    PyObject *X, *K, *Y;
     Py_ssize_t W, h, w, ow, start, stop;
     int float64;
-    if (!PyArg_ParseTuple(args, "KnKnnKnnnp", &X, &W, &K, &h, &w, &Y, &ow,
+    if (!PyArg_ParseTuple(args, "OnOnnOnnnp", &X, &W, &K, &h, &w, &Y, &ow,
                           &start, &stop, &float64))
+        return NULL;
+    Py_ssize_t item = float64 ? 8 : 4;
+    if (W < 1 || h < 1 || w < 1 || ow != W - w + 1 || start < 0
+        || stop < start) {
+        PyErr_SetString(PyExc_ValueError, "corr2d_fast: bad shapes");
+        return NULL;
+    }
+    const void *x = address(X, (stop + h - 1) * W * item, 0);
+    const void *k = x ? address(K, h * w * item, 0) : NULL;
+    void *y = k ? address(Y, stop * ow * item, 1) : NULL;
+    if (y == NULL)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     if (float64)
-        rows_f64((const double *)(uintptr_t)X, W,
-                 (const double *)(uintptr_t)K, h, w, (double *)(uintptr_t)Y,
-                 ow, start, stop);
+        rows_f64(x, W, k, h, w, y, ow, start, stop);
     else
-        rows_f32((const float *)(uintptr_t)X, W, (const float *)(uintptr_t)K,
-                 h, w, (float *)(uintptr_t)Y, ow, start, stop);
+        rows_f32(x, W, k, h, w, y, ow, start, stop);
     Py_END_ALLOW_THREADS
     Py_RETURN_NONE;
 }
@@ -130,7 +159,7 @@ correlate(PyObject *self, PyObject *args)
 static PyMethodDef methods[] = {
     {"correlate", correlate, METH_VARARGS,
      "correlate(X, W, K, h, w, Y, ow, start, stop, float64): rows "
-     "start:stop of the valid cross-correlation at those addresses."},
+     "start:stop of the valid cross-correlation of X and K into Y."},
     {NULL, NULL, 0, NULL},
 };
 

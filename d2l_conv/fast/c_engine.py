@@ -7,9 +7,9 @@ product, in 32-byte vectors, with AVX2 and fused multiply-adds where the
 CPU has them (GCC on x86-64 Linux builds both that and a baseline
 kernel, and the loader picks one; elsewhere the baseline only). No
 ``-ffast-math``: NaN and inf land as in scipy's direct sum. The C code
-only computes: this module checks the arrays, hands their addresses to
-it and shares the rows among threads (`_threads.share`), each piece one
-C call that releases the GIL.
+only computes: this module checks the arrays, hands them to it and
+shares the rows among threads (`_threads.share`), each piece one C call
+that releases the GIL.
 """
 
 import functools
@@ -90,11 +90,13 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
     (oh, ow), (h, w) = Y.shape, K.shape
     threads = _threads.cores() if threads is None else threads
     threads = max(1, min(threads, oh))
-    pieces = min(oh, threads * PIECES_PER_THREAD if threads > 1 else 1)
-    bounds = [oh * p // pieces for p in range(pieces + 1)]
-    args = (X.ctypes.data, X.shape[1], K.ctypes.data, h, w, Y.ctypes.data,
-            ow)
+    args = X, X.shape[1], K, h, w, Y, ow
     float64 = Y.dtype == onp.float64
+    if threads == 1:
+        module.correlate(*args, 0, oh, float64)
+        return Y
+    pieces = min(oh, threads * PIECES_PER_THREAD)
+    bounds = [oh * p // pieces for p in range(pieces + 1)]
 
     def work(shared):  # X, K and Y live until share returns
         for p in shared:
