@@ -1,77 +1,79 @@
 """Which engine `corr2d_fast` runs, on how many threads: a cost model,
 as scipy's ``choose_conv_method`` has.
 
-Every engine is a module of this package with the same public names:
-
-* ``METHOD``: ``'direct'`` (it sums every product) or ``'fft'``, as
-  ``scipy.signal.correlate``'s `method` names them;
-* ``available()``: whether it can run here;
-* ``features(X_shape, K_shape, threads)``: four numbers whose sum,
-  weighted by its constants in `COSTS`, models its seconds on those
-  shapes and threads; None where it does not take those shapes;
-* ``accepts(X, K, integer)``: whether it computes this input as
-  `corr2d_fast` promises (NaN and inf, integers);
-* ``correlate_valid(X, K, out=None, threads=None, integer=False)``: the
-  valid cross-correlation of NumPy arrays, into `out`.
-
-`ALL` lists them. Adding an engine is one module and one line there,
-and its constants in `COSTS`, which ``python benchmarks/fit_cost.py``
-fits and writes (non-negative least squares on relative error, to times
-of each engine called directly, float32). They compare engines; they
-do not promise absolute times. The engines of this install are found
-once, when the package loads (`ENGINES`), so the model's answer for a
-shape never changes while the program runs.
+Every engine is a module of this package that is an `Engine` (the
+Protocol below), registered by name in `REGISTRY`: adding one is its
+module, one line there, and its constants in ``_costs.py``, which
+``python benchmarks/fit_cost.py`` fits and writes whole (non-negative
+least squares on relative error, to times of each engine called
+directly, float32). They compare engines; they do not promise absolute
+times. The engines of this install are found once, when the package
+loads (`ENGINES`).
 """
 
 import functools
 import math
+from typing import Protocol
 
 from . import _cpus, c_engine, cv2_engine, fft_engine, numpy_engine
+from ._costs import COSTS
 
-#: Every engine, in the order of preference where estimates tie.
-ALL = [c_engine, cv2_engine, fft_engine, numpy_engine]
 
-# BEGIN COSTS: written by benchmarks/fit_cost.py
-#: Each engine's constants: seconds per unit of each of its `features`.
-COSTS = {
-    'c': (2.50e-06, 1.45e-05, 3.28e-11, 6.33e-11),
-    'cv2': (9.63e-06, 0.00e+00, 5.36e-11, 7.14e-11),
-    'fft': (7.87e-05, 0.00e+00, 8.05e-11, 1.74e-09),
-    'numpy': (1.75e-05, 1.80e-06, 1.07e-10, 1.20e-10),
+class Engine(Protocol):
+    """What each engine module of `REGISTRY` provides."""
+
+    #: ``'direct'`` (it sums every product) or ``'fft'``, as
+    #: ``scipy.signal.correlate``'s `method` names them.
+    METHOD: str
+
+    def available(self):
+        """Tell whether it can run here."""
+
+    def features(self, X_shape, K_shape, threads):
+        """Return numbers whose sum, weighted by its constants in
+        `COSTS`, models its seconds on these shapes and `threads`
+        threads (linear in the threads and in their inverse); None where
+        it does not take these shapes."""
+
+    def accepts(self, X, K, integer=False):
+        """Tell whether it computes NumPy `X` and `K` as `corr2d_fast`
+        promises (NaN and inf; integers, where `integer`)."""
+
+    def correlate_valid(self, X, K, out=None, threads=None,
+                        integer=False):
+        """Return the valid cross-correlation of NumPy arrays of one
+        dtype, float32 or float64, into `out` if given."""
+
+
+#: Every engine, by its name in `COSTS`, in the order of preference where
+#: estimates tie: the one place an engine is registered.
+REGISTRY: dict[str, Engine] = {
+    'c': c_engine,
+    'cv2': cv2_engine,
+    'fft': fft_engine,
+    'numpy': numpy_engine,
 }
-# END COSTS
 
 #: The values of `corr2d_fast`'s `method`, as ``scipy.signal.correlate``
 #: takes them.
 METHODS = ('auto', 'direct', 'fft')
 
-
-def name(engine):
-    """Return the name of the engine module `engine`.
-
-    Examples
-    --------
-    >>> name(fft_engine)
-    'fft'
-    """
-    return engine.__name__.rpartition('.')[2].removesuffix('_engine')
-
-
-def modules():
-    """Return ``{name: module}`` for every engine of `ALL`."""
-    return {name(engine): engine for engine in ALL}
+_unfitted = REGISTRY.keys() - COSTS.keys()
+if _unfitted:
+    raise ImportError(f'corr2d_fast: no constants for the engines '
+                      f'{sorted(_unfitted)}: run benchmarks/fit_cost.py')
 
 
 def importable():
     """Return the names of the engines that can run here, in the order
-    of `ALL`.
+    of `REGISTRY`.
 
     Examples
     --------
     >>> importable()[-1]
     'numpy'
     """
-    return tuple(key for key, engine in modules().items()
+    return tuple(key for key, engine in REGISTRY.items()
                  if engine.available())
 
 
@@ -103,7 +105,7 @@ def plan(engine, X_shape, K_shape, most=None):
     >>> plan('numpy', (64, 64), (3, 3), 16)[0]
     16
     """
-    features = modules()[engine].features
+    features = REGISTRY[engine].features
     costs = COSTS[engine]
     most = _cpus.get_num_threads() if most is None else most
     if features(X_shape, K_shape, 1) is None:
@@ -148,13 +150,13 @@ def choose_engine(X_shape, K_shape, method='auto'):
     >>> choose_engine((2048, 2048), (63, 63), 'direct') != 'fft'
     True
     """
-    return name(ranked(X_shape, K_shape, method, ENGINES,
-                       _cpus.get_num_threads())[0][0])
+    return ranked(X_shape, K_shape, method, ENGINES,
+                  _cpus.get_num_threads())[0][0]
 
 
 @functools.lru_cache(maxsize=1024)
 def ranked(X_shape, K_shape, method, engines, most):
-    """Return ``((module, threads), ...)``: the engines of `engines` that
+    """Return ``((name, threads), ...)``: the engines of `engines` that
     take these shapes, on at most `most` threads, the least modelled
     time first; for `method` ``'direct'`` only the direct ones, for
     ``'fft'`` the FFT ones first. Remembered: the model costs a tenth of
@@ -162,15 +164,15 @@ def ranked(X_shape, K_shape, method, engines, most):
     (``ranked.cache_clear()`` forgets it, for a change of `COSTS`)."""
     order = []
     for position, key in enumerate(engines):
-        engine = modules()[key]
+        engine = REGISTRY[key]
         if method == 'direct' and engine.METHOD != 'direct':
             continue
         planned = plan(key, X_shape, K_shape, most)
         if planned is not None:
             later = method == 'fft' and engine.METHOD != 'fft'
-            order.append((later, planned[1], position, engine, planned[0]))
+            order.append((later, planned[1], position, key, planned[0]))
     order.sort(key=lambda row: row[:3])
-    return tuple((engine, threads) for *_, engine, threads in order)
+    return tuple((key, threads) for *_, key, threads in order)
 
 
 def correlate(X, K, out=None, integer=False, method='auto'):
@@ -189,8 +191,9 @@ def correlate(X, K, out=None, integer=False, method='auto'):
     >>> correlate(onp.array([[1., onp.nan, 2., 3.]]), onp.array([[1., 1.]]))
     array([[nan, nan,  5.]])
     """
-    for engine, threads in ranked(X.shape, K.shape, method, ENGINES,
-                                  _cpus.get_num_threads()):
+    for key, threads in ranked(X.shape, K.shape, method, ENGINES,
+                               _cpus.get_num_threads()):
+        engine = REGISTRY[key]
         if engine.accepts(X, K, integer):
             return engine.correlate_valid(X, K, out=out, threads=threads,
                                           integer=integer)

@@ -25,13 +25,12 @@ pytest.importorskip('d2l_conv.fast._direct')
 
 
 def engines():
-    """Return ``{name: correlate_valid}`` for every engine."""
-    from d2l_conv.fast import c_engine, cv2_engine, fft_engine
-    return {'numpy': numpy_engine.correlate_valid,
-            'fft': fft_engine.correlate_valid,
-            'cv2': cv2_engine.correlate_valid,
-            'cv2 in place': cv2_in_place,
-            'c': c_engine.correlate_valid}
+    """Return ``{name: correlate_valid}`` for every engine of this
+    install (`choose.REGISTRY`), and OpenCV's in-place path."""
+    from d2l_conv.fast import choose
+    return {**{name: choose.REGISTRY[name].correlate_valid
+               for name in choose.ENGINES},
+            'cv2 in place': cv2_in_place}
 
 
 def cv2_in_place(X, K, **kwargs):
@@ -45,7 +44,7 @@ def cv2_in_place(X, K, **kwargs):
         return cv2_engine.correlate_valid(X, K, **kwargs)
 
 
-ENGINES = ['numpy', 'fft', 'cv2', 'cv2 in place', 'c']
+ENGINES = [*fast.choose.ENGINES, 'cv2 in place']
 
 
 def never_sent(name, K):

@@ -108,7 +108,7 @@ def test_set_num_threads_holds_for_shapes_seen_before(monkeypatch):
     X = onp.ones((600, 600), 'float32')
     K = onp.ones((3, 3), 'float32')
     used = []
-    for engine in choose.modules().values():
+    for engine in choose.REGISTRY.values():
         real = engine.correlate_valid
         monkeypatch.setattr(engine, 'correlate_valid', lambda *a, f=real,
                             **k: used.append(k['threads']) or f(*a, **k))
@@ -125,7 +125,7 @@ def test_set_num_threads_holds_for_shapes_seen_before(monkeypatch):
 
 def test_choosing_costs_the_same_for_any_thread_count(monkeypatch):
     calls = []
-    for engine in choose.modules().values():
+    for engine in choose.REGISTRY.values():
         features = engine.features
         monkeypatch.setattr(engine, 'features', lambda *a, f=features:
                             calls.append(a) or f(*a))
