@@ -97,8 +97,8 @@ def host_view(A, writable=False):
     A read-only view is made once per array and remembered while `A`
     lives (an array's memory, shape and dtype never change): the next
     call only waits, 1 us where making one takes 5 (six calls of MXNet's
-    C API), which is what a small call of `corr2d_fast` without the C
-    engine spends on each ``mxnet.np`` argument.
+    C API), which is what a small call of `corr2d_fast` on a NumPy
+    output would spend on each ``mxnet.np`` argument.
 
     Examples
     --------
