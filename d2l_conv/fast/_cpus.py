@@ -14,7 +14,9 @@ The count, first found of:
    (``docker run --cpus=2``, hosted notebooks: the affinity mask then
    still holds every core of the host).
 
-The engines take it as a most: the cost model gives an engine fewer
+The environment is read once, at the first call that asks (as MXNet,
+OpenCV and BLAS read ``OMP_NUM_THREADS`` once): a call then costs no
+look-up of it. The engines take it as a most: the cost model gives an engine fewer
 threads where more would not pay (`choose.plan`).
 
 This module imports nothing of the package, so that
@@ -68,8 +70,9 @@ def get_num_threads():
     """Return how many threads `corr2d_fast` may use (see the module).
 
     Raises `ValueError` if ``D2L_CONV_NUM_THREADS`` is set but is not a
-    whole number of at least 1. A malformed ``OMP_NUM_THREADS`` is
-    ignored, as OpenCV does: it belongs to other libraries too.
+    whole number of at least 1. An ``OMP_NUM_THREADS`` that is not one
+    (set after MXNet was imported, which aborts on it) is ignored, as
+    OpenCV does: it belongs to other libraries too.
 
     Examples
     --------
@@ -78,15 +81,21 @@ def get_num_threads():
     """
     if _SET[0] is not None:
         return _SET[0]
-    ours = os.environ.get(VARIABLE)
-    if ours and ours.strip():
+    return _from_environment()
+
+
+@functools.cache
+def _from_environment():
+    """Return the count the environment sets, else the CPUs usable; read
+    once (an error is raised again on every call)."""
+    ours = os.environ.get(VARIABLE, '').strip()
+    if ours:
         count = _count(ours)
         if count is None:
             raise ValueError(f'corr2d_fast: {VARIABLE} must be a whole '
                              f'number of at least 1, not {ours!r}')
         return count
-    omp = os.environ.get('OMP_NUM_THREADS')
-    omp = _count(omp) if omp else None
+    omp = _count(os.environ.get('OMP_NUM_THREADS', '') or 'none')
     return usable_cpus() if omp is None else omp
 
 

@@ -10,14 +10,39 @@ from d2l_conv import fast
 from d2l_conv.fast import _cpus
 
 
+class Environment:
+    """`monkeypatch`'s environment, read anew after each change (as in
+    a fresh process: `_cpus` reads it once)."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+
+    def setenv(self, name, value):
+        self.monkeypatch.setenv(name, value)
+        _cpus._from_environment.cache_clear()
+
+    def delenv(self, name, raising=True):
+        self.monkeypatch.delenv(name, raising=raising)
+        _cpus._from_environment.cache_clear()
+
+
 @pytest.fixture
 def clean(monkeypatch):
     """No setting, no variable: the count is the CPUs usable."""
-    monkeypatch.delenv(_cpus.VARIABLE, raising=False)
-    monkeypatch.delenv('OMP_NUM_THREADS', raising=False)
+    env = Environment(monkeypatch)
+    env.delenv(_cpus.VARIABLE, raising=False)
+    env.delenv('OMP_NUM_THREADS', raising=False)
     fast.set_num_threads(None)
-    yield monkeypatch
+    yield env
     fast.set_num_threads(None)
+    _cpus._from_environment.cache_clear()
+
+
+def test_the_environment_is_read_once(clean):
+    clean.setenv(_cpus.VARIABLE, '3')
+    assert fast.get_num_threads() == 3
+    clean.monkeypatch.setenv(_cpus.VARIABLE, '5')  # not read again
+    assert fast.get_num_threads() == 3
 
 
 def cgroup(tmp_path, membership, files):
