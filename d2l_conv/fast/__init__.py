@@ -210,9 +210,10 @@ def _largest(x, k):
 
 
 def _as_float64(A):
-    """Return integer input `A` (checked already) as float64 NumPy."""
+    """Return integer input `A` (checked already) as float64 NumPy (an
+    ``mxnet.np.ndarray`` copied: this path is taken rarely)."""
     if isinstance(A, np.ndarray):
-        A = _host_values(A)
+        A = A.asnumpy()
     return onp.require(onp.asarray(A, onp.float64), requirements='A')
 
 

@@ -15,9 +15,9 @@ The count, first found of:
    still holds every core of the host).
 
 The environment is read once, at the first call that asks (as MXNet,
-OpenCV and BLAS read ``OMP_NUM_THREADS`` once): a call then costs no
-look-up of it. The engines take it as a most: the cost model gives an engine fewer
-threads where more would not pay (`choose.plan`).
+OpenCV and BLAS read ``OMP_NUM_THREADS`` once): a call then costs
+no look-up of it. The engines take the count as a most: the cost model
+gives an engine fewer threads where more would not pay (`choose.plan`).
 
 This module imports nothing of the package, so that
 ``benchmarks/bench_threads.py`` can load it alone.
