@@ -23,11 +23,15 @@ from .._compat import mxnet_dtype_codes, mxnet_int64_enabled, mxnet_library
 #: MXNet's device type of the host (cpu).
 HOST = 1
 
+#: A transparent huge page on Linux x86-64 (its PMD size).
+HUGE_PAGE = 1 << 21
+
 #: Outputs of this many bytes and more ask for transparent huge pages,
-#: as NumPy's own allocations do (``madvise``, on Linux): MXNet's
-#: allocator does not, and a 4096 x 4096 output then takes a page fault
-#: per 4 KiB page, about twice the time of the call's sum.
-HUGE_PAGES_FROM = 1 << 22
+#: as NumPy's own allocations do (``madvise``, on Linux): two huge
+#: pages, the least of which one is whole wherever the output starts.
+#: MXNet's allocator does not ask, and a 4096 x 4096 output then takes a
+#: page fault per 4 KiB page, about twice the time of the call's sum.
+HUGE_PAGES_FROM = 2 * HUGE_PAGE
 
 
 @functools.cache
