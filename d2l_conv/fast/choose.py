@@ -151,17 +151,23 @@ def choose_engine(X_shape, K_shape, method='auto'):
     True
     """
     return ranked(X_shape, K_shape, method, ENGINES,
-                  _cpus.get_num_threads())[0][0]
+                  _cpus.get_num_threads(), _costs())[0][0]
+
+
+def _costs():
+    """Return `COSTS` as a key of `ranked`'s cache: a change of it (a
+    refit, a test) is a new key."""
+    return tuple(COSTS.items())
 
 
 @functools.lru_cache(maxsize=1024)
-def ranked(X_shape, K_shape, method, engines, most):
+def ranked(X_shape, K_shape, method, engines, most, costs):
     """Return ``((name, threads), ...)``: the engines of `engines` that
     take these shapes, on at most `most` threads, the least modelled
     time first; for `method` ``'direct'`` only the direct ones, for
     ``'fft'`` the FFT ones first. Remembered: the model costs a tenth of
-    a small call, and its answer for these arguments never changes
-    (``ranked.cache_clear()`` forgets it, for a change of `COSTS`)."""
+    a small call, and its answer for these arguments (`costs` is
+    `COSTS`, as `_costs` gives it) never changes."""
     order = []
     for position, key in enumerate(engines):
         engine = REGISTRY[key]
@@ -192,7 +198,7 @@ def correlate(X, K, out=None, integer=False, method='auto'):
     array([[nan, nan,  5.]])
     """
     for key, threads in ranked(X.shape, K.shape, method, ENGINES,
-                               _cpus.get_num_threads()):
+                               _cpus.get_num_threads(), _costs()):
         engine = REGISTRY[key]
         if engine.accepts(X, K, integer):
             return engine.correlate_valid(X, K, out=out, threads=threads,

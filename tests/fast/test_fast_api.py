@@ -133,7 +133,6 @@ def test_method_direct_is_taken_without_the_c_engine(monkeypatch,
     monkeypatch.setattr(choose, 'ENGINES', ('fft', 'numpy'))
     numpys = counting(monkeypatch, numpy_engine)
     X, K = random_pair(((300, 260), (41, 41)), 7)
-    assert choose.choose_engine(X.shape, K.shape) == 'fft'
     Y = corr2d_fast(X, K, method='direct')
     assert numpys == [1]
     onp.testing.assert_allclose(Y.asnumpy(), scipy_valid(X, K), atol=1e-3,
