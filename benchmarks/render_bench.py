@@ -296,8 +296,9 @@ def scaling_section(data):
         '`python benchmarks/bench_threads.py`, run by `make bench` in the '
         'same run: the C engine alone (its rows shared by `_threads`, no '
         "MXNet) against `cv2.filter2D`, with the whole process's affinity "
-        'cut to T of its CPUs; *C auto* is the engine as `corr2d_fast` calls it '
-        '(the threads its model took in brackets), *C forced* on exactly T '
+        'cut to T of its CPUs; *C auto* is the engine as `corr2d_fast` '
+        'calls it (the threads its model took in brackets), *C forced* on '
+        'exactly T '
         'threads. Median ms, float32; each call reuses one image.', '',
         *data['scaling']['lines'], '',
         f'Targets, C auto on {most} CPUs against 1, the same calls: ≤ '
