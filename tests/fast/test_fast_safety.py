@@ -237,3 +237,87 @@ def test_many_calls_leak_no_arrays(kind):
         corr2d_fast(X, K)
     grown = resident_bytes() - before
     assert grown < 2000 * 64 * 64 * 4 / 10
+
+
+def test_after_an_interrupt_nothing_writes_to_out(monkeypatch):
+    """The issue's case: Ctrl-C while the FFT's tiles are shared among
+    threads. Once `corr2d_fast` has raised, `out` stays as it is."""
+    scipy_fft = pytest.importorskip('scipy.fft')
+    main = threading.main_thread()
+    if threading.current_thread() is not main:
+        pytest.skip('signals reach the main thread only')
+    held, rest, interrupted, release = (threading.Event() for _ in range(4))
+    irfft = scipy_fft.irfft
+
+    def slow_in_helpers(*args, **kwargs):
+        if threading.current_thread() is not main and not held.is_set():
+            held.set()  # a helper holds a tile, unwritten
+            release.wait(10)
+        elif threading.current_thread() is main:
+            held.wait(10)  # the helper takes a tile first
+        return irfft(*args, **kwargs)
+
+    class Watched:
+        """The tiles, telling when the caller found none left."""
+
+        def __init__(self, tiles):
+            self.tiles = iter(tiles)
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            try:
+                return next(self.tiles)
+            except StopIteration:
+                if threading.current_thread() is main:
+                    rest.set()  # the caller waits for the helper next
+                raise
+
+    share = _threads.share
+    monkeypatch.setattr(_threads, 'share', lambda work, tiles, threads:
+                        share(work, Watched(tiles), threads))
+
+    def kill():
+        held.wait(10)
+        rest.wait(10)
+        signal.pthread_kill(main.ident, signal.SIGINT)
+        interrupted.wait(10)
+        release.set()
+
+    def handler(signum, frame):
+        interrupted.set()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scipy_fft, 'irfft', slow_in_helpers)
+    rng = onp.random.default_rng(3)
+    X = rng.standard_normal((900, 900)).astype('float32')
+    K = rng.standard_normal((31, 31)).astype('float32')
+    out = onp.zeros((870, 870), 'float32')
+    killer = threading.Thread(target=kill)
+    previous = signal.signal(signal.SIGINT, handler)
+    set_num_threads(2)
+    try:
+        killer.start()
+        with pytest.raises(KeyboardInterrupt):
+            corr2d_fast(X, K, out=out, method='fft')
+        snapshot = out.copy()
+    finally:
+        release.set()
+        killer.join()
+        signal.signal(signal.SIGINT, previous)
+        set_num_threads(None)
+    assert held.is_set()
+    helpers, meeting = _helpers_idle()
+    for task in helpers:
+        _threads.helpers(1).put(task)
+    meeting.wait()  # every helper is idle: none works on `out`
+    onp.testing.assert_array_equal(out, snapshot)
+
+
+def _helpers_idle():
+    """Return tasks for every helper that end only once each helper
+    holds one, and the caller's barrier of that meeting."""
+    _threads.helpers(1)
+    meeting = threading.Barrier(_threads._HELPERS[0] + 1, timeout=10)
+    return [(meeting.wait, ())] * _threads._HELPERS[0], meeting
