@@ -56,6 +56,5 @@ setup(
     ext_modules=[Extension(
         'd2l_conv.fast._direct', ['d2l_conv/fast/_direct.c'],
         extra_compile_args=['-O3', '-std=c11', '-ffp-contract=fast',
-                            '-fno-fast-math', '-pthread'],
-        extra_link_args=['-pthread'],
+                            '-fno-fast-math'],
         optional=True)])

@@ -168,7 +168,7 @@ def waited(Y):
 def engines(X, K):
     """Return each engine of `corr2d_fast`, called directly."""
     from d2l_conv.fast import choose
-    calls = {name: choose.modules()[name].correlate_valid
+    calls = {name: choose.REGISTRY[name].correlate_valid
              for name in choose.ENGINES
              if choose.plan(name, X.shape, K.shape) is not None}
     copies = {name: X.copy() for name in calls}  # each its own X

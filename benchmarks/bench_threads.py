@@ -103,7 +103,7 @@ def engine(build=False):
 
 
 class Affinity:
-    """Cut the CPUs of every thread of this process (the engines' pools
+    """Cut the CPUs of every thread of this process (the engines' helpers
     included: each thread has its own mask, and a new one inherits its
     creator's) to the first `count` of its mask, on Linux (elsewhere,
     nothing changes); restored on leaving."""

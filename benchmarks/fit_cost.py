@@ -8,9 +8,9 @@ rounds, on the threads the engine takes (for the C engine, whose
 `features` depend on them, on each of 1, 2, 4, ... and the cores
 usable), fits each engine's constants by non-negative least
 squares on relative error, prints how far the model is from the times
-(worst factors), and writes them into the ``COSTS`` block of
-``d2l_conv/fast/choose.py`` (atomically; the constants of engines not
-fitted stay). ``--dry-run`` prints them only.
+(worst factors), and writes them to ``d2l_conv/fast/_costs.py``, a file
+of data that this script writes whole (atomically; the constants of
+engines not fitted stay). ``--dry-run`` prints them only.
 
 ``--from benchmarks/results.json`` fits instead to the times that
 ``make bench`` saved there (on a machine otherwise idle, unlike one
@@ -35,8 +35,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.append(str(ROOT))  # last: an installed d2l_conv stays first
 from _d2l_conv_tools import write_atomic  # noqa: E402
 
-CHOOSE = ROOT / 'd2l_conv' / 'fast' / 'choose.py'
-BEGIN, END = '# BEGIN COSTS', '# END COSTS'
+COSTS = ROOT / 'd2l_conv' / 'fast' / '_costs.py'
+HEADER = '''\"\"\"The constants of `choose`'s cost model: written whole by
+``python benchmarks/fit_cost.py``; edit that, not this.\"\"\"
+
+#: Each engine's constants: seconds per unit of each of its `features`.
+'''
 SIDES = [28, 64, 128, 224, 256, 512, 1024, 2048]
 KERNELS = [(1, 2), (3, 3), (5, 5), (7, 1), (7, 7), (9, 9), (15, 15),
            (21, 21), (31, 31), (63, 63)]
@@ -128,24 +132,19 @@ def fit(A, t):
     return nnls(A / t[:, None], onp.ones(len(t)))[0]
 
 
-def block(costs):
-    """Return the ``COSTS`` block of choose.py for `costs`."""
-    lines = [BEGIN + ': written by benchmarks/fit_cost.py',
-             "#: Each engine's constants: seconds per unit of each of its "
-             '`features`.', 'COSTS = {']
-    for name, coef in costs.items():
+def text(costs):
+    """Return the text of ``_costs.py`` for `costs`."""
+    lines = [HEADER + 'COSTS = {']
+    for name, coef in sorted(costs.items()):
         lines.append(f"    '{name}': ("
                      + ', '.join(f'{float(c):.2e}' for c in coef) + '),')
-    return '\n'.join([*lines, '}', END])
+    return '\n'.join([*lines, '}']) + '\n'
 
 
-def write(costs, path=CHOOSE):
-    """Replace the ``COSTS`` block of `path` with `costs`' (atomically; a
-    link at `path` is replaced, never followed)."""
-    text = path.read_text()
-    start, stop = text.index(BEGIN), text.index(END) + len(END)
-    write_atomic(path, text[:start] + block(costs) + text[stop:],
-                 func='fit_cost')
+def write(costs, path=COSTS):
+    """Write `costs` to `path` (atomically; a link at `path` is replaced,
+    never followed)."""
+    write_atomic(path, text(costs), func='fit_cost')
 
 
 def main(argv=None):
@@ -160,7 +159,7 @@ def main(argv=None):
     cores = get_num_threads()
     rng = onp.random.default_rng(0)
     costs = dict(choose.COSTS)
-    engines = {name: choose.modules()[name] for name in choose.ENGINES
+    engines = {name: choose.REGISTRY[name] for name in choose.ENGINES
                if not args.engines or name in args.engines}
     if args.source:
         found = saved(args.source, engines, cores)
@@ -173,11 +172,11 @@ def main(argv=None):
         costs[name] = tuple(coef)
         print(f'{name}: model/measured {ratio.min():.2f} .. '
               f'{ratio.max():.2f} over {len(t)} cases')
-    print(block(costs))
+    print(text(costs), end='')
     if not args.dry_run:
         write(costs)
-        print(f'written: {CHOOSE.relative_to(Path.cwd())}'
-              if CHOOSE.is_relative_to(Path.cwd()) else 'written')
+        print(f'written: {COSTS.relative_to(Path.cwd())}'
+              if COSTS.is_relative_to(Path.cwd()) else 'written')
     return costs
 
 

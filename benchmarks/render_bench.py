@@ -294,10 +294,11 @@ def scaling_section(data):
     large = max(large, default=0.0)
     lines += [
         '`python benchmarks/bench_threads.py`, run by `make bench` in the '
-        'same run: the C engine alone (its native thread pool, no MXNet) '
-        "against `cv2.filter2D`, with the whole process's affinity cut to "
-        'T of its CPUs; *C auto* is the engine as `corr2d_fast` calls it '
-        '(the threads its model took in brackets), *C forced* on exactly T '
+        'same run: the C engine alone (its rows shared by `_threads`, no '
+        "MXNet) against `cv2.filter2D`, with the whole process's affinity "
+        'cut to T of its CPUs; *C auto* is the engine as `corr2d_fast` '
+        'calls it (the threads its model took in brackets), *C forced* on '
+        'exactly T '
         'threads. Median ms, float32; each call reuses one image.', '',
         *data['scaling']['lines'], '',
         f'Targets, C auto on {most} CPUs against 1, the same calls: ≤ '

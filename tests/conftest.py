@@ -203,7 +203,6 @@ def without_c(monkeypatch):
     its engines those found then (`choose.importable`)."""
     from d2l_conv.fast import c_engine, choose
     monkeypatch.setattr(c_engine, 'available', lambda: False)
-    monkeypatch.setattr(c_engine, 'small', lambda: None)
     monkeypatch.setattr(choose, 'ENGINES', choose.importable())
 
 

@@ -7,13 +7,11 @@ into `out`). The engines are each in their own module, all with the
 same few public names (see `choose`):
 
 * `c_engine`: a direct kernel in C (``_direct.c``), compiled when the
-  package is installed (optional: it needs a C compiler then). A plain
-  small call is done whole by it, in one C call: checks, MXNet's output
-  and the sum;
+  package is installed (optional: it needs a C compiler then);
 * `cv2_engine`: OpenCV's ``cv2.filter2D`` (optional), for kernels of
   under 50 taps, and only where it puts NaN and inf where scipy does;
 * `fft_engine`: tiled real FFTs (``scipy.fft``, optional), for large
-  kernels, and only on input that is all finite;
+  kernels, and only on input it computes within its stated error;
 * `numpy_engine`: shifted slices in NumPy, blocked and threaded; needs
   nothing else and takes any input.
 
@@ -25,8 +23,10 @@ the program runs (the C engine at install, OpenCV, scipy and NumPy in
 their wheels), so no call waits for a compile or runs beside one.
 Importing this package compiles nothing and imports neither scipy nor
 OpenCV beyond what MXNet imports itself (OpenCV, where installed);
-`_threads` shares an engine's work among the cores and keeps its
-helper threads safe across ``fork``. How many threads the engines may
+`_threads` shares an engine's work among the cores (the only way any
+engine runs threads of its own); no helper works on a call's output
+once the call has returned or raised, KeyboardInterrupt included. How
+many threads the engines may
 use is `get_num_threads` (the CPUs usable, by affinity and cgroup
 quota; ``D2L_CONV_NUM_THREADS`` or ``OMP_NUM_THREADS``;
 `set_num_threads`); see `_cpus`.
@@ -34,11 +34,10 @@ quota; ``D2L_CONV_NUM_THREADS`` or ``OMP_NUM_THREADS``;
 
 import numpy as onp
 from mxnet import autograd, np, npx
-from mxnet.base import NDArrayHandle
 from mxnet.context import current_context
 
 from .._validation import as_2d_host, check_corr2d_args, check_fits
-from . import _memory, c_engine, choose
+from . import _memory, choose
 from ._cpus import get_num_threads, set_num_threads
 
 __all__ = ['corr2d_fast', 'get_num_threads', 'set_num_threads']
@@ -59,9 +58,7 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     Cross-Correlation Operator"), which stays the reference: the output
     has shape ``(H - h + 1, W - w + 1)`` for an ``H x W`` input and an
     ``h x w`` kernel. Outside ``autograd.record()`` it computes on the
-    host. A plain small call (float32 or float64 arrays, on the host, of
-    up to ``choose.SMALL_WORK`` multiply-adds, no `out`) is done whole
-    by the C engine, in one C call; any other, by whichever engine
+    host, by whichever engine
     `choose.choose_engine`'s cost model says is fastest for these
     shapes and `method`: the C engine's direct sum (small kernels; its
     rows shared among the cores), tiled FFTs (large kernels), OpenCV's
@@ -85,11 +82,13 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
         ``autograd.record()``.
     method : {'auto', 'direct', 'fft'}
         As in ``scipy.signal.correlate``: ``'direct'`` sums every
-        product; ``'fft'`` multiplies transforms (needs scipy), except
-        on input holding NaN or inf, which transforms would spread over
-        every output, and on integers too large for the FFT to give
-        exactly (both are then summed directly); ``'auto'`` picks the
-        faster for these shapes. Under ``autograd.record()`` the sum is
+        product; ``'fft'`` multiplies transforms (needs scipy:
+        ``pip install scipy``), except on input it would not compute
+        within its error (NaN or inf, which it would spread over every
+        output; values whose transforms would overflow or sink into the
+        subnormal range; integers too large to give exactly), which is
+        summed directly; ``'auto'`` picks the faster for these shapes.
+        Under ``autograd.record()`` the sum is
         ``npx.convolution``'s whatever the method.
 
     Returns
@@ -104,7 +103,8 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     ------
     TypeError
         If `X` or `K` is None, a string, a masked array or not numeric;
-        if `out` is not an ``mxnet.np`` or NumPy array.
+        if `out` is not an ``mxnet.np`` or NumPy array; if `method` is
+        not a string.
     ValueError
         If `X` or `K` is not 2-D, is empty, or `K` does not fit in `X`;
         if `out` has not the output's shape or dtype (checked before
@@ -114,19 +114,23 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
 
     Notes
     -----
-    Integer and float16 inputs compute in float32; float64 in float64;
-    longdouble in float64. When `X` and `K` both hold integers, every
-    output whose sum is below ``2**24`` in magnitude is exact, whichever
-    engine runs: the FFT engine then transforms in float64 and rounds to
-    the nearest integer (as scipy's ``correlate`` does on integers), or
-    leaves the call to a direct engine where its largest possible sum
-    reaches ``2**40``. NaN and inf propagate as in
+    Integer and float16 inputs give float32; float64 gives float64;
+    longdouble float64. When `X` and `K` both hold integers, every
+    output below ``2**24`` in magnitude is exact, whichever engine runs:
+    where ``max|X| * sum|K|`` reaches ``2**23``, so that a partial sum
+    could pass ``2**24``, the sums are made in float64 and rounded once
+    to float32; the FFT engine transforms integers in float64 and rounds
+    to the nearest integer (as scipy's ``correlate`` does), and leaves
+    to a direct engine a call whose largest possible sum reaches
+    ``2**40``. NaN and inf propagate as in
     ``scipy.signal.correlate2d`` in float64: NaN only in the windows
     that hold one, inf stays inf, ``inf - inf`` and ``0 * inf`` give NaN
     (such input never goes to the FFT, which would spread it, nor to
     OpenCV with a zero tap, which it skips). On floats, the FFT engine's
     error is about 1e-7 of the largest output (float32), spread evenly;
-    see `fft_engine`.
+    see `fft_engine`. Arrays that are not aligned in memory are copied
+    once. Any result is computed by then: no thread works on it, nor on
+    `out`, after `corr2d_fast` returns or raises.
 
     See Also
     --------
@@ -142,10 +146,11 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     array([[19., 25.],
            [37., 43.]])
 
-    Into an array of the caller's, by the FFT:
+    Into an array of the caller's, summing every product (``'fft'``
+    would multiply transforms, where scipy is installed):
 
     >>> Y = np.zeros((2, 2))
-    >>> corr2d_fast(X, K, out=Y, method='fft') is Y
+    >>> corr2d_fast(X, K, out=Y, method='direct') is Y
     True
     >>> Y
     array([[19., 25.],
@@ -161,19 +166,7 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     array([[ 8., 12.],
            [20., 24.]])
     """
-    if method not in choose.METHODS or (
-            method == 'fft' and 'fft' not in choose.ENGINES):
-        _refuse_method(method)
-    small = c_engine.small()
-    if small is not None and out is None and method != 'fft':
-        if type(X) is np.ndarray:  # the result goes to the context of X
-            handle = small(X, K, _memory.HOST, 0, choose.SMALL_WORK)
-        else:
-            ctx = current_context()
-            handle = small(X, K, ctx.device_typeid, ctx.device_id,
-                           choose.SMALL_WORK)
-        if handle is not None:  # a plain small call, done whole in C
-            return np.ndarray(handle=NDArrayHandle(handle))
+    _check_method(method)
     if autograd.is_recording():
         if out is not None:
             raise ValueError('corr2d_fast: out= is not differentiable; '
@@ -184,18 +177,44 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     x, k, integer = _host_args(X, K)
     target, finish = (_new_output(X, x, k) if out is None
                       else _into(out, x, k))
-    choose.correlate(x, k, out=target, integer=integer, method=method)
+    if integer and x.dtype == onp.float32 and _largest(x, k) >= 2 ** 23:
+        # partial sums may pass 2**24: sum in float64, round once
+        x, k = _as_float64(X), _as_float64(K)
+        target[...] = choose.correlate(x, k, integer=True, method=method)
+    else:
+        choose.correlate(x, k, out=target, integer=integer, method=method)
     return finish()
 
 
-def _refuse_method(method):
-    """Raise the `ValueError` for a `method` that cannot run here."""
-    if method == 'fft':
+def _check_method(method):
+    """Raise the error for a `method` that cannot run here."""
+    if not isinstance(method, str):
+        raise TypeError(f'corr2d_fast: method must be a str, one of '
+                        f'{", ".join(map(repr, choose.METHODS))}; got '
+                        f'{type(method).__name__}')
+    if method not in choose.METHODS:
+        raise ValueError(f'corr2d_fast: method must be one of '
+                         f'{", ".join(map(repr, choose.METHODS))}, '
+                         f'got {method!r}')
+    if method == 'fft' and 'fft' not in choose.ENGINES:
         raise ValueError("corr2d_fast: method='fft' needs scipy, which is "
-                         "not installed; use 'auto' or 'direct'")
-    raise ValueError(f'corr2d_fast: method must be one of '
-                     f'{", ".join(map(repr, choose.METHODS))}, '
-                     f'got {method!r}')
+                         "not installed: pip install scipy (or the "
+                         "package's extra, pip install 'd2l_conv[fast]'); "
+                         "or use 'auto' or 'direct'")
+
+
+def _largest(x, k):
+    """Return ``max|x| * sum|k|``, the largest output's bound."""
+    return max(float(x.max()), -float(x.min())) * float(
+        onp.abs(k).sum(dtype=onp.float64))
+
+
+def _as_float64(A):
+    """Return integer input `A` (checked already) as float64 NumPy (an
+    ``mxnet.np.ndarray`` copied: this path is taken rarely)."""
+    if isinstance(A, np.ndarray):
+        A = A.asnumpy()
+    return onp.require(onp.asarray(A, onp.float64), requirements='A')
 
 
 def _host_args(X, K):
@@ -217,6 +236,8 @@ def _host_args(X, K):
             x, k = x.astype(_FLOATS[1]), k.astype(_FLOATS[1])
         integer = x_integer and k_integer
     check_fits('corr2d_fast', k.shape, x.shape)
+    if not (x.flags.aligned and k.flags.aligned):  # copied once
+        x, k = (onp.require(a, requirements='A') for a in (x, k))
     return x, k, integer
 
 
@@ -293,8 +314,8 @@ def _into(out, x, k):
                                  and view.flags.writeable):
         raise ValueError('corr2d_fast: out must be writable and '
                          'C-contiguous, as a new array is')
-    if view is not None and not (onp.may_share_memory(view, x)
-                                 or onp.may_share_memory(view, k)):
+    if view is not None and view.flags.aligned and not (
+            onp.may_share_memory(view, x) or onp.may_share_memory(view, k)):
         return view, lambda: out
     target = onp.empty(shape, x.dtype)
 

@@ -6,14 +6,18 @@ The count, first found of:
 1. `set_num_threads` (as ``cv2.setNumThreads``; None undoes it);
 2. the environment variable ``D2L_CONV_NUM_THREADS``;
 3. ``OMP_NUM_THREADS``, which OpenCV, OpenBLAS and MKL also respect
-   (its first item, where it lists one per level of nesting);
+   (MXNet reads it when it is imported, and aborts the process on
+   anything but a whole number, such as ``4,2``: so, set after the
+   import, a value that is not one is ignored here);
 4. the CPUs usable (`usable_cpus`): those of the process's affinity
    mask, and on Linux no more than its cgroup's CPU quota, rounded up
    (``docker run --cpus=2``, hosted notebooks: the affinity mask then
    still holds every core of the host).
 
-The engines take it as a most: the C engine uses fewer threads where
-its model says more would not pay (see ``_direct.c``).
+The environment is read once, at the first call that asks (as MXNet,
+OpenCV and BLAS read ``OMP_NUM_THREADS`` once): a call then costs
+no look-up of it. The engines take the count as a most: the cost model
+gives an engine fewer threads where more would not pay (`choose.plan`).
 
 This module imports nothing of the package, so that
 ``benchmarks/bench_threads.py`` can load it alone.
@@ -66,8 +70,9 @@ def get_num_threads():
     """Return how many threads `corr2d_fast` may use (see the module).
 
     Raises `ValueError` if ``D2L_CONV_NUM_THREADS`` is set but is not a
-    whole number of at least 1. A malformed ``OMP_NUM_THREADS`` is
-    ignored, as OpenCV does: it belongs to other libraries too.
+    whole number of at least 1. An ``OMP_NUM_THREADS`` that is not one
+    (set after MXNet was imported, which aborts on it) is ignored, as
+    OpenCV does: it belongs to other libraries too.
 
     Examples
     --------
@@ -76,6 +81,13 @@ def get_num_threads():
     """
     if _SET[0] is not None:
         return _SET[0]
+    return _from_environment()
+
+
+@functools.cache
+def _from_environment():
+    """Return the count the environment sets, else the CPUs usable; read
+    once (an error is raised again on every call)."""
     ours = os.environ.get(VARIABLE, '').strip()
     if ours:
         count = _count(ours)
@@ -83,7 +95,7 @@ def get_num_threads():
             raise ValueError(f'corr2d_fast: {VARIABLE} must be a whole '
                              f'number of at least 1, not {ours!r}')
         return count
-    omp = _count(os.environ.get('OMP_NUM_THREADS', '').split(',')[0])
+    omp = _count(os.environ.get('OMP_NUM_THREADS', '') or 'none')
     return usable_cpus() if omp is None else omp
 
 

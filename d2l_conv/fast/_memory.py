@@ -6,9 +6,7 @@ context, shape and data address, the wait for its pending operations,
 and the allocation of a new array. The calls that only look up or
 allocate are made with the GIL held (``ctypes.PyDLL``): each takes a
 microsecond, and each release of the GIL could wait a switch interval
-(5 ms) for another thread that holds it. The waits release it. The C
-engine's whole small call (`c_engine.small`) calls the same functions,
-whose addresses `c_api` gives it.
+(5 ms) for another thread that holds it. The waits release it.
 """
 
 import ctypes
@@ -25,11 +23,15 @@ from .._compat import mxnet_dtype_codes, mxnet_int64_enabled, mxnet_library
 #: MXNet's device type of the host (cpu).
 HOST = 1
 
+#: A transparent huge page on Linux x86-64 (its PMD size).
+HUGE_PAGE = 1 << 21
+
 #: Outputs of this many bytes and more ask for transparent huge pages,
-#: as NumPy's own allocations do (``madvise``, on Linux): MXNet's
-#: allocator does not, and a 4096 x 4096 output then takes a page fault
-#: per 4 KiB page, about twice the time of the call's sum.
-HUGE_PAGES_FROM = 1 << 22
+#: as NumPy's own allocations do (``madvise``, on Linux): two huge
+#: pages, the least of which one is whole wherever the output starts.
+#: MXNet's allocator does not ask, and a 4096 x 4096 output then takes a
+#: page fault per 4 KiB page, about twice the time of the call's sum.
+HUGE_PAGES_FROM = 2 * HUGE_PAGE
 
 
 @functools.cache
@@ -49,8 +51,7 @@ def _api():
 
 
 #: The functions of MXNet's C API called with the GIL held.
-_CALLS = ('MXNDArrayGetDType', 'MXNDArrayGetContext', 'MXNDArrayGetData',
-          'MXAutogradIsRecording', 'MXNDArrayFree')
+_CALLS = ('MXNDArrayGetDType', 'MXNDArrayGetContext', 'MXNDArrayGetData')
 
 
 @functools.cache
@@ -100,8 +101,8 @@ def host_view(A, writable=False):
     A read-only view is made once per array and remembered while `A`
     lives (an array's memory, shape and dtype never change): the next
     call only waits, 1 us where making one takes 5 (six calls of MXNet's
-    C API), which is what a small call of `corr2d_fast` without the C
-    engine spends on each ``mxnet.np`` argument.
+    C API), which is what a small call of `corr2d_fast` on a NumPy
+    output would spend on each ``mxnet.np`` argument.
 
     Examples
     --------
@@ -169,19 +170,6 @@ def new_array(shape, dtype, where=(HOST, 0)):
     if view.nbytes >= HUGE_PAGES_FROM:
         _ask_for_huge_pages(view.ctypes.data, view.nbytes)
     return np.ndarray(handle=handle), view
-
-
-def c_api():
-    """Return the addresses of MXNet's C functions that the C engine's
-    `small` calls, in the order ``_direct.bind`` takes them, and whether
-    shapes are 64-bit."""
-    held, side, create, get_shape, _, library = _api()
-    functions = (create, held.MXNDArrayGetData, held.MXNDArrayGetDType,
-                 held.MXNDArrayGetContext, get_shape,
-                 library.MXNDArrayWaitToRead, held.MXAutogradIsRecording,
-                 held.MXNDArrayFree)
-    return (*(ctypes.cast(f, ctypes.c_void_p).value for f in functions),
-            side is ctypes.c_int64)
 
 
 def _view(handle, shape, dtype):

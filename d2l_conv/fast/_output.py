@@ -1,14 +1,8 @@
 """What the engines of `corr2d_fast` share: where each writes its result
-(`out`, or a new array) and how one declines input it cannot compute.
+(`out`, or a new array).
 """
 
 import numpy as onp
-
-
-class Declined(ValueError):
-    """An engine's `correlate_valid` cannot compute this input as
-    `corr2d_fast` promises (`out` may hold part of a result): the chooser
-    hands the call to the next engine."""
 
 
 def output(out, shape, dtype):

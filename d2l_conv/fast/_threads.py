@@ -88,15 +88,33 @@ def share(work, pieces, threads):
                 for _ in shared:  # no piece is left for a late thread
                     pass
 
-    tasks = helpers(threads - 1) if started else None
-    for lock in started:
-        tasks.put((join, (lock,)))
-    join(threading.Lock())
-    for lock in started:
-        with lock:  # free unless its thread is working
-            pass
+    try:
+        for lock in started:
+            helpers(threads - 1).put((join, (lock,)))
+        join(threading.Lock())
+    except BaseException as err:  # a signal's exception (KeyboardInterrupt)
+        errors.insert(0, err)
+    _wait_for(started, shared, errors)
     if errors:
         raise errors[0]
+
+
+def _wait_for(locks, shared, errors):
+    """Wait until no helper holds one of `locks`: then none works on
+    `shared` any more, and none that starts late finds a piece if
+    `errors` holds one. An exception raised meanwhile (a signal
+    handler's: KeyboardInterrupt) is kept in `errors`, and the wait goes
+    on."""
+    for lock in locks:
+        while True:
+            try:
+                if errors:
+                    for _ in shared:  # no piece is left for a helper
+                        pass
+                with lock:  # free unless its thread is working
+                    break
+            except BaseException as err:
+                errors.insert(0, err)
 
 
 def _after_fork_in_child():

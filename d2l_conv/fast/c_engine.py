@@ -6,32 +6,25 @@ and OpenCV, scipy's FFT and NumPy take its place). It sums every
 product, in 32-byte vectors, with AVX2 and fused multiply-adds where the
 CPU has them (GCC on x86-64 Linux builds both that and a baseline
 kernel, and the loader picks one; elsewhere the baseline only). No
-``-ffast-math``: NaN and inf land as in scipy's direct sum, and sums of
-integers stay exact below ``2**24``. It is loaded with the package, in
-0.4 ms, so no call waits for it.
-
-It serves `corr2d_fast` in two ways:
-
-* `small`: a plain call of at most `choose.SMALL_WORK` multiply-adds
-  (float32 or float64 ``mxnet.np`` or NumPy arrays, on the host, outside
-  ``autograd.record()``) runs whole in one C call: the checks, MXNet's
-  output allocation and the sum, with no NumPy view made. That is what
-  brings a 28 x 28 call near OpenCV's few microseconds.
-* `correlate_valid`: an engine like the others, behind the cost model,
-  with its rows shared among native threads of a pool the C code keeps
-  (see "Threads" in ``_direct.c``), as many as the cost model's
-  `choose.plan` says pay.
+``-ffast-math``: NaN and inf land as in scipy's direct sum. The C code
+only computes: this module checks the arrays, hands them to it and
+shares the rows among threads (`_threads.share`), each piece one C call
+that releases the GIL.
 """
 
 import functools
 
 import numpy as onp
 
-from . import _cpus, _memory
+from . import _threads
 from ._output import operands
 
 #: How it sums (`choose`): every product, directly.
 METHOD = 'direct'
+
+#: Pieces of rows per thread, so that the threads finish together even
+#: when another program holds a core for a while.
+PIECES_PER_THREAD = 4
 
 
 @functools.cache
@@ -47,32 +40,6 @@ def _module():
 def available():
     """Tell whether the C engine was built (and can be imported)."""
     return _module() is not None
-
-
-# Loaded with the package: 0.4 ms (the loader resolves which of its
-# kernels this CPU runs), which the first call would otherwise pay, a
-# call that then took as long as ten.
-_module()
-
-
-@functools.cache
-def small():
-    """Return the C entry point for a whole small call, or None.
-
-    ``small()(X, K, dev_type, dev_id, most)`` returns the handle of a
-    new MXNet array holding the valid cross-correlation of `X` and `K`
-    (``mxnet.np`` or NumPy arrays), allocated on the context of `X` if
-    it is an ``mxnet.np.ndarray``, else on ``(dev_type, dev_id)``; or
-    None, having done nothing, where the call is not a plain one (see
-    the module's docstring) or needs more than `most` multiply-adds.
-    The first call binds MXNet's C API to it.
-    """
-    module = _module()
-    if module is None:
-        return None
-    from mxnet import numpy as mxnp
-    module.bind(mxnp.ndarray, onp.ndarray, *_memory.c_api())
-    return module.small
 
 
 def accepts(X, K, integer=False):
@@ -105,28 +72,40 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
 
     An engine of `corr2d_fast`. NaN and inf propagate as in scipy's
     direct sum: every product is computed. The rows are shared among
-    `threads` native threads, this one included (default: the cores
-    this process may use, `_cpus.get_num_threads`). Every count gives
-    the same bits. `X`, `K`, `out` and the result are as for
-    `numpy_engine.correlate_valid`. Raises `RuntimeError` where the C
-    engine was not built.
+    `threads` threads, this one included (default: the cores this
+    process may use). Every count gives the same bits. `X`, `K`, `out`
+    and the result are as for `numpy_engine.correlate_valid`. Raises
+    `RuntimeError` where the C engine was not built.
 
     Examples
     --------
     >>> correlate_valid(onp.array([[1., 2., 4.]]), onp.array([[1., -1.]]))
     array([[-1., -2.]])
     """
-    module = _built()
-    X, K, Y = operands(X, K, out)
-    threads = _cpus.get_num_threads() if threads is None else threads
-    module.correlate(X, K, Y, 0, Y.shape[0], threads)
-    return Y
-
-
-def _built():
-    """Return the compiled module; raise `RuntimeError` if not built."""
     module = _module()
     if module is None:
         raise RuntimeError('corr2d_fast: the C engine was not built '
                            '(no C compiler when the package was installed)')
-    return module
+    X, K, Y = operands(X, K, out)
+    (oh, ow), (h, w) = Y.shape, K.shape
+    threads = _threads.cores() if threads is None else threads
+    threads = max(1, min(threads, oh))
+    args = X, X.shape[1], K, h, w, Y, ow
+    float64 = Y.dtype == onp.float64
+    if threads == 1:
+        module.correlate(*args, 0, oh, float64)
+        return Y
+    pieces = min(oh, threads * PIECES_PER_THREAD)
+    bounds = [oh * p // pieces for p in range(pieces + 1)]
+
+    def work(shared):  # X, K and Y live until share returns
+        for p in shared:
+            module.correlate(*args, bounds[p], bounds[p + 1], float64)
+
+    _threads.share(work, range(pieces), threads)
+    return Y
+
+
+# Loaded with the package: 0.4 ms (the loader resolves which of its
+# kernels this CPU runs), which the first call would otherwise pay.
+_module()

@@ -24,10 +24,11 @@ in the tile; tiles keep dark regions apart from bright ones. Use a
 direct engine (or float64) where every dim window matters to full
 float32 precision.
 
-Input that is not all finite is refused: one NaN or inf would spread
-over every output of its tile. Noticing it costs nothing, since the
-first term of each patch's transform is the patch's sum: `correlate_valid`
-raises `NonFiniteInput`, and `corr2d_fast` then uses a direct engine.
+The engine takes only what it computes within that error (`accepts`):
+finite input whose transforms can neither overflow nor sink into the
+subnormal range, where an FFT spreads one NaN or inf over every output,
+turns finite sums into inf or loses the precision of tiny values. The
+rest goes to a direct engine. Asking costs one pass over the input.
 """
 
 import functools
@@ -37,7 +38,7 @@ import math
 import numpy as onp
 
 from . import _threads
-from ._output import Declined, output
+from ._output import output
 
 #: Side of the FFT (patch) along each axis, at least (and at least four
 #: kernel sides). Measured (median ms, tiles of 128/256/512/1024 points,
@@ -58,16 +59,41 @@ def available():
 
 def accepts(X, K, integer=False):
     """Tell whether this engine computes `X` and `K` as `corr2d_fast`
-    promises: always for floats, and for integers (`integer`) wherever
-    `exact_for_integers` holds. (Input holding NaN or inf is noticed
-    while it computes: `correlate_valid` raises `NonFiniteInput`.)
+    promises.
+
+    With ``a = max|X|``, ``b = sum|K|`` and ``n`` points per transform:
+    for integers (`integer`), where ``a * b`` is below `EXACT_BOUND`
+    (`EXACT_BOUND`); for floats, where both are finite and
+    ``a * b * n**2`` is below the dtype's largest value (no transform
+    overflows, its sums included), and ``a``, ``b`` and ``a * b`` are at
+    least ``n * tiny / eps`` (no error sinks into the subnormal range),
+    or where both are finite and either is zero.
 
     Examples
     --------
     >>> accepts(onp.full((4, 4), 2.**40), onp.ones((3, 3)), integer=True)
     False
+    >>> ones = onp.ones((3, 3), 'float32')
+    >>> accepts(ones, ones), accepts(ones * 1e30, ones * 1e30)
+    (True, False)
+    >>> accepts(ones * onp.nan, ones), accepts(ones * 1e-40, ones)
+    (False, False)
+    >>> accepts(ones * onp.nan, ones * 0)  # 0 * NaN is NaN
+    False
     """
-    return not integer or exact_for_integers(X, K)
+    (H, W), (h, w) = X.shape, K.shape
+    n = float(_side(H, h, TILE) * _side(W, w, TILE))
+    with onp.errstate(all='ignore'):
+        a = max(float(X.max()), -float(X.min()))  # NaN stays NaN
+        b = float(onp.abs(K).sum(dtype=onp.float64))
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False
+    if integer:
+        return a * b < EXACT_BOUND
+    info = onp.finfo(X.dtype)
+    low = n * float(info.tiny) / float(info.eps)
+    return a == 0 or b == 0 or (a * b * n * n < float(info.max)
+                                and min(a, b, a * b) >= low)
 
 
 def features(X_shape, K_shape, threads):
@@ -98,7 +124,7 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
     module's docstring).
 
     `X`, `K`, `out` and the result are as for
-    `numpy_engine.correlate_valid`, but `X` and `K` must be all finite.
+    `numpy_engine.correlate_valid`; call it only where `accepts` says so.
 
     Parameters
     ----------
@@ -109,7 +135,7 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
     integer : bool
         `X` and `K` hold integers (in floats): transform in float64 and
         round each output to the nearest integer, which is then exact
-        wherever `exact_for_integers` holds. float32 transforms are off
+        wherever `accepts` holds. float32 transforms are off
         by up to 3e-7 of the largest output, several units on sums near
         ``2**24``.
     tile : int
@@ -117,9 +143,6 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
 
     Raises
     ------
-    NonFiniteInput
-        A `Declined`: `X` or `K` holds NaN or inf (`out` may then hold
-        part of a result).
     TypeError, ValueError
         If `out` is not a NumPy array of the output's shape and dtype.
 
@@ -141,14 +164,13 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
     th, tw = sh - h + 1, sw - w + 1  # output tile
     Y = output(out, (oh, ow), X.dtype)
     tiles = [(i, j) for i in range(0, oh, th) for j in range(0, ow, tw)]
-    spectrum = _finite(_spectrum(K, sh, sw))
+    spectrum = _spectrum(K, sh, sw)
 
     def work(shared):  # scipy.fft releases the GIL
         for i, j in shared:
             ti, tj = min(th, oh - i), min(tw, ow - j)
             patch = X[i:i + ti + h - 1, j:j + tj + w - 1]
-            F = _finite(scipy.fft.rfft2(
-                patch.astype(K.dtype, copy=False), (sh, sw)))
+            F = scipy.fft.rfft2(patch.astype(K.dtype, copy=False), (sh, sw))
             F *= spectrum
             # inverse along the columns, then along only the output rows
             Z = scipy.fft.ifft(F, axis=0, overwrite_x=True)[h - 1:h - 1 + ti]
@@ -159,30 +181,11 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
     return Y
 
 
-#: `exact_for_integers` holds while the largest possible output, the
+#: For integers, `accepts` holds while the largest possible output, the
 #: largest ``|X|`` times the sum of ``|K|``, is below this. A float64
 #: transform's error is then below ``2**40 * 2**-52 * log2(n) * c``, a
 #: hundredth for the sizes here, far from the 0.5 that rounding allows.
 EXACT_BOUND = 2.0 ** 40
-
-
-def exact_for_integers(X, K):
-    """Tell whether ``integer=True`` gives every output exactly.
-
-    True where no output can reach `EXACT_BOUND` in magnitude; the
-    sums are then exact integers after rounding, and exact in float32
-    wherever they are below ``2**24``. Costs one pass over `X`.
-
-    Examples
-    --------
-    >>> exact_for_integers(onp.full((4, 4), 255.), onp.ones((3, 3)))
-    True
-    >>> exact_for_integers(onp.full((4, 4), 2.**40), onp.ones((3, 3)))
-    False
-    """
-    with onp.errstate(invalid='ignore', over='ignore'):
-        largest = float(onp.abs(X).max()) * float(onp.abs(K).sum())
-    return largest < EXACT_BOUND
 
 
 def _spectrum(K, sh, sw):
@@ -210,25 +213,3 @@ def _side(N, n, tile, fast=True):
     if whole <= max(tile, 4 * n):
         return whole
     return next_fast_len(max(tile, 4 * n), real=True)
-
-
-class NonFiniteInput(Declined):
-    """`correlate_valid` was given NaN or inf, which the FFT would spread."""
-
-
-def _finite(F):
-    """Return the spectrum `F` of a patch, if the patch was all finite.
-
-    Its first term is the patch's sum, finite only if every value is (a
-    finite patch whose sum overflows counts as non-finite too, the safe
-    side), so this costs nothing: no pass over the input.
-
-    Raises
-    ------
-    NonFiniteInput
-        If the patch held NaN or inf.
-    """
-    if not onp.isfinite(F[0, 0]):
-        raise NonFiniteInput('corr2d_fast: the FFT engine needs finite '
-                             'input; NaN and inf go to a direct engine')
-    return F

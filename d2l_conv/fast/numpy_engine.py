@@ -22,15 +22,15 @@ import numpy as onp
 from . import _threads
 from ._output import output
 
-#: Output elements per block (1 MiB of float32). Measured on 2048 x 2048
-#: (`benchmarks/bench_corr2d.py` sweeps it; the README shows the curve):
-#: blocks that fit the 512 KiB L2 lose more to NumPy's ~1 us per call than
-#: they gain, and blocks of 4 MiB and more spill the shared L3.
+#: Output elements per block: 1 MiB of float32, twice a 512 KiB L2
+#: cache, so that a block's scratch and its slices of the input stay in
+#: the caches while NumPy's per-call cost (about 1 us) stays small
+#: against the block's work.
 BLOCK = 1 << 18
 
-#: Below this many (padded) output elements one thread does it all:
-#: measured, a second thread loses at 384 x 384 and wins from 512 x 512.
-MIN_PARALLEL = 200_000
+#: Below this many (padded) output elements one thread does it all: the
+#: work of a block, so that each thread has at least one.
+MIN_PARALLEL = BLOCK
 
 #: How it sums (`choose`): every product, directly.
 METHOD = 'direct'

@@ -26,7 +26,7 @@ def test_eight_threads_give_correct_results():
 
 def every_engine():
     """Return the ``correlate_valid`` of every engine of this install."""
-    return [choose.modules()[name].correlate_valid for name in choose.ENGINES]
+    return [choose.REGISTRY[name].correlate_valid for name in choose.ENGINES]
 
 
 def child_result(shapes):

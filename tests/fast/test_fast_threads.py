@@ -1,7 +1,6 @@
 """`_threads.share`: pieces of work shared between this thread and helpers."""
 
 import threading
-import time
 
 import pytest
 
@@ -10,36 +9,51 @@ from d2l_conv.fast import _threads
 
 def test_every_piece_is_done_once_before_share_returns():
     done, names = [], set()
+    both = threading.Barrier(2, timeout=10)
 
     def work(mine):
         for piece in mine:
-            time.sleep(0.01)  # slow pieces, so that the helper takes some
-            names.add(threading.current_thread().name)
+            if piece == 0:
+                both.wait()  # the first piece of each thread waits for
+            names.add(threading.current_thread().name)  # the other's
             done.append(piece)
 
-    _threads.share(work, range(20), 2)
-    assert sorted(done) == list(range(20))
+    _threads.share(work, [0, 0, *range(1, 20)], 2)
+    assert sorted(done) == [0, 0, *range(1, 20)]
     assert len(names) == 2  # the helper took its share
 
 
+def helper_count():
+    """Return how many helper threads are alive (at least one)."""
+    _threads.helpers(1)
+    return _threads._HELPERS[0]
+
+
+def gathered():
+    """Return tasks for every helper that end only once each helper
+    holds one, and the test's own barrier of that meeting."""
+    count = helper_count()
+    meeting = threading.Barrier(count + 1, timeout=10)
+    return [(meeting.wait, ())] * count, meeting
+
+
 @pytest.fixture
-def busy_helper():
-    """Keep the only helper thread busy until the test calls `release`."""
-    tasks = _threads.helpers(1)
-    release, freed = threading.Event(), threading.Event()
-    tasks.put((lambda: release.wait() and freed.set(), ()))  # occupies it
-    while not tasks.empty():
-        time.sleep(0.001)  # until the helper is in release.wait
+def busy_helpers():
+    """Keep every helper thread busy until the test calls `free`."""
+    count = helper_count()
+    started = threading.Semaphore(0)
+    release = threading.Event()
+    for _ in range(count):
+        _threads.helpers(1).put((
+            lambda: started.release() or release.wait(10), ()))
+    for _ in range(count):  # until each helper holds one
+        assert started.acquire(timeout=10)
+    yield release.set
+    release.set()
 
-    def free():
-        release.set()
-        assert freed.wait(timeout=10)
-    yield free
-    free()  # again if the test failed first; harmless otherwise
 
-
-def test_a_helper_that_starts_late_is_not_waited_for(busy_helper):
-    """With the only helper busy, this thread does every piece."""
+def test_a_helper_that_starts_late_is_not_waited_for(busy_helpers):
+    """With every helper busy, this thread does every piece."""
     done = []
     caller = threading.Thread(target=_threads.share, daemon=True,
                               args=(lambda mine: done.extend(mine),
@@ -54,7 +68,6 @@ def test_a_helper_that_starts_late_is_not_waited_for(busy_helper):
 def test_an_error_in_any_piece_reaches_the_caller(failing):
     def work(mine):
         for piece in mine:
-            time.sleep(0.005)
             if piece == failing:
                 raise ZeroDivisionError(piece)
 
@@ -69,7 +82,7 @@ def test_one_thread_needs_no_helper(monkeypatch):
     assert done == [0, 1, 2]
 
 
-def test_after_an_error_a_late_helper_takes_no_piece(busy_helper):
+def test_after_an_error_a_late_helper_takes_no_piece(busy_helpers):
     """Once `share` has raised, nothing more writes to its output."""
     done = []
 
@@ -81,8 +94,9 @@ def test_after_an_error_a_late_helper_takes_no_piece(busy_helper):
 
     with pytest.raises(ZeroDivisionError):
         _threads.share(work, range(5), 2)
-    busy_helper()  # now the helper takes share's task, late
-    marker = threading.Event()
-    _threads.helpers(1).put((marker.set, ()))  # runs after that task
-    assert marker.wait(timeout=10)
+    tasks, meeting = gathered()
+    busy_helpers()  # now a helper takes share's task, late
+    for task in tasks:
+        _threads.helpers(1).put(task)
+    meeting.wait()  # every helper is here: none runs share's task
     assert done == []

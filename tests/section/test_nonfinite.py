@@ -102,33 +102,20 @@ def test_mxnet_sum_turns_inf_into_nan_as_corr2d_says():
 
 
 #: Every engine of `corr2d_fast`; `forced` makes its cost model pick one.
-#: 'small' is the C engine's whole-call path (`c_engine.small`), which
-#: serves plain small calls before the model is asked.
-ENGINES = ['numpy', 'fft', 'cv2', 'c', 'small']
+ENGINES = ['numpy', 'fft', 'cv2', 'c']
 
 
 @contextlib.contextmanager
 def forced(engine):
     """Make `corr2d_fast` pick `engine` (it still falls back from the FFT
-    on non-finite input, and from OpenCV where that would misplace).
-
-    Every engine but 'small' also turns the C engine's whole-call path
-    off, so that the model is asked on every call; with 'small', calls
-    that path does not take go to the C engine through the model.
-    """
+    on non-finite input, and from OpenCV where that would misplace)."""
     from d2l_conv.fast import choose
     pytest.importorskip({'fft': 'scipy', 'cv2': 'cv2',
-                         'c': 'd2l_conv.fast._direct',
-                         'small': 'd2l_conv.fast._direct'}.get(engine,
-                                                               'numpy'))
-    picked = 'c' if engine == 'small' else engine
-    costs = {**choose.COSTS, picked: (0.0, 0.0, 0.0, 0.0)}  # first
+                         'c': 'd2l_conv.fast._direct'}.get(engine, 'numpy'))
+    costs = {**choose.COSTS, engine: (0.0, 0.0, 0.0, 0.0)}  # first
     choose.ranked.cache_clear()
     try:
-        with mock.patch.object(choose, 'COSTS', costs), \
-                mock.patch.object(choose, 'SMALL_WORK',
-                                  choose.SMALL_WORK if engine == 'small'
-                                  else 0):
+        with mock.patch.object(choose, 'COSTS', costs):
             yield
     finally:
         choose.ranked.cache_clear()
