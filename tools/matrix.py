@@ -70,10 +70,14 @@ ROW_TESTS = (
     'tests/install/test_setup.py',       # the venv is the lock
     'notebooks',                         # nbval: the stored outputs
 )
-#: Run in the first row of each Python only: real installs from the
-#: lock's pins, whatever the row's MXNet, so the same in each row of a
-#: Python.
+#: Run in the first row of each Python but 3.11 only: real installs from
+#: the lock's pins, whatever the row's MXNet, so the same in each row of
+#: a Python (on 3.11 ``make test-slow`` runs them, in .venv).
 PYTHON_TESTS = ('tests/install/test_install.py',)
+#: The row that is .venv itself (the lock's Python, MXNet and numpy),
+#: where ``make test`` and ``make test-slow`` run the whole suite: it
+#: checks the 6/6 and the C engine, and runs no pytest of its own.
+SUITE_ROW = ('3.11', '1.9.1')
 #: What each row's venv says of its numpy and the C engine.
 PROBE = ('import numpy, d2l_conv.fast._direct; '
          'from d2l_conv.fast import choose; '
@@ -141,12 +145,16 @@ def find_python(uv, version):
 
 
 def row_tests(rows, row):
-    """Return the test paths `row` runs, of `rows`: `ROW_TESTS`, and
-    `PYTHON_TESTS` too where it is the first of `rows` on its Python
-    that runs pytest (a supported release's)."""
+    """Return the test paths `row` runs, of `rows`: none for `SUITE_ROW`,
+    else `ROW_TESTS`, and `PYTHON_TESTS` too where it is the first of
+    `rows` on a Python other than 3.11 that runs pytest (a supported
+    release's)."""
+    if tuple(row) == SUITE_ROW:
+        return ()
     first = next((r for r in rows if r[0] == row[0] and r[1] in SUPPORTED),
                  None)
-    return ROW_TESTS + (PYTHON_TESTS if tuple(row) == first else ())
+    installs = tuple(row) == first and row[0] != SUITE_ROW[0]
+    return ROW_TESTS + (PYTHON_TESTS if installs else ())
 
 
 def pytest_args(junit, tests):
@@ -227,6 +235,10 @@ def check_version(uv, python, version, python_version='3.11', numpy=None,
     last = (done.stdout.strip().splitlines() or ['no output'])[-1]
     result['reproduce'] = last.split()[0] if done.returncode == 0 \
         else f'failed: {last}'
+    if not tests:  # SUITE_ROW: make test's own venv
+        result['pytest'] = 'the whole suite, in `make test`'
+        result['ok'] = done.returncode == 0 and result['c'] == 'used'
+        return result
     junit = VENVS / f'{name}.junit.xml'
     junit.unlink(missing_ok=True)
     env = {**os.environ, 'D2L_CONV_MXNET': f'mxnet=={version}',
@@ -252,7 +264,7 @@ def table(results, seconds):
                      f'{r["c"]} | {r["reproduce"]} | {r["pytest"]} |')
     lines += ['', 'Every other package as `requirements.lock` pins it for '
               'that Python; `pytest` ran `ROW_TESTS` (and the installs '
-              'in the first row of each Python); `make test-matrix` took '
+              'in the first row of 3.12 and 3.13); `make test-matrix` took '
               f'{seconds / 60:.1f} min on {os.cpu_count()} cores.', END]
     return '\n'.join(lines)
 

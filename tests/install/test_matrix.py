@@ -73,19 +73,28 @@ def test_each_row_runs_the_tests_that_can_differ_and_they_exist():
     assert args[args.index('-n') + 1] == 'auto'
 
 
-def test_the_installs_run_once_per_python_in_its_first_row():
+def test_the_installs_run_once_per_newer_python_in_its_first_row():
+    # on 3.11 make test-slow runs them, in .venv
     rows = matrix.ROWS
-    with_installs = [row for row in rows if matrix.row_tests(rows, row)
-                     != matrix.ROW_TESTS]
-    assert with_installs == [('3.11', '1.7.0.post2'), ('3.12', '1.9.1'),
-                             ('3.13', '1.9.1')]
+    with_installs = [row for row in rows if matrix.PYTHON_TESTS[0] in
+                     matrix.row_tests(rows, row)]
+    assert with_installs == [('3.12', '1.9.1'), ('3.13', '1.9.1')]
     for row in with_installs:
         assert matrix.row_tests(rows, row) == (*matrix.ROW_TESTS,
                                                *matrix.PYTHON_TESTS)
     asked = matrix.rows_asked(['1.9.0', '3.12:1.9.1:2.4.6'])
     assert [matrix.row_tests(asked, row) for row in asked] == [
-        (*matrix.ROW_TESTS, *matrix.PYTHON_TESTS),
-        (*matrix.ROW_TESTS, *matrix.PYTHON_TESTS)]
+        matrix.ROW_TESTS, (*matrix.ROW_TESTS, *matrix.PYTHON_TESTS)]
+
+
+def test_the_lock_row_leaves_its_pytest_to_make_test():
+    # 3.11 with the lock's MXNet and numpy is .venv, where make test and
+    # make test-slow run the whole suite: the row checks the 6/6 only
+    assert matrix.SUITE_ROW in matrix.ROWS
+    assert matrix.row_tests(matrix.ROWS, matrix.SUITE_ROW) == ()
+    others = [row for row in matrix.ROWS if row != matrix.SUITE_ROW
+              and row[1] in matrix.SUPPORTED]
+    assert all(matrix.row_tests(matrix.ROWS, row) for row in others)
 
 
 def test_the_numpy_2_row_is_a_numpy_the_range_on_312_admits():
