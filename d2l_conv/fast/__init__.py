@@ -37,7 +37,7 @@ from mxnet import autograd, np, npx
 from mxnet.context import current_context
 
 from .._validation import as_2d_host, check_corr2d_args, check_fits
-from . import _memory, choose
+from . import _memory, c_engine, choose
 from ._cpus import get_num_threads, set_num_threads
 
 __all__ = ['corr2d_fast', 'get_num_threads', 'set_num_threads']
@@ -166,6 +166,10 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     array([[ 8., 12.],
            [20., 24.]])
     """
+    if out is None and type(X) is type(K) is onp.ndarray:
+        Y = _small(X, K, method)
+        if Y is not None:
+            return Y
     _check_method(method)
     if autograd.is_recording():
         if out is not None:
@@ -184,6 +188,35 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     else:
         choose.correlate(x, k, out=target, integer=integer, method=method)
     return finish()
+
+
+def _small(X, K, method):
+    """Return the result of NumPy `X` and `K` in a new array if the C
+    engine computes it on this thread, else None.
+
+    The fewest steps: in a 28 x 28 call the sum takes a tenth of the
+    time. Anything this does not take (another engine or more threads,
+    a dtype or layout to convert, bad input, autograd, another context)
+    takes the general path, which checks it.
+    """
+    dtype, x, k = X.dtype, X.flags, K.flags
+    if (K.dtype != dtype or dtype not in _FLOATS or X.ndim != 2
+            or K.ndim != 2 or not (x.c_contiguous and x.aligned
+                                   and k.c_contiguous and k.aligned)):
+        return None
+    (H, W), (h, w) = X.shape, K.shape
+    if not (0 < h <= H and 0 < w <= W and type(method) is str
+            and method in choose.METHODS):
+        return None
+    if choose.order(X.shape, K.shape, method)[0] != ('c', 1):
+        return None
+    if _memory.recording() or current_context().device_typeid != (
+            _memory.HOST):
+        return None
+    Y = _memory.new_handle((H - h + 1, W - w + 1), dtype)
+    c_engine.kernel().correlate(X, W, K, h, w, _memory.address(Y),
+                                W - w + 1, 0, H - h + 1, dtype == _FLOATS[1])
+    return Y
 
 
 def _check_method(method):

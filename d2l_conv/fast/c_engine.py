@@ -28,7 +28,7 @@ PIECES_PER_THREAD = 4
 
 
 @functools.cache
-def _module():
+def kernel():
     """Return the compiled module, or None where it was not built."""
     try:
         from . import _direct
@@ -39,7 +39,7 @@ def _module():
 
 def available():
     """Tell whether the C engine was built (and can be imported)."""
-    return _module() is not None
+    return kernel() is not None
 
 
 def accepts(X, K, integer=False):
@@ -82,7 +82,7 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
     >>> correlate_valid(onp.array([[1., 2., 4.]]), onp.array([[1., -1.]]))
     array([[-1., -2.]])
     """
-    module = _module()
+    module = kernel()
     if module is None:
         raise RuntimeError('corr2d_fast: the C engine was not built '
                            '(no C compiler when the package was installed)')
@@ -108,4 +108,4 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
 
 # Loaded with the package: 0.4 ms (the loader resolves which of its
 # kernels this CPU runs), which the first call would otherwise pay.
-_module()
+kernel()
