@@ -30,13 +30,13 @@ of the image, so that none finds it in the cache after another read it:
   writes its output there: the traffic the bound counts, no more; once
   with a new output each call, once with one ``out=`` reused;
 * the copy bandwidth (the best of 256 MiB NumPy copies on 1 to all
-  cores, `timing.copy_bandwidth`), for the memory-traffic bound;
+  cores, `copy_bandwidth`), for the memory-traffic bound;
 * the grid again where the C engine was not built (`WITHOUT_C`), each
   in a fresh process: with OpenCV and scipy (its engines then), and with
   neither (the NumPy engine alone), `corr2d_fast` against the best peer
   of the grid's case, timed again in that process;
-* the C engine alone on 1, 2, ... CPUs against ``cv2.filter2D`` at the
-  same counts (``bench_threads.scaling_table``);
+* `THREAD_CASES` on one thread and on all (`threads`), `corr2d_fast`
+  and ``cv2.filter2D``;
 * the first call in a fresh process;
 * the cold start: in a fresh process, the slowest of the calls made
   back to back in its first `COLD_SECONDS` seconds (the median of
@@ -50,13 +50,11 @@ import argparse
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-from timing import copy_bandwidth  # beside this script
 
 HERE = Path(__file__).resolve().parent
 JSON = HERE / 'results.json'
@@ -177,7 +175,8 @@ def engines(X, K):
 
 
 def time_calls(calls, label, check=True):
-    """Return ``{name: median seconds}``, runs interleaved across names.
+    """Return ``{name: seconds}``, the fastest of runs interleaved across
+    names (the least disturbed by other programs on a shared machine).
 
     Rounds call every name once, in an order shuffled anew each round
     (seeded): in a fixed order, each call always followed the same one,
@@ -186,8 +185,7 @@ def time_calls(calls, label, check=True):
 
     Each call is warmed up (and checked against the first) before timing.
     A call over 2 s runs once, over 0.3 s 3 times; a faster one runs
-    about `BUDGET` seconds in all (7 to `MAX_RUNS` times), since a median
-    of 7 sub-millisecond runs on a shared machine is mostly noise.
+    about `BUDGET` seconds in all (7 to `MAX_RUNS` times).
     """
     import numpy as onp
     expected, runs, times = None, {}, {}
@@ -215,11 +213,12 @@ def time_calls(calls, label, check=True):
                 start = time.perf_counter()
                 call()
                 times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
+    return {name: min(t) for name, t in times.items()}
 
 
 def streaming(n, kernel):
-    """Return median seconds of `corr2d_fast` on distinct images in turn.
+    """Return the fastest seconds of `corr2d_fast` on distinct images in
+    turn.
 
     Copies of one image fill `STREAM_BYTES`, more than the caches hold,
     so each call reads an image that is in memory only, as the bound
@@ -248,7 +247,7 @@ def streaming(n, kernel):
             calls[name](x)
             times[name].append(time.perf_counter() - start)
     return {'n': n, 'kernel': kernel, 'images': len(images),
-            **{name: statistics.median(t) for name, t in times.items()}}
+            **{name: min(t) for name, t in times.items()}}
 
 
 FIRST_CALL = '''
@@ -353,6 +352,77 @@ def cold_start():
                           **typical,
                           'runs': [run['slowest'] for run in runs]})
     return found
+
+
+#: (image side, kernel side), float32, timed on one thread and on all.
+THREAD_CASES = [(512, 3), (1024, 3), (2048, 3), (4096, 3), (4096, 15)]
+
+
+def threads():
+    """Return, per `THREAD_CASES` case, `corr2d_fast` (NumPy in, one
+    ``out=`` reused) and ``cv2.filter2D`` on one thread and on all
+    (`set_num_threads`, ``cv2.setNumThreads``), calls interleaved."""
+    import cv2
+
+    from d2l_conv.fast import choose, get_num_threads, set_num_threads
+    rows, most = [], get_num_threads()
+    default = cv2.getNumThreads()
+    try:
+        for n, k in THREAD_CASES:
+            times = time_calls(thread_calls(n, k, most),
+                               f'threads, {n}x{n}, {k}x{k}')
+            picked = choose.ranked((n, n), (k, k), 'direct', choose.ENGINES,
+                                   most, choose._version())[0]
+            rows.append({'case': f'{n}², {k}x{k}', 'n': n, 'threads': most,
+                         'picked': list(picked), **times,
+                         'scaling': times['all'] / times['one']})
+    finally:
+        set_num_threads(None)
+        cv2.setNumThreads(default)
+    return rows
+
+
+def thread_calls(n, k, most):
+    """Return `threads`' calls of one case, each setting its threads."""
+    import cv2
+    import numpy as onp
+
+    from d2l_conv.fast import corr2d_fast, set_num_threads
+    X, K = make_inputs(n, (k, k))
+    X1, X2, c = X.copy(), X.copy(), k // 2
+    out = onp.empty((n - k + 1, n - k + 1), 'float32')
+
+    def ours(count):
+        set_num_threads(count)
+        return corr2d_fast(X1, K, out=out, method='direct')
+
+    def theirs(count):
+        cv2.setNumThreads(count)
+        return cv2.filter2D(X2, -1, K)[c:n - c, c:n - c]
+
+    return {'one': lambda: ours(1), 'all': lambda: ours(most),
+            'cv2 one': lambda: theirs(1), 'cv2 all': lambda: theirs(most)}
+
+
+def copy_bandwidth(most, mib=256):
+    """Return the best bytes/s (read + written) of NumPy copies of `mib`
+    MiB (far beyond the caches), shared among 1 to `most` threads (the
+    fastest of 7 copies each)."""
+    import numpy as onp
+    source = onp.ones(mib << 18, 'float32')
+    target = onp.empty_like(source)
+    best = 0.0
+    for count in sorted({1, 2, most}):
+        bounds = onp.linspace(0, source.size, count + 1).astype(int)
+        with ThreadPoolExecutor(count) as pool:
+            for _ in range(7):
+                start = time.perf_counter()
+                list(pool.map(lambda a, b: onp.copyto(target[a:b],
+                                                      source[a:b]),
+                              bounds[:-1], bounds[1:]))
+                seconds = time.perf_counter() - start
+                best = max(best, 2 * source.nbytes / seconds)
+    return best
 
 
 def first_call():
@@ -460,11 +530,7 @@ def measure():
     bound = [streaming(side, kernel) for side, kernel in BOUND_CASES]
     progress('copy bandwidth')
     bandwidth = copy_bandwidth(os.cpu_count())
-    progress('the C engine alone on 1, 2, ... CPUs (bench_threads.py)')
-    import bench_threads
-    lines = []
-    scaling = {'rows': bench_threads.scaling_table(out=lines.append),
-               'lines': lines}
+    scaling = threads() if os.cpu_count() > 1 else []
     return {'machine': machine(), 'grid': grid, 'crossover': crossover,
             'crossover_n': n, 'copy_bandwidth': bandwidth,
             'bound': bound, 'first_call': first, 'cold_start': cold,

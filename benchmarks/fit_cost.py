@@ -23,13 +23,11 @@ it). Only engines timed there on at least three image sizes are fitted.
 import argparse
 import functools
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
 
 import numpy as onp
-from timing import thread_counts  # beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.append(str(ROOT))  # last: an installed d2l_conv stays first
@@ -50,7 +48,7 @@ MOST_WORK = 4e9  # direct engines: skip the minute-long cases
 def calls_of(engines, X, K, cores):
     """Return ``{(name, threads): call}`` for the engines that take these
     shapes: the C engine's (whose `features` change with the threads) on
-    each of 1, 2, 4, ... `cores` threads, the others' on `cores`."""
+    1, 2 and `cores` threads, the others' on `cores`."""
     calls = {}
     for name, engine in engines.items():
         if engine.METHOD == 'direct' and X.size * K.size > MOST_WORK:
@@ -59,7 +57,7 @@ def calls_of(engines, X, K, cores):
             continue  # shapes it does not take
         threaded = (engine.features((1024, 1024), (3, 3), 1)
                     != engine.features((1024, 1024), (3, 3), cores))
-        for threads in thread_counts(cores) if threaded else [cores]:
+        for threads in sorted({1, 2, cores}) if threaded else [cores]:
             calls[name, threads] = functools.partial(
                 engine.correlate_valid, X, K, threads=threads)
     return calls
@@ -94,7 +92,7 @@ def measure(engines, cores, rng, out=print):
                 features, seconds = rows[name]
                 features.append(engines[name].features(X.shape, K.shape,
                                                        threads))
-                seconds.append(statistics.median(t))
+                seconds.append(min(t))
                 out(f'{name} {n}² {h}x{w} on {threads}: '
                     f'{seconds[-1] * 1e3:.3f} ms')
     return {name: (onp.array(f, float), onp.array(t))

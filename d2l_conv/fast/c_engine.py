@@ -17,15 +17,11 @@ import functools
 import numpy as onp
 
 from . import _threads
+from ._costs import COSTS
 from ._output import operands
 
 #: How it sums (`choose`): every product, directly.
 METHOD = 'direct'
-
-#: Pieces of rows per thread, so that the threads finish together even
-#: when another program holds a core for a while.
-PIECES_PER_THREAD = 4
-
 
 @functools.cache
 def kernel():
@@ -95,7 +91,7 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
     if threads == 1:
         module.correlate(*args, 0, oh, float64)
         return Y
-    pieces = min(oh, threads * PIECES_PER_THREAD)
+    pieces = _pieces(Y.shape, K.shape, threads)
     bounds = [oh * p // pieces for p in range(pieces + 1)]
 
     def work(shared):  # X, K and Y live until share returns
@@ -104,6 +100,24 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
 
     _threads.share(work, range(pieces), threads)
     return Y
+
+
+def _pieces(Y_shape, K_shape, threads):
+    """Return how many pieces of rows to share among `threads` threads:
+    each about one hand-over's modelled time (``COSTS['c']``), so that a
+    helper that starts late finds pieces left, and taking one costs
+    little against its work; at least one per thread, at most a row.
+
+    Examples
+    --------
+    >>> 2 <= _pieces((4096, 4096), (3, 3), 2) <= 4096
+    True
+    """
+    _, handover, work, written = COSTS['c']
+    (oh, ow), (h, w) = Y_shape, K_shape
+    seconds = oh * ow * (h * w * work + written)
+    wanted = seconds / handover if handover > 0 else oh
+    return int(max(threads, min(oh, wanted)))
 
 
 # Loaded with the package: 0.4 ms (the loader resolves which of its

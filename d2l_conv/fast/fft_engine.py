@@ -38,14 +38,13 @@ import math
 import numpy as onp
 
 from . import _threads
-from ._output import output
+from ._output import L2_CACHE, output
 
 #: Side of the FFT (patch) along each axis, at least (and at least four
-#: kernel sides). Measured (median ms, tiles of 128/256/512/1024 points,
-#: 2 threads): 1024² with 15x15 10.2/7.2/10.5/15.8; 2048² with 31x31
-#: 31/18/24/59; 4096² with 63x63 (tiles of 256 and 512 both) 247/80/80/
-#: 127. Whole-image transforms spill the caches and share out badly.
-TILE = 256
+#: kernel sides): its float32 spectrum (``TILE**2 / 2`` complex64 values,
+#: ``4 * TILE**2`` bytes) fills half of `L2_CACHE`, the patch the rest.
+#: Whole-image transforms spill the caches and share out badly.
+TILE = math.isqrt(L2_CACHE // 8)
 
 #: How it sums (`choose`): by FFT.
 METHOD = 'fft'

@@ -20,13 +20,12 @@ stays in cache, and only its valid columns are copied out.
 import numpy as onp
 
 from . import _threads
-from ._output import output
+from ._output import L2_CACHE, output
 
-#: Output elements per block: 1 MiB of float32, twice a 512 KiB L2
-#: cache, so that a block's scratch and its slices of the input stay in
-#: the caches while NumPy's per-call cost (about 1 us) stays small
-#: against the block's work.
-BLOCK = 1 << 18
+#: Output elements per block: twice `L2_CACHE` of float32, so that a
+#: block's scratch and its slices of the input stay in the caches while
+#: NumPy's per-call cost (about 1 us) stays small against its work.
+BLOCK = L2_CACHE // 2
 
 #: Below this many (padded) output elements one thread does it all: the
 #: work of a block, so that each thread has at least one.
