@@ -96,22 +96,26 @@ def accepts(X, K, integer=False):
 
 
 def features(X_shape, K_shape, threads):
-    """Return ``(1, 0, work, traffic)`` for the cost model (`choose`).
+    """Return ``(1, tiles, work, traffic)`` for the cost model (`choose`).
 
-    *work* is ``tiles * n * log2(n)`` for transforms of ``n`` points,
-    *traffic* the elements read and written. It shares its tiles among
-    all the cores it may use, so `threads` changes nothing.
+    *tiles* counts its tiles (each a few calls of scipy's), *work* is
+    ``n * log2(n)`` for transforms of ``n`` points, times the tiles
+    of the busiest of `threads` threads, *traffic* the elements read and
+    written.
 
     Examples
     --------
-    >>> features((256, 256), (3, 3), 2)[:2]
-    (1, 0)
+    >>> features((512, 512), (21, 21), 1)[:2], features((512, 512),
+    ...                                                   (21, 21), 2)[:2]
+    ((1, 9), (1, 9))
     """
     (H, W), (h, w) = X_shape, K_shape
     oh, ow = H - h + 1, W - w + 1
     sh, sw = _side(H, h, TILE, fast=False), _side(W, w, TILE, fast=False)
     tiles = -(-oh // (sh - h + 1)) * -(-ow // (sw - w + 1))
-    return 1, 0, tiles * sh * sw * math.log2(sh * sw), H * W + oh * ow
+    busiest = -(-tiles // max(1, min(threads, tiles)))
+    return (1, tiles, busiest * sh * sw * math.log2(sh * sw),
+            H * W + oh * ow)
 
 
 def correlate_valid(X, K, out=None, threads=None, integer=False,
