@@ -2,10 +2,10 @@
 
 Run ``python benchmarks/fit_cost.py [ENGINE ...]`` (every engine of
 this install if none is named: `fast.choose.ENGINES`). It times each
-engine called directly (float32, the median of 3 to 7 runs) over a grid
-of image and kernel sizes, every engine of a case in the same shuffled
-rounds, on the threads the engine takes (for the C engine, whose
-`features` depend on them, on each of 1, 2, 4, ... and the cores
+engine called directly (float32, the fastest of 3 to 7 runs) over a
+grid of image and kernel sizes, every engine of a case in the same
+shuffled rounds, on the threads the engine takes (for the C and FFT
+engines, whose `features` depend on them, on each of 1, 2 and the cores
 usable), fits each engine's constants by non-negative least
 squares on relative error, prints how far the model is from the times
 (worst factors), and writes them to ``d2l_conv/fast/_costs.py``, a file
