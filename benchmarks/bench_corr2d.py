@@ -2,14 +2,14 @@
 
 Run ``make bench`` (``python benchmarks/bench_corr2d.py``). It measures,
 then hands the numbers to ``render_bench.py``, which writes
-``benchmarks/results.md``, the README's bench section and the crossover
-figure; ``--render-only`` re-renders the last saved measurements.
+``benchmarks/results.md`` and docs/speed.md's bench section;
+``--render-only`` re-renders the last saved measurements.
 
 Measured, all in this one process, each after a warm-up call whose
 output is checked against `corr2d_fast`'s, and each call on its own copy
 of the image, so that none finds it in the cache after another read it:
 
-* the grid: 28², 64², 224², 256², 1024², 2048², 4096² images with 1x2,
+* the grid: 28², 64², 224², 256², 512², 1024², 2048², 4096² images with 1x2,
   7x1, 3x3, 5x5, 15x15, 21x21, 31x31, 63x63 kernels (those that fit),
   float32, for `corr2d_fast` given ``mxnet.np`` arrays and given NumPy
   arrays (and from 256² up, square kernels, with ``method='direct'``
@@ -22,8 +22,6 @@ of the image, so that none finds it in the cache after another read it:
   and ``scipy.signal.fftconvolve``.
   Direct peers are skipped where they would need more than `DIRECT_MAX`
   multiply-adds (seconds per call; they cannot be the best peer there);
-* the crossover: each engine of `corr2d_fast`, called directly, and each
-  peer, on a 1024² image against the kernel's side;
 * the memory-traffic bound's cases again, with `corr2d_fast` streaming
   through distinct copies of the image (`STREAM_BYTES` of them, 4 times
   this machine's L3), so that each call reads its input from memory and
@@ -37,7 +35,6 @@ of the image, so that none finds it in the cache after another read it:
   of the grid's case, timed again in that process;
 * `THREAD_CASES` on one thread and on all (`threads`), `corr2d_fast`
   and ``cv2.filter2D``;
-* the first call in a fresh process;
 * the cold start: in a fresh process, the slowest of the calls made
   back to back in its first `COLD_SECONDS` seconds (the median of
   `COLD_RUNS` processes), against
@@ -58,10 +55,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 JSON = HERE / 'results.json'
-SIDES = [28, 64, 224, 256, 1024, 2048, 4096]
+SIDES = [28, 64, 224, 256, 512, 1024, 2048, 4096]
 KERNELS = [(1, 2), (7, 1), (3, 3), (5, 5), (15, 15), (21, 21), (31, 31),
            (63, 63)]
-CROSSOVER = (1024, [1, 2, 3, 5, 7, 9, 11, 15, 21, 31, 45, 63])
 BOUND_CASES = [(1024, (3, 3)), (2048, (3, 3)), (4096, (3, 3))]
 DIRECT_PEERS = ['npx.convolution', 'signal.correlate2d',
                 'ndimage.correlate']
@@ -163,17 +159,6 @@ def waited(Y):
     return Y
 
 
-def engines(X, K):
-    """Return each engine of `corr2d_fast`, called directly."""
-    from d2l_conv.fast import choose
-    calls = {name: choose.REGISTRY[name].correlate_valid
-             for name in choose.ENGINES
-             if choose.plan(name, X.shape, K.shape) is not None}
-    copies = {name: X.copy() for name in calls}  # each its own X
-    return {f'engine: {name}': (lambda f=f, X=copies[name]: f(X, K))
-            for name, f in calls.items()}
-
-
 def time_calls(calls, label, check=True):
     """Return ``{name: seconds}``, the fastest of runs interleaved across
     names (the least disturbed by other programs on a shared machine).
@@ -249,21 +234,6 @@ def streaming(n, kernel):
     return {'n': n, 'kernel': kernel, 'images': len(images),
             **{name: min(t) for name, t in times.items()}}
 
-
-FIRST_CALL = '''
-import time
-start = time.perf_counter()
-import d2l_conv
-from d2l_conv.fast import choose
-from mxnet import np
-imported = time.perf_counter()
-x, k = np.ones((1024, 1024)), np.ones((3, 3))
-x.wait_to_read()
-t = time.perf_counter()
-d2l_conv.corr2d_fast(x, k).wait_to_read()
-first = time.perf_counter() - t
-print(imported - start, first, choose.choose_engine((1024, 1024), (3, 3)))
-'''
 
 #: What a fresh process does to be a build without the C engine (as
 #: where no compiler built it): its import fails. With ``hide``, OpenCV
@@ -425,15 +395,6 @@ def copy_bandwidth(most, mib=256):
     return best
 
 
-def first_call():
-    """Return seconds of import and of the first call, fresh."""
-    out = subprocess.run([sys.executable, '-c', FIRST_CALL],
-                         capture_output=True, text=True, check=True)
-    imported, first, engine = out.stdout.split()
-    return {'import': float(imported), 'first call': float(first),
-            'then': engine}
-
-
 def without_c(grid):
     """Return the grid's cases timed in each build of `BUILDS`.
 
@@ -501,8 +462,6 @@ def machine():
 def measure():
     """Run every measurement; return them as a JSON-ready dict."""
     from d2l_conv.fast import choose
-    progress('first call in a fresh process')
-    first = first_call()
     progress('the cold start: the slowest call in a fresh process')
     cold = cold_start()
     grid = []
@@ -518,22 +477,13 @@ def measure():
             grid.append({'n': n, 'kernel': kernel, 'times': times,
                          'engine': choose.choose_engine(X.shape,
                                                         K.shape)})
-    n, sides = CROSSOVER
-    crossover = []
-    for k in sides:
-        X, K = make_inputs(n, (k, k))
-        calls = {**ours(X, K, numpy=False), **engines(X, K),
-                 **peers(X, K)}
-        crossover.append({'k': k, 'times': time_calls(
-            calls, f'crossover {n}x{n}, {k}x{k}')})
     progress('the bound: streaming through distinct images')
     bound = [streaming(side, kernel) for side, kernel in BOUND_CASES]
     progress('copy bandwidth')
     bandwidth = copy_bandwidth(os.cpu_count())
     scaling = threads() if os.cpu_count() > 1 else []
-    return {'machine': machine(), 'grid': grid, 'crossover': crossover,
-            'crossover_n': n, 'copy_bandwidth': bandwidth,
-            'bound': bound, 'first_call': first, 'cold_start': cold,
+    return {'machine': machine(), 'grid': grid, 'copy_bandwidth': bandwidth,
+            'bound': bound, 'cold_start': cold,
             'without_c': without_c(grid), 'scaling': scaling}
 
 
@@ -551,9 +501,9 @@ def main(argv=None):
     parser.add_argument('--build', choices=BUILDS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
-        global SIDES, KERNELS, CROSSOVER, BUDGET, BOUND_CASES, QUICK
+        global SIDES, KERNELS, BUDGET, BOUND_CASES, QUICK, THREAD_CASES
         SIDES, KERNELS, BUDGET = [28, 224, 1024], [(3, 3), (31, 31)], 0.05
-        CROSSOVER, BOUND_CASES = (1024, [1, 3, 31]), [(1024, (3, 3))]
+        BOUND_CASES, THREAD_CASES = [(1024, (3, 3))], [(512, 3)]
         QUICK = ['--quick']
     if args.build:  # a build without C: cases in on stdin, times out
         print(json.dumps(time_build(args.build, json.load(sys.stdin))))

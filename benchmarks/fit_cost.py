@@ -14,10 +14,10 @@ engines not fitted stay). ``--dry-run`` prints them only.
 
 ``--from benchmarks/results.json`` fits instead to the times that
 ``make bench`` saved there (on a machine otherwise idle, unlike one
-shared while this script runs): each engine called directly in the
-crossover, and `corr2d_fast` on the grid's cases from 224² up, which
-the engine it picked computed (on the threads `fast.choose.plan` gives
-it). Only engines timed there on at least three image sizes are fitted.
+shared while this script runs): `corr2d_fast` on the grid's cases from
+224² up, which the engine it picked computed (on the threads
+`fast.choose.plan` gives it). Only engines timed there on at least
+three image sizes are fitted.
 """
 
 import argparse
@@ -106,13 +106,9 @@ def saved(path, engines, cores):
 
     from d2l_conv.fast import choose
     data = json.loads(Path(path).read_text())
-    cases = [(name, data['crossover_n'], (case['k'], case['k']), t)
-             for case in data['crossover']
-             for name in engines
-             if (t := case['times'].get(f'engine: {name}')) is not None]
-    cases += [(case['engine'], case['n'], tuple(case['kernel']),
-               case['times']['corr2d_fast']) for case in data['grid']
-              if case['n'] >= 224 and case['engine'] in engines]
+    cases = [(case['engine'], case['n'], tuple(case['kernel']),
+              case['times']['corr2d_fast']) for case in data['grid']
+             if case['n'] >= 224 and case['engine'] in engines]
     rows = {}
     for name, n, kernel, t in cases:
         threads = choose.plan(name, (n, n), kernel, cores)[0]

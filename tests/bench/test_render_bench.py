@@ -172,12 +172,3 @@ def test_what_it_writes_names_no_path_of_this_machine():
         assert str(render_bench.ROOT) not in written
         assert not re.search(r'(^|[\s"(])/(work|home|tmp|usr|root)/',
                              written)
-
-
-def test_the_crossover_image_resolves_from_each_page_it_is_written_to():
-    data = json.loads(render_bench.JSON.read_text())
-    for page in (render_bench.README, render_bench.RESULTS):
-        text = render_bench.markdown(data, page)[0]
-        (link,) = re.findall(r'!\[[^]]*\]\(([^)]+)\)', text)
-        assert (page.parent / link).resolve() == render_bench.FIGURE
-    assert '](figures/crossover.png)' in render_bench.markdown(data)[0]
