@@ -1,35 +1,20 @@
 """A fast `corr2d`: engines chosen by a cost model.
 
 `corr2d_fast` checks its input on the host (NumPy arrays as they are,
-MXNet arrays through views of their memory, `_memory`: no copies), then
+MXNet arrays through views of their memory, `_memory`: no copies) and
 hands it to one engine, which writes into an array MXNet allocated (or
-into `out`). The engines are each in their own module, all with the
-same few public names (see `choose`):
-
-* `c_engine`: a direct kernel in C (``_direct.c``), compiled when the
-  package is installed (optional: it needs a C compiler then);
-* `cv2_engine`: OpenCV's ``cv2.filter2D`` (optional), for kernels of
-  under 50 taps, and only where it puts NaN and inf where scipy does;
-* `fft_engine`: tiled real FFTs (``scipy.fft``, optional), for large
-  kernels, and only on input it computes within its stated error;
-* `numpy_engine`: shifted slices in NumPy, blocked and threaded; needs
-  nothing else and takes any input.
-
-`choose` holds the cost model that picks one of those this install has
-and its threads (the C engine's too), with each engine's constants in
-``choose.COSTS``, fitted by ``python benchmarks/fit_cost.py`` (how fast
-that makes it: ``docs/speed.md``). Every engine is compiled before
-the program runs (the C engine at install, OpenCV, scipy and NumPy in
-their wheels), so no call waits for a compile or runs beside one.
-Importing this package compiles nothing and imports neither scipy nor
-OpenCV beyond what MXNet imports itself (OpenCV, where installed);
-`_threads` shares an engine's work among the cores (the only way any
-engine runs threads of its own); no helper works on a call's output
-once the call has returned or raised, KeyboardInterrupt included. How
-many threads the engines may
-use is `get_num_threads` (the CPUs usable, by affinity and cgroup
-quota; ``D2L_CONV_NUM_THREADS`` or ``OMP_NUM_THREADS``;
-`set_num_threads`); see `_cpus`.
+into `out`). The engines, each a module registered in `choose.REGISTRY`:
+`c_engine` (a direct kernel in C, built at install where a compiler is
+found), `cv2_engine` (``cv2.filter2D``), `fft_engine` (tiled FFTs,
+``scipy.fft``) and `numpy_engine` (shifted slices; needs nothing else).
+`choose`'s cost model picks one and its threads, from constants that
+``python benchmarks/fit_cost.py`` fits (``_costs.py``; how fast that
+makes it: ``docs/speed.md``). A small call that the C engine computes on
+one thread takes the fewest steps (`_small`). Nothing is compiled at
+import or in a call. `_threads` is the one way an engine runs threads
+of its own; no helper works on a call's output once the call has
+returned or raised, KeyboardInterrupt included. How many threads they
+may use: `get_num_threads` (`_cpus`).
 """
 
 import numpy as onp
@@ -213,9 +198,9 @@ def _small(X, K, method):
     if _memory.recording() or current_context().device_typeid != (
             _memory.HOST):
         return None
-    Y = _memory.new_handle((H - h + 1, W - w + 1), dtype)
-    c_engine.kernel().correlate(X, W, K, h, w, _memory.address(Y),
-                                W - w + 1, 0, H - h + 1, dtype == _FLOATS[1])
+    Y, at = _memory.new_output((H - h + 1, W - w + 1), dtype)
+    c_engine.kernel().correlate(X, W, K, h, w, at, W - w + 1, 0, H - h + 1,
+                                dtype == _FLOATS[1])
     return Y
 
 

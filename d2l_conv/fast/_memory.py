@@ -166,8 +166,8 @@ def new_array(shape, dtype, where=(HOST, 0)):
     NumPy view of its memory.
 
     Allocated on `where` (``(device type, id)``, a host one) by MXNet's
-    C API: ``mxnet.np.empty`` parses its arguments in Python, twice as
-    long. Outputs of `HUGE_PAGES_FROM` bytes and more ask for huge pages.
+    C API (`new_output`). Outputs of `HUGE_PAGES_FROM` bytes and more ask
+    for huge pages.
 
     Examples
     --------
@@ -177,53 +177,43 @@ def new_array(shape, dtype, where=(HOST, 0)):
     array([[1., 1., 1.],
            [1., 1., 1.]])
     """
-    A = new_handle(shape, dtype, where)
+    A = new_output(shape, dtype, where)[0]
     view = _view(A.handle, shape, dtype)
     if view.nbytes >= HUGE_PAGES_FROM:
         _ask_for_huge_pages(view.ctypes.data, view.nbytes)
     return A, view
 
 
-def new_handle(shape, dtype, where=(HOST, 0)):
-    """Return a new ``mxnet.np.ndarray`` on `where` (a host), made from
-    a handle of MXNet's C API (the least a new output costs: 1.5 us,
-    where `new_array`, which views its memory in NumPy, takes 4).
+def new_output(shape, dtype, where=(HOST, 0)):
+    """Return a new ``mxnet.np.ndarray`` on `where` (a host) and the
+    address of its memory (0 where it has none): the least a new output
+    costs (`corr2d_fast`'s small calls), two calls of MXNet's C API and
+    an array made from the handle, as ``np.ndarray(handle=...)`` makes
+    it, without the checks.
 
     Examples
     --------
-    >>> new_handle((2, 3), onp.dtype('float64')).shape
-    (2, 3)
+    >>> A, at = new_output((2, 3), onp.dtype('float64'))
+    >>> A.shape, at > 0
+    ((2, 3), True)
     """
-    held, side, create = _api()[:3]
-    handle = NDArrayHandle()
-    _check(create(_sides(side, shape), len(shape), where[0], where[1], 0,
+    held, _, create = _api()[:3]
+    handle, at = NDArrayHandle(), ctypes.c_void_p()
+    _check(create(_sides(shape), len(shape), where[0], where[1], 0,
                   _code(dtype), ctypes.byref(handle)))
-    A = _NEW(np.ndarray)  # as np.ndarray(handle=handle), without asking
+    A = _NEW(np.ndarray)  # frees the handle when it dies
     A.handle, A.writable = handle, True
-    return A
+    _check(held.MXNDArrayGetData(handle, ctypes.byref(at)))
+    return A, at.value or 0
 
 
 _NEW = object.__new__
 
 
 @functools.lru_cache(maxsize=256)
-def _sides(side, shape):
-    """Return `shape` as a ctypes array of `side`."""
-    return (side * len(shape))(*shape)
-
-
-def address(A):
-    """Return the address of the memory of MXNet's array `A` (0 where it
-    has none), on the host; its pending operations not waited for.
-
-    Examples
-    --------
-    >>> address(new_handle((2, 3), onp.dtype('float32'))) > 0
-    True
-    """
-    where = ctypes.c_void_p()
-    _check(_api()[0].MXNDArrayGetData(A.handle, ctypes.byref(where)))
-    return where.value or 0
+def _sides(shape):
+    """Return `shape` as a ctypes array of MXNet's type of a side."""
+    return (_api()[1] * len(shape))(*shape)
 
 
 def _view(handle, shape, dtype):

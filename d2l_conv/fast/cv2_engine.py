@@ -1,31 +1,19 @@
-"""The OpenCV engine: ``cv2.filter2D``'s direct filter, for small calls.
+"""The OpenCV engine: ``cv2.filter2D``'s direct filter.
 
-OpenCV (``opencv-python-headless``, optional) filters a small image in
-a few microseconds, SIMD, in one call that releases the GIL once: on
-images up to about 256² it beats the other engines, whose fixed costs
-(NumPy's per-call overhead, the FFT's plans) are several times that.
-
-``cv2.filter2D`` correlates, padding the image with zeros, and writes
-an output of the image's size. Anchored at the kernel's top left
-(``anchor=(0, 0)``), output ``(i, j)`` is the valid output ``(i, j)``
-wherever its window lies inside the image. So OpenCV is handed the
-image's top-left ``(H - h + 1) x (W - w + 1)`` view and writes straight
-into the result; only its last ``h - 1`` rows and ``w - 1`` columns saw
-the zero padding, and two small calls on the image's bottom and right
-edges give them again (`correlate_valid`).
+OpenCV (``opencv-python-headless``, optional) filters in SIMD, on its
+own threads, in one call that releases the GIL. It correlates, padding
+the image with zeros; anchored at the kernel's top left, output
+``(i, j)`` is the valid output wherever its window lies inside the
+image, so OpenCV writes straight into the result (`correlate_valid`).
 
 NaN and inf. OpenCV's direct filter keeps only the kernel's non-zero
-taps (``preprocess2DKernel``), so it skips ``0 * NaN`` and ``0 * inf``,
-which scipy's direct sum turns into NaN; and from `DIRECT_TAPS` taps on
-it filters by DFT, which spreads NaN over the image. This engine
-therefore takes only kernels of fewer taps than that (`features`), and
-only where no tap is zero or `X` is all finite (`accepts`): then every
-product that scipy computes, OpenCV computes too, and NaN and inf land
-where scipy puts them (tested, with hypothesis, in
-``tests/section/test_nonfinite.py``).
-
-Integers (in float32) stay exact as in the other direct engines, while
-each partial sum is below ``2**24``.
+taps, so it skips ``0 * NaN`` and ``0 * inf``, which scipy's direct sum
+turns into NaN; and from `DIRECT_TAPS` taps on it filters by DFT, which
+spreads NaN over the image. So this engine takes only kernels of fewer
+taps (`features`), and only where no tap is zero or `X` is all finite
+(`accepts`): then NaN and inf land where scipy puts them (tested with
+hypothesis, ``tests/section/test_nonfinite.py``). Integers (in float32)
+stay exact while each partial sum is below ``2**24``.
 """
 
 import functools

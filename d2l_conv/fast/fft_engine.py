@@ -1,34 +1,26 @@
-"""The FFT engine: float32 real FFTs by tiles (overlap-save), threaded.
+"""The FFT engine: real FFTs by tiles (overlap-save), threaded.
 
-Direct engines cost O(h * w) per output element; an FFT costs about the
-same whatever the kernel's size, so it wins on large kernels. The output
-is cut into tiles; each tile's input patch (tile plus kernel size minus
-one) is transformed with ``scipy.fft.rfft2`` at a fast length, multiplied
-by the kernel's spectrum (computed once), and transformed back; the
-patch's valid part is the tile (overlap-save: a circular correlation is
-exact where it does not wrap). Tiles bound the extra memory (a few MiB,
-whatever the image), keep each transform in cache and are shared among
-the cores. float32 stays
-float32 (``numpy.fft`` would compute in float64).
+Direct engines cost O(h * w) per output; an FFT about the same whatever
+the kernel, so it wins on large kernels. The output is cut into tiles;
+each tile's input patch (tile plus kernel size minus one) is transformed
+with ``scipy.fft.rfft2`` at a fast length, multiplied by the kernel's
+spectrum (computed once) and transformed back; the patch's valid part is
+the tile (a circular correlation is exact where it does not wrap).
+Tiles bound the extra memory, keep each transform in cache and are
+shared among the cores. float32 stays float32.
 
-Accuracy (``python benchmarks/fft_accuracy.py``: float32 inputs against
-scipy's float64 direct sum of the same values, 1024 x 1024 image, 31 x
-31 kernel). Standard normal image and kernel: the largest error is
-3.2e-7 of the largest output; per output, the median relative error is
-2.6e-7 (it grows only where an output is near zero). High dynamic range
-(brightness from 1e-3 to 1e3 across the image, 10% texture, box
-kernel): largest error 2.7e-7 of the largest output, median relative
-error 5.0e-7, largest 1.2e-4, in the darkest windows. An FFT's error is
-spread evenly over its transform, so it is relative to the largest value
-in the tile; tiles keep dark regions apart from bright ones. Use a
-direct engine (or float64) where every dim window matters to full
-float32 precision.
+Accuracy (``python benchmarks/fft_accuracy.py``: float32 against scipy's
+float64 direct sum, 1024² image, 31 x 31 kernel): standard normal input,
+largest error 3.2e-7 of the largest output, median relative error
+2.6e-7; brightness from 1e-3 to 1e3 across the image (box kernel),
+largest error 2.7e-7 of the largest output, largest relative error
+1.2e-4, in the darkest windows. The error is relative to the largest
+value in a tile: use a direct engine (or float64) where every dim
+window matters to full float32 precision.
 
 The engine takes only what it computes within that error (`accepts`):
 finite input whose transforms can neither overflow nor sink into the
-subnormal range, where an FFT spreads one NaN or inf over every output,
-turns finite sums into inf or loses the precision of tiny values. The
-rest goes to a direct engine. Asking costs one pass over the input.
+subnormal range; the rest goes to a direct engine.
 """
 
 import functools
