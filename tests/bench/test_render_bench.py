@@ -172,3 +172,11 @@ def test_what_it_writes_names_no_path_of_this_machine():
         assert str(render_bench.ROOT) not in written
         assert not re.search(r'(^|[\s"(])/(work|home|tmp|usr|root)/',
                              written)
+
+
+def test_below_224_the_grid_judges_numpy_input_against_opencv():
+    times = {'corr2d_fast': 5e-6, 'corr2d_fast, NumPy in': 1.5e-6,
+             'cv2.filter2D': 1e-6}
+    grid = [{'n': 28, 'kernel': [3, 3], 'engine': 'c', 'times': times}]
+    _, worst, worst_small = render_bench.grid_table({'grid': grid})
+    assert worst == 0 and abs(worst_small - 1.5) < 1e-9
