@@ -1,46 +1,28 @@
 """Time `corr2d_fast` against the fastest peers in this stack; save it.
 
-Run ``make bench`` (``python benchmarks/bench_corr2d.py``). It measures,
-then hands the numbers to ``render_bench.py``, which writes
-``benchmarks/results.md`` and docs/speed.md's bench section;
-``--render-only`` re-renders the last saved measurements.
+Run ``make bench`` (``python benchmarks/bench_corr2d.py``): it measures,
+saves ``benchmarks/results.json`` and hands it to ``render_bench.py``
+(``--render-only`` re-renders the last one). Every time is the fastest
+of rounds in which each call of a case runs once, in an order shuffled
+anew each round (`time_calls`); each call has its own copy of the image
+and is checked against the first after a warm-up call. Measured:
 
-Measured, all in this one process, each after a warm-up call whose
-output is checked against `corr2d_fast`'s, and each call on its own copy
-of the image, so that none finds it in the cache after another read it:
-
-* the grid: 28², 64², 224², 256², 512², 1024², 2048², 4096² images with 1x2,
-  7x1, 3x3, 5x5, 15x15, 21x21, 31x31, 63x63 kernels (those that fit),
-  float32, for `corr2d_fast` given ``mxnet.np`` arrays and given NumPy
-  arrays (and from 256² up, square kernels, with ``method='direct'``
-  and ``method='fft'``: `METHODS`),
-  and the peers: ``cv2.filter2D``
-  (OpenCV, cropped to the valid part), ``npx.convolution`` (oneDNN, the
-  op behind ``nn.Conv2D``), ``scipy.signal.correlate2d``,
-  ``scipy.ndimage.correlate`` (cropped to the valid part),
-  ``scipy.signal.correlate`` (its ``method='auto'`` picks direct or FFT)
-  and ``scipy.signal.fftconvolve``.
-  Direct peers are skipped where they would need more than `DIRECT_MAX`
-  multiply-adds (seconds per call; they cannot be the best peer there);
-* the memory-traffic bound's cases again, with `corr2d_fast` streaming
-  through distinct copies of the image (`STREAM_BYTES` of them, 4 times
-  this machine's L3), so that each call reads its input from memory and
-  writes its output there: the traffic the bound counts, no more; once
-  with a new output each call, once with one ``out=`` reused;
-* the copy bandwidth (the best of 256 MiB NumPy copies on 1 to all
-  cores, `copy_bandwidth`), for the memory-traffic bound;
-* the grid again where the C engine was not built (`WITHOUT_C`), each
-  in a fresh process: with OpenCV and scipy (its engines then), and with
-  neither (the NumPy engine alone), `corr2d_fast` against the best peer
-  of the grid's case, timed again in that process;
-* `THREAD_CASES` on one thread and on all (`threads`), `corr2d_fast`
-  and ``cv2.filter2D``;
-* the cold start: in a fresh process, the slowest of the calls made
-  back to back in its first `COLD_SECONDS` seconds (the median of
-  `COLD_RUNS` processes), against
-  ``ndimage.correlate``'s median for the same case in the grid; as
-  installed, without the C engine, and with ``ndimage.correlate`` in
-  the same loop (the control).
+* the grid (`SIDES` x `KERNELS`, float32): `corr2d_fast` given
+  ``mxnet.np`` and NumPy arrays (from `METHODS_FROM`² up, square
+  kernels, also ``method='direct'`` and ``'fft'``), and the peers:
+  ``cv2.filter2D`` and ``scipy.ndimage.correlate`` (cropped to the valid
+  part), ``npx.convolution`` (oneDNN), ``scipy.signal.correlate2d``,
+  ``correlate`` and ``fftconvolve``; direct peers skipped beyond
+  `DIRECT_MAX` multiply-adds;
+* the memory-traffic bound's cases, `corr2d_fast` streaming through
+  distinct copies of the image (`STREAM_BYTES`), into new outputs and
+  into one ``out=`` reused; and the copy bandwidth (`copy_bandwidth`);
+* the grid without the C engine (`WITHOUT_C`, fresh processes): with
+  OpenCV and scipy, and with neither, against the case's best peer;
+* `THREAD_CASES` on one thread and on all (`threads`);
+* the cold start: the slowest call in the first `COLD_SECONDS` of a
+  fresh process (the median of `COLD_RUNS`), as installed, without C,
+  and ``ndimage.correlate`` in the same loop (the control).
 """
 
 import argparse
