@@ -7,9 +7,10 @@ product, in 32-byte vectors, with AVX2 and fused multiply-adds where the
 CPU has them (GCC on x86-64 Linux builds both that and a baseline
 kernel, and the loader picks one; elsewhere the baseline only). No
 ``-ffast-math``: NaN and inf land as in scipy's direct sum. The C code
-only computes: this module checks the arrays, hands them to it and
-shares the rows among threads (`_threads.share`), each piece one C call
-that releases the GIL.
+only computes, into a buffer or at an address it is given: this module
+checks the arrays, hands them to it and shares the rows among threads
+(`_threads.share`), each piece one C call that releases the GIL
+(`corr2d_fast`'s small calls call it directly, `_small`).
 """
 
 import functools
@@ -22,6 +23,7 @@ from ._output import operands
 
 #: How it sums (`choose`): every product, directly.
 METHOD = 'direct'
+
 
 @functools.cache
 def kernel():
