@@ -197,10 +197,10 @@ def new_output(shape, dtype, where=(HOST, 0)):
     >>> A.shape, at > 0
     ((2, 3), True)
     """
-    held, _, create = _api()[:3]
+    held, create, sides, ndim, code = _creating(shape, dtype)
     handle, at = NDArrayHandle(), ctypes.c_void_p()
-    _check(create(_sides(shape), len(shape), where[0], where[1], 0,
-                  _code(dtype), ctypes.byref(handle)))
+    _check(create(sides, ndim, where[0], where[1], 0, code,
+                  ctypes.byref(handle)))
     A = _NEW(np.ndarray)  # frees the handle when it dies
     A.handle, A.writable = handle, True
     _check(held.MXNDArrayGetData(handle, ctypes.byref(at)))
@@ -211,9 +211,13 @@ _NEW = object.__new__
 
 
 @functools.lru_cache(maxsize=256)
-def _sides(shape):
-    """Return `shape` as a ctypes array of MXNet's type of a side."""
-    return (_api()[1] * len(shape))(*shape)
+def _creating(shape, dtype):
+    """Return what `new_output` passes MXNet for `shape` and `dtype`: the
+    library, its constructor, the shape as a ctypes array, its length and
+    the dtype's code."""
+    held, side, create = _api()[:3]
+    return (held, create, (side * len(shape))(*shape), len(shape),
+            _code(dtype))
 
 
 def _view(handle, shape, dtype):
