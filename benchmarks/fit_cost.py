@@ -43,23 +43,31 @@ SIDES = [28, 64, 128, 224, 256, 512, 1024, 2048]
 KERNELS = [(1, 2), (3, 3), (5, 5), (7, 1), (7, 7), (9, 9), (15, 15),
            (21, 21), (31, 31), (63, 63)]
 MOST_WORK = 4e9  # direct engines: skip the minute-long cases
+#: Images of this many elements and more are timed on several threads
+#: too: on smaller ones a helper wakes after the caller has done the
+#: work, which a hand-over per thread would not model.
+THREADS_FROM = 256 * 256
 
 
 def calls_of(engines, X, K, cores):
     """Return ``{(name, threads): call}`` for the engines that take these
-    shapes: the C engine's (whose `features` change with the threads) on
-    1, 2 and `cores` threads, the others' on `cores`."""
+    shapes: the C and FFT engines' (whose `features` change with the
+    threads) on 1, 2 and `cores` threads (from `THREADS_FROM` elements),
+    the others' on `cores`; each into one output, reused."""
     calls = {}
-    for name, engine in engines.items():
+    (H, W), (h, w) = X.shape, K.shape
+    out = onp.empty((H - h + 1, W - w + 1), X.dtype)  # as corr2d_fast's:
+    for name, engine in engines.items():  # memory already faulted in
         if engine.METHOD == 'direct' and X.size * K.size > MOST_WORK:
             continue
         if engine.features(X.shape, K.shape, cores) is None:
             continue  # shapes it does not take
         threaded = (engine.features((1024, 1024), (3, 3), 1)
                     != engine.features((1024, 1024), (3, 3), cores))
-        for threads in sorted({1, 2, cores}) if threaded else [cores]:
+        counts = {1, 2, cores} if X.size >= THREADS_FROM else {1}
+        for threads in sorted(counts) if threaded else [cores]:
             calls[name, threads] = functools.partial(
-                engine.correlate_valid, X, K, threads=threads)
+                engine.correlate_valid, X, K, out=out, threads=threads)
     return calls
 
 

@@ -47,22 +47,27 @@ def accepts(X, K, integer=False):
 
 
 def features(X_shape, K_shape, threads):
-    """Return ``(1, handovers, work, outputs)`` on `threads` threads, for
-    the cost model (`choose`).
+    """Return ``(1, handovers, work, outputs, crowding)`` on `threads`
+    threads, for the cost model (`choose`).
 
-    *handovers* is the threads beyond the first (each costs a hand-over),
-    *work* the multiply-adds and *outputs* the elements written, each
-    per thread (the rows are shared evenly; at most one thread a row).
+    *handovers* is the threads beyond the first (each costs a hand-over:
+    a helper thread must wake), *work* the multiply-adds and *outputs*
+    the elements written, each per thread (the rows are shared evenly; at
+    most one thread a row), and *crowding* the multiply-adds times
+    ``1 - 1 / threads``: threads that share a core's units (SMT) or the
+    memory bus each work slower than one alone.
 
     Examples
     --------
     >>> features((1026, 1026), (3, 3), 2)
-    (1, 1, 4718592.0, 524288.0)
+    (1, 1, 4718592.0, 524288.0, 4718592.0)
     """
     (H, W), (h, w) = X_shape, K_shape
     oh, ow = H - h + 1, W - w + 1
     threads = max(1, min(threads, oh))
-    return 1, threads - 1, oh * ow * h * w / threads, oh * ow / threads
+    work = oh * ow * h * w
+    return (1, threads - 1, work / threads, oh * ow / threads,
+            work - work / threads)
 
 
 def correlate_valid(X, K, out=None, threads=None, integer=False):
@@ -115,7 +120,7 @@ def _pieces(Y_shape, K_shape, threads):
     >>> 2 <= _pieces((4096, 4096), (3, 3), 2) <= 4096
     True
     """
-    _, handover, work, written = COSTS['c']
+    _, handover, work, written, _ = COSTS['c']
     (oh, ow), (h, w) = Y_shape, K_shape
     seconds = oh * ow * (h * w * work + written)
     wanted = seconds / handover if handover > 0 else oh
