@@ -39,7 +39,7 @@ HEADER = '''\"\"\"The constants of `choose`'s cost model: written whole by
 
 #: Each engine's constants: seconds per unit of each of its `features`.
 '''
-SIDES = [28, 64, 128, 224, 256, 512, 1024, 2048]
+SIDES = [28, 64, 128, 224, 256, 512, 1024, 2048, 4096]
 KERNELS = [(1, 2), (3, 3), (5, 5), (7, 1), (7, 7), (9, 9), (15, 15),
            (21, 21), (31, 31), (63, 63)]
 MOST_WORK = 4e9  # direct engines: skip the minute-long cases
