@@ -14,6 +14,7 @@ checks the arrays, hands them to it and shares the rows among threads
 """
 
 import functools
+import math
 
 import numpy as onp
 
@@ -110,20 +111,23 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
 
 
 def _pieces(Y_shape, K_shape, threads):
-    """Return how many pieces of rows to share among `threads` threads:
-    each about one hand-over's modelled time (``COSTS['c']``), so that a
-    helper that starts late finds pieces left, and taking one costs
-    little against its work; at least one per thread, at most a row.
+    """Return how many pieces of rows to share among `threads` threads.
+
+    ``sqrt(T / a)`` of them, for a call of modelled time ``T`` on one
+    thread and a fixed cost ``a`` per C call (``COSTS['c']``): that
+    minimises the pieces' fixed costs, ``n * a``, plus the wait for the
+    last piece, ``T / n``, so that a helper that wakes late still finds
+    pieces left; at least one per thread, at most a row each.
 
     Examples
     --------
     >>> 2 <= _pieces((4096, 4096), (3, 3), 2) <= 4096
     True
     """
-    _, handover, work, written, _ = COSTS['c']
+    call, _, work, written, _ = COSTS['c']
     (oh, ow), (h, w) = Y_shape, K_shape
     seconds = oh * ow * (h * w * work + written)
-    wanted = seconds / handover if handover > 0 else oh
+    wanted = math.sqrt(seconds / call) if call > 0 else oh
     return int(max(threads, min(oh, wanted)))
 
 
