@@ -1,69 +1,45 @@
 """Time `corr2d_fast` against the fastest peers in this stack; save it.
 
-Run ``make bench`` (``python benchmarks/bench_corr2d.py``). It measures,
-then hands the numbers to ``render_bench.py``, which writes
-``benchmarks/results.md``, the README's bench section and the crossover
-figure; ``--render-only`` re-renders the last saved measurements.
+Run ``make bench`` (``python benchmarks/bench_corr2d.py``): it measures,
+saves ``benchmarks/results.json`` and hands it to ``render_bench.py``
+(``--render-only`` re-renders the last one). Every time is the fastest
+of rounds in which each call of a case runs once, in an order shuffled
+anew each round (`time_calls`); each call has its own copy of the image
+and is checked against the first after a warm-up call. Measured:
 
-Measured, all in this one process, each after a warm-up call whose
-output is checked against `corr2d_fast`'s, and each call on its own copy
-of the image, so that none finds it in the cache after another read it:
-
-* the grid: 28², 64², 224², 256², 1024², 2048², 4096² images with 1x2,
-  7x1, 3x3, 5x5, 15x15, 21x21, 31x31, 63x63 kernels (those that fit),
-  float32, for `corr2d_fast` given ``mxnet.np`` arrays and given NumPy
-  arrays (and from 256² up, square kernels, with ``method='direct'``
-  and ``method='fft'``: `METHODS`),
-  and the peers: ``cv2.filter2D``
-  (OpenCV, cropped to the valid part), ``npx.convolution`` (oneDNN, the
-  op behind ``nn.Conv2D``), ``scipy.signal.correlate2d``,
-  ``scipy.ndimage.correlate`` (cropped to the valid part),
-  ``scipy.signal.correlate`` (its ``method='auto'`` picks direct or FFT)
-  and ``scipy.signal.fftconvolve``.
-  Direct peers are skipped where they would need more than `DIRECT_MAX`
-  multiply-adds (seconds per call; they cannot be the best peer there);
-* the crossover: each engine of `corr2d_fast`, called directly, and each
-  peer, on a 1024² image against the kernel's side;
-* the memory-traffic bound's cases again, with `corr2d_fast` streaming
-  through distinct copies of the image (`STREAM_BYTES` of them, 4 times
-  this machine's L3), so that each call reads its input from memory and
-  writes its output there: the traffic the bound counts, no more; once
-  with a new output each call, once with one ``out=`` reused;
-* the copy bandwidth (the best of 256 MiB NumPy copies on 1 to all
-  cores, `timing.copy_bandwidth`), for the memory-traffic bound;
-* the grid again where the C engine was not built (`WITHOUT_C`), each
-  in a fresh process: with OpenCV and scipy (its engines then), and with
-  neither (the NumPy engine alone), `corr2d_fast` against the best peer
-  of the grid's case, timed again in that process;
-* the C engine alone on 1, 2, ... CPUs against ``cv2.filter2D`` at the
-  same counts (``bench_threads.scaling_table``);
-* the first call in a fresh process;
-* the cold start: in a fresh process, the slowest of the calls made
-  back to back in its first `COLD_SECONDS` seconds (the median of
-  `COLD_RUNS` processes), against
-  ``ndimage.correlate``'s median for the same case in the grid; as
-  installed, without the C engine, and with ``ndimage.correlate`` in
-  the same loop (the control).
+* the grid (`SIDES` x `KERNELS`, float32): `corr2d_fast` given
+  ``mxnet.np`` and NumPy arrays (from `METHODS_FROM`² up, square
+  kernels, also ``method='direct'`` and ``'fft'``), and the peers:
+  ``cv2.filter2D`` and ``scipy.ndimage.correlate`` (cropped to the valid
+  part), ``npx.convolution`` (oneDNN), ``scipy.signal.correlate2d``,
+  ``correlate`` and ``fftconvolve``; direct peers skipped beyond
+  `DIRECT_MAX` multiply-adds;
+* the memory-traffic bound's cases, `corr2d_fast` streaming through
+  distinct copies of the image (`STREAM_BYTES`), into new outputs and
+  into one ``out=`` reused; and the copy bandwidth (`copy_bandwidth`);
+* the grid without the C engine (`WITHOUT_C`, fresh processes): with
+  OpenCV and scipy, and with neither, against the case's best peer;
+* `THREAD_CASES` on one thread and on all (`threads`);
+* the cold start: the slowest call in the first `COLD_SECONDS` of a
+  fresh process (the median of `COLD_RUNS`), as installed, without C,
+  and ``ndimage.correlate`` in the same loop (the control).
 """
 
 import argparse
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-from timing import copy_bandwidth  # beside this script
 
 HERE = Path(__file__).resolve().parent
 JSON = HERE / 'results.json'
-SIDES = [28, 64, 224, 256, 1024, 2048, 4096]
+SIDES = [28, 64, 224, 256, 512, 1024, 2048, 4096]
 KERNELS = [(1, 2), (7, 1), (3, 3), (5, 5), (15, 15), (21, 21), (31, 31),
            (63, 63)]
-CROSSOVER = (1024, [1, 2, 3, 5, 7, 9, 11, 15, 21, 31, 45, 63])
 BOUND_CASES = [(1024, (3, 3)), (2048, (3, 3)), (4096, (3, 3))]
 DIRECT_PEERS = ['npx.convolution', 'signal.correlate2d',
                 'ndimage.correlate']
@@ -165,19 +141,9 @@ def waited(Y):
     return Y
 
 
-def engines(X, K):
-    """Return each engine of `corr2d_fast`, called directly."""
-    from d2l_conv.fast import choose
-    calls = {name: choose.REGISTRY[name].correlate_valid
-             for name in choose.ENGINES
-             if choose.plan(name, X.shape, K.shape) is not None}
-    copies = {name: X.copy() for name in calls}  # each its own X
-    return {f'engine: {name}': (lambda f=f, X=copies[name]: f(X, K))
-            for name, f in calls.items()}
-
-
 def time_calls(calls, label, check=True):
-    """Return ``{name: median seconds}``, runs interleaved across names.
+    """Return ``{name: seconds}``, the fastest of runs interleaved across
+    names (the least disturbed by other programs on a shared machine).
 
     Rounds call every name once, in an order shuffled anew each round
     (seeded): in a fixed order, each call always followed the same one,
@@ -186,8 +152,7 @@ def time_calls(calls, label, check=True):
 
     Each call is warmed up (and checked against the first) before timing.
     A call over 2 s runs once, over 0.3 s 3 times; a faster one runs
-    about `BUDGET` seconds in all (7 to `MAX_RUNS` times), since a median
-    of 7 sub-millisecond runs on a shared machine is mostly noise.
+    about `BUDGET` seconds in all (7 to `MAX_RUNS` times).
     """
     import numpy as onp
     expected, runs, times = None, {}, {}
@@ -215,11 +180,12 @@ def time_calls(calls, label, check=True):
                 start = time.perf_counter()
                 call()
                 times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
+    return {name: min(t) for name, t in times.items()}
 
 
 def streaming(n, kernel):
-    """Return median seconds of `corr2d_fast` on distinct images in turn.
+    """Return the fastest seconds of `corr2d_fast` on distinct images in
+    turn.
 
     Copies of one image fill `STREAM_BYTES`, more than the caches hold,
     so each call reads an image that is in memory only, as the bound
@@ -248,23 +214,8 @@ def streaming(n, kernel):
             calls[name](x)
             times[name].append(time.perf_counter() - start)
     return {'n': n, 'kernel': kernel, 'images': len(images),
-            **{name: statistics.median(t) for name, t in times.items()}}
+            **{name: min(t) for name, t in times.items()}}
 
-
-FIRST_CALL = '''
-import time
-start = time.perf_counter()
-import d2l_conv
-from d2l_conv.fast import choose
-from mxnet import np
-imported = time.perf_counter()
-x, k = np.ones((1024, 1024)), np.ones((3, 3))
-x.wait_to_read()
-t = time.perf_counter()
-d2l_conv.corr2d_fast(x, k).wait_to_read()
-first = time.perf_counter() - t
-print(imported - start, first, choose.choose_engine((1024, 1024), (3, 3)))
-'''
 
 #: What a fresh process does to be a build without the C engine (as
 #: where no compiler built it): its import fails. With ``hide``, OpenCV
@@ -355,13 +306,75 @@ def cold_start():
     return found
 
 
-def first_call():
-    """Return seconds of import and of the first call, fresh."""
-    out = subprocess.run([sys.executable, '-c', FIRST_CALL],
-                         capture_output=True, text=True, check=True)
-    imported, first, engine = out.stdout.split()
-    return {'import': float(imported), 'first call': float(first),
-            'then': engine}
+#: (image side, kernel side), float32, timed on one thread and on all.
+THREAD_CASES = [(512, 3), (1024, 3), (2048, 3), (4096, 3), (4096, 15)]
+
+
+def threads():
+    """Return, per `THREAD_CASES` case, `corr2d_fast` (NumPy in, one
+    ``out=`` reused) and ``cv2.filter2D`` on one thread and on all
+    (`set_num_threads`, ``cv2.setNumThreads``), calls interleaved."""
+    import cv2
+
+    from d2l_conv.fast import choose, get_num_threads, set_num_threads
+    rows, most = [], get_num_threads()
+    default = cv2.getNumThreads()
+    try:
+        for n, k in THREAD_CASES:
+            times = time_calls(thread_calls(n, k, most),
+                               f'threads, {n}x{n}, {k}x{k}')
+            picked = choose.ranked((n, n), (k, k), 'direct', choose.ENGINES,
+                                   most, choose._version())[0]
+            rows.append({'case': f'{n}², {k}x{k}', 'n': n, 'threads': most,
+                         'picked': list(picked), **times,
+                         'scaling': times['all'] / times['one']})
+    finally:
+        set_num_threads(None)
+        cv2.setNumThreads(default)
+    return rows
+
+
+def thread_calls(n, k, most):
+    """Return `threads`' calls of one case, each setting its threads."""
+    import cv2
+    import numpy as onp
+
+    from d2l_conv.fast import corr2d_fast, set_num_threads
+    X, K = make_inputs(n, (k, k))
+    X1, X2, c = X.copy(), X.copy(), k // 2
+    out = onp.empty((n - k + 1, n - k + 1), 'float32')
+
+    def ours(count):
+        set_num_threads(count)
+        return corr2d_fast(X1, K, out=out, method='direct')
+
+    def theirs(count):
+        cv2.setNumThreads(count)
+        return cv2.filter2D(X2, -1, K)[c:n - c, c:n - c]
+
+    return {'one': lambda: ours(1), 'all': lambda: ours(most),
+            'cv2 one': lambda: theirs(1), 'cv2 all': lambda: theirs(most)}
+
+
+def copy_bandwidth(most, mib=256):
+    """Return the best bytes/s (read + written) of NumPy copies of `mib`
+    MiB (far beyond the caches), shared among 1 to `most` threads (the
+    fastest of 7 copies each)."""
+    import numpy as onp
+    source = onp.ones(mib << 18, 'float32')
+    target = onp.empty_like(source)
+    best = 0.0
+    for count in sorted({1, 2, most}):
+        bounds = onp.linspace(0, source.size, count + 1).astype(int)
+        with ThreadPoolExecutor(count) as pool:
+            for _ in range(7):
+                start = time.perf_counter()
+                list(pool.map(lambda a, b: onp.copyto(target[a:b],
+                                                      source[a:b]),
+                              bounds[:-1], bounds[1:]))
+                seconds = time.perf_counter() - start
+                best = max(best, 2 * source.nbytes / seconds)
+    return best
 
 
 def without_c(grid):
@@ -431,8 +444,6 @@ def machine():
 def measure():
     """Run every measurement; return them as a JSON-ready dict."""
     from d2l_conv.fast import choose
-    progress('first call in a fresh process')
-    first = first_call()
     progress('the cold start: the slowest call in a fresh process')
     cold = cold_start()
     grid = []
@@ -448,26 +459,13 @@ def measure():
             grid.append({'n': n, 'kernel': kernel, 'times': times,
                          'engine': choose.choose_engine(X.shape,
                                                         K.shape)})
-    n, sides = CROSSOVER
-    crossover = []
-    for k in sides:
-        X, K = make_inputs(n, (k, k))
-        calls = {**ours(X, K, numpy=False), **engines(X, K),
-                 **peers(X, K)}
-        crossover.append({'k': k, 'times': time_calls(
-            calls, f'crossover {n}x{n}, {k}x{k}')})
     progress('the bound: streaming through distinct images')
     bound = [streaming(side, kernel) for side, kernel in BOUND_CASES]
     progress('copy bandwidth')
     bandwidth = copy_bandwidth(os.cpu_count())
-    progress('the C engine alone on 1, 2, ... CPUs (bench_threads.py)')
-    import bench_threads
-    lines = []
-    scaling = {'rows': bench_threads.scaling_table(out=lines.append),
-               'lines': lines}
-    return {'machine': machine(), 'grid': grid, 'crossover': crossover,
-            'crossover_n': n, 'copy_bandwidth': bandwidth,
-            'bound': bound, 'first_call': first, 'cold_start': cold,
+    scaling = threads() if os.cpu_count() > 1 else []
+    return {'machine': machine(), 'grid': grid, 'copy_bandwidth': bandwidth,
+            'bound': bound, 'cold_start': cold,
             'without_c': without_c(grid), 'scaling': scaling}
 
 
@@ -485,9 +483,9 @@ def main(argv=None):
     parser.add_argument('--build', choices=BUILDS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
-        global SIDES, KERNELS, CROSSOVER, BUDGET, BOUND_CASES, QUICK
+        global SIDES, KERNELS, BUDGET, BOUND_CASES, QUICK, THREAD_CASES
         SIDES, KERNELS, BUDGET = [28, 224, 1024], [(3, 3), (31, 31)], 0.05
-        CROSSOVER, BOUND_CASES = (1024, [1, 3, 31]), [(1024, (3, 3))]
+        BOUND_CASES, THREAD_CASES = [(1024, (3, 3))], [(512, 3)]
         QUICK = ['--quick']
     if args.build:  # a build without C: cases in on stdin, times out
         print(json.dumps(time_build(args.build, json.load(sys.stdin))))

@@ -2,10 +2,10 @@
 
 Run ``python benchmarks/fit_cost.py [ENGINE ...]`` (every engine of
 this install if none is named: `fast.choose.ENGINES`). It times each
-engine called directly (float32, the median of 3 to 7 runs) over a grid
-of image and kernel sizes, every engine of a case in the same shuffled
-rounds, on the threads the engine takes (for the C engine, whose
-`features` depend on them, on each of 1, 2, 4, ... and the cores
+engine called directly (float32, the fastest of 3 to 7 runs) over a
+grid of image and kernel sizes, every engine of a case in the same
+shuffled rounds, on the threads the engine takes (for the C and FFT
+engines, whose `features` depend on them, on each of 1, 2 and the cores
 usable), fits each engine's constants by non-negative least
 squares on relative error, prints how far the model is from the times
 (worst factors), and writes them to ``d2l_conv/fast/_costs.py``, a file
@@ -14,22 +14,20 @@ engines not fitted stay). ``--dry-run`` prints them only.
 
 ``--from benchmarks/results.json`` fits instead to the times that
 ``make bench`` saved there (on a machine otherwise idle, unlike one
-shared while this script runs): each engine called directly in the
-crossover, and `corr2d_fast` on the grid's cases from 224² up, which
-the engine it picked computed (on the threads `fast.choose.plan` gives
-it). Only engines timed there on at least three image sizes are fitted.
+shared while this script runs): `corr2d_fast` on the grid's cases from
+224² up, which the engine it picked computed (on the threads
+`fast.choose.plan` gives it). Only engines timed there on at least
+three image sizes are fitted.
 """
 
 import argparse
 import functools
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
 
 import numpy as onp
-from timing import thread_counts  # beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.append(str(ROOT))  # last: an installed d2l_conv stays first
@@ -41,27 +39,35 @@ HEADER = '''\"\"\"The constants of `choose`'s cost model: written whole by
 
 #: Each engine's constants: seconds per unit of each of its `features`.
 '''
-SIDES = [28, 64, 128, 224, 256, 512, 1024, 2048]
+SIDES = [28, 64, 128, 224, 256, 512, 1024, 2048, 4096]
 KERNELS = [(1, 2), (3, 3), (5, 5), (7, 1), (7, 7), (9, 9), (15, 15),
            (21, 21), (31, 31), (63, 63)]
 MOST_WORK = 4e9  # direct engines: skip the minute-long cases
+#: Images of this many elements and more are timed on several threads
+#: too: on smaller ones a helper wakes after the caller has done the
+#: work, which a hand-over per thread would not model.
+THREADS_FROM = 256 * 256
 
 
 def calls_of(engines, X, K, cores):
     """Return ``{(name, threads): call}`` for the engines that take these
-    shapes: the C engine's (whose `features` change with the threads) on
-    each of 1, 2, 4, ... `cores` threads, the others' on `cores`."""
+    shapes: the C and FFT engines' (whose `features` change with the
+    threads) on 1, 2 and `cores` threads (from `THREADS_FROM` elements),
+    the others' on `cores`; each into one output, reused."""
     calls = {}
-    for name, engine in engines.items():
+    (H, W), (h, w) = X.shape, K.shape
+    out = onp.empty((H - h + 1, W - w + 1), X.dtype)  # as corr2d_fast's:
+    for name, engine in engines.items():  # memory already faulted in
         if engine.METHOD == 'direct' and X.size * K.size > MOST_WORK:
             continue
         if engine.features(X.shape, K.shape, cores) is None:
             continue  # shapes it does not take
         threaded = (engine.features((1024, 1024), (3, 3), 1)
                     != engine.features((1024, 1024), (3, 3), cores))
-        for threads in thread_counts(cores) if threaded else [cores]:
+        counts = {1, 2, cores} if X.size >= THREADS_FROM else {1}
+        for threads in sorted(counts) if threaded else [cores]:
             calls[name, threads] = functools.partial(
-                engine.correlate_valid, X, K, threads=threads)
+                engine.correlate_valid, X, K, out=out, threads=threads)
     return calls
 
 
@@ -94,7 +100,7 @@ def measure(engines, cores, rng, out=print):
                 features, seconds = rows[name]
                 features.append(engines[name].features(X.shape, K.shape,
                                                        threads))
-                seconds.append(statistics.median(t))
+                seconds.append(min(t))
                 out(f'{name} {n}² {h}x{w} on {threads}: '
                     f'{seconds[-1] * 1e3:.3f} ms')
     return {name: (onp.array(f, float), onp.array(t))
@@ -108,13 +114,9 @@ def saved(path, engines, cores):
 
     from d2l_conv.fast import choose
     data = json.loads(Path(path).read_text())
-    cases = [(name, data['crossover_n'], (case['k'], case['k']), t)
-             for case in data['crossover']
-             for name in engines
-             if (t := case['times'].get(f'engine: {name}')) is not None]
-    cases += [(case['engine'], case['n'], tuple(case['kernel']),
-               case['times']['corr2d_fast']) for case in data['grid']
-              if case['n'] >= 224 and case['engine'] in engines]
+    cases = [(case['engine'], case['n'], tuple(case['kernel']),
+              case['times']['corr2d_fast']) for case in data['grid']
+             if case['n'] >= 224 and case['engine'] in engines]
     rows = {}
     for name, n, kernel, t in cases:
         threads = choose.plan(name, (n, n), kernel, cores)[0]

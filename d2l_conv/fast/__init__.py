@@ -1,35 +1,20 @@
 """A fast `corr2d`: engines chosen by a cost model.
 
 `corr2d_fast` checks its input on the host (NumPy arrays as they are,
-MXNet arrays through views of their memory, `_memory`: no copies), then
+MXNet arrays through views of their memory, `_memory`: no copies) and
 hands it to one engine, which writes into an array MXNet allocated (or
-into `out`). The engines are each in their own module, all with the
-same few public names (see `choose`):
-
-* `c_engine`: a direct kernel in C (``_direct.c``), compiled when the
-  package is installed (optional: it needs a C compiler then);
-* `cv2_engine`: OpenCV's ``cv2.filter2D`` (optional), for kernels of
-  under 50 taps, and only where it puts NaN and inf where scipy does;
-* `fft_engine`: tiled real FFTs (``scipy.fft``, optional), for large
-  kernels, and only on input it computes within its stated error;
-* `numpy_engine`: shifted slices in NumPy, blocked and threaded; needs
-  nothing else and takes any input.
-
-`choose` holds the cost model that picks one of those this install has
-and its threads (the C engine's too), with each engine's constants in
-``choose.COSTS``, fitted by ``python benchmarks/fit_cost.py`` (how fast
-that makes it: ``docs/speed.md``). Every engine is compiled before
-the program runs (the C engine at install, OpenCV, scipy and NumPy in
-their wheels), so no call waits for a compile or runs beside one.
-Importing this package compiles nothing and imports neither scipy nor
-OpenCV beyond what MXNet imports itself (OpenCV, where installed);
-`_threads` shares an engine's work among the cores (the only way any
-engine runs threads of its own); no helper works on a call's output
-once the call has returned or raised, KeyboardInterrupt included. How
-many threads the engines may
-use is `get_num_threads` (the CPUs usable, by affinity and cgroup
-quota; ``D2L_CONV_NUM_THREADS`` or ``OMP_NUM_THREADS``;
-`set_num_threads`); see `_cpus`.
+into `out`). The engines, each a module registered in `choose.REGISTRY`:
+`c_engine` (a direct kernel in C, built at install where a compiler is
+found), `cv2_engine` (``cv2.filter2D``), `fft_engine` (tiled FFTs,
+``scipy.fft``) and `numpy_engine` (shifted slices; needs nothing else).
+`choose`'s cost model picks one and its threads, from constants that
+``python benchmarks/fit_cost.py`` fits (``_costs.py``; how fast that
+makes it: ``docs/speed.md``). A small call that the C engine computes on
+one thread takes the fewest steps (`_small`). Nothing is compiled at
+import or in a call. `_threads` is the one way an engine runs threads
+of its own; no helper works on a call's output once the call has
+returned or raised, KeyboardInterrupt included. How many threads they
+may use: `get_num_threads` (`_cpus`).
 """
 
 import numpy as onp
@@ -37,7 +22,7 @@ from mxnet import autograd, np, npx
 from mxnet.context import current_context
 
 from .._validation import as_2d_host, check_corr2d_args, check_fits
-from . import _memory, choose
+from . import _memory, c_engine, choose
 from ._cpus import get_num_threads, set_num_threads
 
 __all__ = ['corr2d_fast', 'get_num_threads', 'set_num_threads']
@@ -166,6 +151,10 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     array([[ 8., 12.],
            [20., 24.]])
     """
+    if out is None:
+        Y = _small(X, K, method)
+        if Y is not None:
+            return Y
     _check_method(method)
     if autograd.is_recording():
         if out is not None:
@@ -184,6 +173,49 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     else:
         choose.correlate(x, k, out=target, integer=integer, method=method)
     return finish()
+
+
+def _small(X, K, method):
+    """Return the result of `X` and `K` in a new array if they are NumPy
+    or ``mxnet.np`` arrays on the host that the C engine computes on
+    this thread, else None.
+
+    The fewest steps: in a 28 x 28 call the sum takes a tenth of the
+    time. Anything this does not take (another engine or more threads,
+    a dtype or layout to convert, bad input, autograd, another context)
+    takes the general path, which checks it.
+    """
+    if type(X) is np.ndarray:  # on its context, as the general path
+        where = _memory.device(X)
+        X = _memory.host_view(X) if where[0] == _memory.HOST else None
+    elif type(X) is onp.ndarray:
+        context = current_context()
+        where = context.device_typeid, context.device_id
+    else:
+        return None
+    if type(K) is np.ndarray:
+        K = _memory.host_view(K)
+    elif type(K) is not onp.ndarray:
+        return None
+    if X is None or K is None or where[0] != _memory.HOST:
+        return None
+    dtype, x, k = X.dtype, X.flags, K.flags
+    if (K.dtype != dtype or dtype not in _FLOATS or X.ndim != 2
+            or K.ndim != 2 or not (x.c_contiguous and x.aligned
+                                   and k.c_contiguous and k.aligned)):
+        return None
+    (H, W), (h, w) = X.shape, K.shape
+    if not (0 < h <= H and 0 < w <= W and type(method) is str
+            and method in _DIRECT_OR_AUTO):
+        return None
+    if choose.order(X.shape, K.shape, method)[0] != ('c', 1):
+        return None
+    if _memory.recording():
+        return None
+    Y, at = _memory.new_output((H - h + 1, W - w + 1), dtype, where)
+    c_engine.kernel().correlate(X, W, K, h, w, at, W - w + 1, 0, H - h + 1,
+                                dtype == _FLOATS[1])
+    return Y
 
 
 def _check_method(method):
@@ -265,6 +297,9 @@ def _host_values(A):
 
 
 _FLOATS = (onp.dtype('float32'), onp.dtype('float64'))
+
+#: The methods `_small` takes (``'fft'`` is checked on the general path).
+_DIRECT_OR_AUTO = ('auto', 'direct')
 
 
 def _shape(x, k):

@@ -144,9 +144,14 @@ correlate(PyObject *self, PyObject *args)
     }
     const void *x = address(X, (stop + h - 1) * W * item, 0);
     const void *k = x ? address(K, h * w * item, 0) : NULL;
-    void *y = k ? address(Y, stop * ow * item, 1) : NULL;
-    if (y == NULL)
+    /* Y: a writable buffer, or an address the caller owns (an int) */
+    void *y = !k ? NULL : PyLong_Check(Y) ? PyLong_AsVoidPtr(Y)
+                                          : address(Y, stop * ow * item, 1);
+    if (y == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "corr2d_fast: no output");
         return NULL;
+    }
     Py_BEGIN_ALLOW_THREADS
     if (float64)
         rows_f64(x, W, k, h, w, y, ow, start, stop);
@@ -159,7 +164,8 @@ correlate(PyObject *self, PyObject *args)
 static PyMethodDef methods[] = {
     {"correlate", correlate, METH_VARARGS,
      "correlate(X, W, K, h, w, Y, ow, start, stop, float64): rows "
-     "start:stop of the valid cross-correlation of X and K into Y."},
+     "start:stop of the valid cross-correlation of X and K into Y (a "
+     "buffer, or the address of one)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -51,7 +51,8 @@ def _api():
 
 
 #: The functions of MXNet's C API called with the GIL held.
-_CALLS = ('MXNDArrayGetDType', 'MXNDArrayGetContext', 'MXNDArrayGetData')
+_CALLS = ('MXNDArrayGetDType', 'MXNDArrayGetContext', 'MXNDArrayGetData',
+          'MXAutogradIsRecording')
 
 
 @functools.cache
@@ -65,6 +66,20 @@ def _check(status):
     if status != 0:
         from mxnet.base import check_call
         check_call(status)
+
+
+def recording():
+    """Tell whether autograd records (``autograd.is_recording()``, in a
+    third of its time).
+
+    Examples
+    --------
+    >>> recording()
+    False
+    """
+    answer = ctypes.c_bool()
+    _check(_api()[0].MXAutogradIsRecording(ctypes.byref(answer)))
+    return answer.value
 
 
 def device(A):
@@ -151,8 +166,8 @@ def new_array(shape, dtype, where=(HOST, 0)):
     NumPy view of its memory.
 
     Allocated on `where` (``(device type, id)``, a host one) by MXNet's
-    C API: ``mxnet.np.empty`` parses its arguments in Python, twice as
-    long. Outputs of `HUGE_PAGES_FROM` bytes and more ask for huge pages.
+    C API (`new_output`). Outputs of `HUGE_PAGES_FROM` bytes and more ask
+    for huge pages.
 
     Examples
     --------
@@ -162,14 +177,47 @@ def new_array(shape, dtype, where=(HOST, 0)):
     array([[1., 1., 1.],
            [1., 1., 1.]])
     """
-    side, create = _api()[1:3]
-    handle = NDArrayHandle()
-    _check(create((side * len(shape))(*shape), len(shape), where[0],
-                  where[1], 0, _code(dtype), ctypes.byref(handle)))
-    view = _view(handle, shape, dtype)
+    A = new_output(shape, dtype, where)[0]
+    view = _view(A.handle, shape, dtype)
     if view.nbytes >= HUGE_PAGES_FROM:
         _ask_for_huge_pages(view.ctypes.data, view.nbytes)
-    return np.ndarray(handle=handle), view
+    return A, view
+
+
+def new_output(shape, dtype, where=(HOST, 0)):
+    """Return a new ``mxnet.np.ndarray`` on `where` (a host) and the
+    address of its memory (0 where it has none): the least a new output
+    costs (`corr2d_fast`'s small calls), two calls of MXNet's C API and
+    an array made from the handle, as ``np.ndarray(handle=...)`` makes
+    it, without the checks.
+
+    Examples
+    --------
+    >>> A, at = new_output((2, 3), onp.dtype('float64'))
+    >>> A.shape, at > 0
+    ((2, 3), True)
+    """
+    held, create, sides, ndim, code = _creating(shape, dtype)
+    handle, at = NDArrayHandle(), ctypes.c_void_p()
+    _check(create(sides, ndim, where[0], where[1], 0, code,
+                  ctypes.byref(handle)))
+    A = _NEW(np.ndarray)  # frees the handle when it dies
+    A.handle, A.writable = handle, True
+    _check(held.MXNDArrayGetData(handle, ctypes.byref(at)))
+    return A, at.value or 0
+
+
+_NEW = object.__new__
+
+
+@functools.lru_cache(maxsize=256)
+def _creating(shape, dtype):
+    """Return what `new_output` passes MXNet for `shape` and `dtype`: the
+    library, its constructor, the shape as a ctypes array, its length and
+    the dtype's code."""
+    held, side, create = _api()[:3]
+    return (held, create, (side * len(shape))(*shape), len(shape),
+            _code(dtype))
 
 
 def _view(handle, shape, dtype):

@@ -7,28 +7,27 @@ product, in 32-byte vectors, with AVX2 and fused multiply-adds where the
 CPU has them (GCC on x86-64 Linux builds both that and a baseline
 kernel, and the loader picks one; elsewhere the baseline only). No
 ``-ffast-math``: NaN and inf land as in scipy's direct sum. The C code
-only computes: this module checks the arrays, hands them to it and
-shares the rows among threads (`_threads.share`), each piece one C call
-that releases the GIL.
+only computes, into a buffer or at an address it is given: this module
+checks the arrays, hands them to it and shares the rows among threads
+(`_threads.share`), each piece one C call that releases the GIL
+(`corr2d_fast`'s small calls call it directly, `_small`).
 """
 
 import functools
+import math
 
 import numpy as onp
 
 from . import _threads
+from ._costs import COSTS
 from ._output import operands
 
 #: How it sums (`choose`): every product, directly.
 METHOD = 'direct'
 
-#: Pieces of rows per thread, so that the threads finish together even
-#: when another program holds a core for a while.
-PIECES_PER_THREAD = 4
-
 
 @functools.cache
-def _module():
+def kernel():
     """Return the compiled module, or None where it was not built."""
     try:
         from . import _direct
@@ -39,7 +38,7 @@ def _module():
 
 def available():
     """Tell whether the C engine was built (and can be imported)."""
-    return _module() is not None
+    return kernel() is not None
 
 
 def accepts(X, K, integer=False):
@@ -49,22 +48,27 @@ def accepts(X, K, integer=False):
 
 
 def features(X_shape, K_shape, threads):
-    """Return ``(1, handovers, work, outputs)`` on `threads` threads, for
-    the cost model (`choose`).
+    """Return ``(1, handovers, work, outputs, crowding)`` on `threads`
+    threads, for the cost model (`choose`).
 
-    *handovers* is the threads beyond the first (each costs a hand-over),
-    *work* the multiply-adds and *outputs* the elements written, each
-    per thread (the rows are shared evenly; at most one thread a row).
+    *handovers* is the threads beyond the first (each costs a hand-over:
+    a helper thread must wake), *work* the multiply-adds and *outputs*
+    the elements written, each per thread (the rows are shared evenly; at
+    most one thread a row), and *crowding* the multiply-adds times
+    ``1 - 1 / threads``: threads that share a core's units (SMT) or the
+    memory bus each work slower than one alone.
 
     Examples
     --------
     >>> features((1026, 1026), (3, 3), 2)
-    (1, 1, 4718592.0, 524288.0)
+    (1, 1, 4718592.0, 524288.0, 4718592.0)
     """
     (H, W), (h, w) = X_shape, K_shape
     oh, ow = H - h + 1, W - w + 1
     threads = max(1, min(threads, oh))
-    return 1, threads - 1, oh * ow * h * w / threads, oh * ow / threads
+    work = oh * ow * h * w
+    return (1, threads - 1, work / threads, oh * ow / threads,
+            work - work / threads)
 
 
 def correlate_valid(X, K, out=None, threads=None, integer=False):
@@ -82,7 +86,7 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
     >>> correlate_valid(onp.array([[1., 2., 4.]]), onp.array([[1., -1.]]))
     array([[-1., -2.]])
     """
-    module = _module()
+    module = kernel()
     if module is None:
         raise RuntimeError('corr2d_fast: the C engine was not built '
                            '(no C compiler when the package was installed)')
@@ -95,7 +99,7 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
     if threads == 1:
         module.correlate(*args, 0, oh, float64)
         return Y
-    pieces = min(oh, threads * PIECES_PER_THREAD)
+    pieces = _pieces(Y.shape, K.shape, threads)
     bounds = [oh * p // pieces for p in range(pieces + 1)]
 
     def work(shared):  # X, K and Y live until share returns
@@ -106,6 +110,27 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
     return Y
 
 
+def _pieces(Y_shape, K_shape, threads):
+    """Return how many pieces of rows to share among `threads` threads.
+
+    ``sqrt(T / a)`` of them, for a call of modelled time ``T`` on one
+    thread and a fixed cost ``a`` per C call (``COSTS['c']``): that
+    minimises the pieces' fixed costs, ``n * a``, plus the wait for the
+    last piece, ``T / n``, so that a helper that wakes late still finds
+    pieces left; at least one per thread, at most a row each.
+
+    Examples
+    --------
+    >>> 2 <= _pieces((4096, 4096), (3, 3), 2) <= 4096
+    True
+    """
+    call, _, work, written, _ = COSTS['c']
+    (oh, ow), (h, w) = Y_shape, K_shape
+    seconds = oh * ow * (h * w * work + written)
+    wanted = math.sqrt(seconds / call) if call > 0 else oh
+    return int(max(threads, min(oh, wanted)))
+
+
 # Loaded with the package: 0.4 ms (the loader resolves which of its
 # kernels this CPU runs), which the first call would otherwise pay.
-_module()
+kernel()

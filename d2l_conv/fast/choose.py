@@ -150,25 +150,43 @@ def choose_engine(X_shape, K_shape, method='auto'):
     >>> choose_engine((2048, 2048), (63, 63), 'direct') != 'fft'
     True
     """
+    return order(X_shape, K_shape, method)[0][0]
+
+
+def order(X_shape, K_shape, method='auto'):
+    """Return ``((name, threads), ...)``: `ranked` for `ENGINES`, the
+    threads `corr2d_fast` may use and `COSTS` as they are now.
+
+    Examples
+    --------
+    >>> sorted(name for name, threads in order((64, 64), (3, 3)))[-1]
+    'numpy'
+    """
     return ranked(X_shape, K_shape, method, ENGINES,
-                  _cpus.get_num_threads(), _costs())[0][0]
+                  _cpus.get_num_threads(), _version())
 
 
-def _costs():
-    """Return `COSTS` as a key of `ranked`'s cache: a change of it (a
-    refit, a test) is a new key."""
-    return tuple(COSTS.items())
+_SEEN = [None, 0]  # a copy of the COSTS last seen, and its version
+
+
+def _version():
+    """Return a number that changes whenever `COSTS` does (a refit, a
+    test): `ranked`'s key for it (comparing is a tenth of the time of
+    hashing its numbers)."""
+    if COSTS != _SEEN[0]:
+        _SEEN[:] = dict(COSTS), _SEEN[1] + 1
+    return _SEEN[1]
 
 
 @functools.lru_cache(maxsize=1024)
-def ranked(X_shape, K_shape, method, engines, most, costs):
+def ranked(X_shape, K_shape, method, engines, most, version):
     """Return ``((name, threads), ...)``: the engines of `engines` that
     take these shapes, on at most `most` threads, the least modelled
     time first; for `method` ``'direct'`` only the direct ones, for
     ``'fft'`` the FFT ones first. Remembered: the model costs a tenth of
-    a small call, and its answer for these arguments (`costs` is
-    `COSTS`, as `_costs` gives it) never changes."""
-    order = []
+    a small call, and its answer for these arguments (`version` tells
+    `COSTS` apart, as `_version` gives it) never changes."""
+    rows = []
     for position, key in enumerate(engines):
         engine = REGISTRY[key]
         if method == 'direct' and engine.METHOD != 'direct':
@@ -176,9 +194,9 @@ def ranked(X_shape, K_shape, method, engines, most, costs):
         planned = plan(key, X_shape, K_shape, most)
         if planned is not None:
             later = method == 'fft' and engine.METHOD != 'fft'
-            order.append((later, planned[1], position, key, planned[0]))
-    order.sort(key=lambda row: row[:3])
-    return tuple((key, threads) for *_, key, threads in order)
+            rows.append((later, planned[1], position, key, planned[0]))
+    rows.sort(key=lambda row: row[:3])
+    return tuple((key, threads) for *_, key, threads in rows)
 
 
 def correlate(X, K, out=None, integer=False, method='auto'):
@@ -197,8 +215,7 @@ def correlate(X, K, out=None, integer=False, method='auto'):
     >>> correlate(onp.array([[1., onp.nan, 2., 3.]]), onp.array([[1., 1.]]))
     array([[nan, nan,  5.]])
     """
-    for key, threads in ranked(X.shape, K.shape, method, ENGINES,
-                               _cpus.get_num_threads(), _costs()):
+    for key, threads in order(X.shape, K.shape, method):
         engine = REGISTRY[key]
         if engine.accepts(X, K, integer):
             return engine.correlate_valid(X, K, out=out, threads=threads,

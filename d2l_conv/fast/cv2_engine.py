@@ -1,33 +1,19 @@
-"""The OpenCV engine: ``cv2.filter2D``'s direct filter, for small calls.
+"""The OpenCV engine: ``cv2.filter2D``'s direct filter.
 
-OpenCV (``opencv-python-headless``, optional) filters a small image in
-a few microseconds, SIMD, in one call that releases the GIL once: on
-images up to about 256² it beats the other engines, whose fixed costs
-(NumPy's per-call overhead, the FFT's plans) are several times that.
-
-``cv2.filter2D`` correlates, padding the image with zeros, and writes
-an output of the image's size. Anchored at the kernel's top left
-(``anchor=(0, 0)``), output ``(i, j)`` is the valid output ``(i, j)``
-wherever its window lies inside the image. So OpenCV is handed the
-image's top-left ``(H - h + 1) x (W - w + 1)`` view and writes straight
-into the result; only its last ``h - 1`` rows and ``w - 1`` columns saw
-the zero padding, and two small calls on the image's bottom and right
-edges give them again (`in_place`). Below `IN_PLACE_FROM` outputs,
-where the copy is cheaper than those two calls, OpenCV writes the
-whole ``H x W`` output and its valid part is copied (`copied`).
+OpenCV (``opencv-python-headless``, optional) filters in SIMD, on its
+own threads, in one call that releases the GIL. It correlates, padding
+the image with zeros; anchored at the kernel's top left, output
+``(i, j)`` is the valid output wherever its window lies inside the
+image, so OpenCV writes straight into the result (`correlate_valid`).
 
 NaN and inf. OpenCV's direct filter keeps only the kernel's non-zero
-taps (``preprocess2DKernel``), so it skips ``0 * NaN`` and ``0 * inf``,
-which scipy's direct sum turns into NaN; and from `DIRECT_TAPS` taps on
-it filters by DFT, which spreads NaN over the image. This engine
-therefore takes only kernels of fewer taps than that (`features`), and
-only where no tap is zero or `X` is all finite (`accepts`): then every
-product that scipy computes, OpenCV computes too, and NaN and inf land
-where scipy puts them (tested, with hypothesis, in
-``tests/section/test_nonfinite.py``).
-
-Integers (in float32) stay exact as in the other direct engines, while
-each partial sum is below ``2**24``.
+taps, so it skips ``0 * NaN`` and ``0 * inf``, which scipy's direct sum
+turns into NaN; and from `DIRECT_TAPS` taps on it filters by DFT, which
+spreads NaN over the image. So this engine takes only kernels of fewer
+taps (`features`), and only where no tap is zero or `X` is all finite
+(`accepts`): then NaN and inf land where scipy puts them (tested with
+hypothesis, ``tests/section/test_nonfinite.py``). Integers (in float32)
+stay exact while each partial sum is below ``2**24``.
 """
 
 import functools
@@ -44,12 +30,6 @@ METHOD = 'direct'
 #: (``dftFilter2D`` in ``modules/imgproc/src/filter.dispatch.cpp``: 130
 #: for float32 where SSE3 is there, 50 for float64 and elsewhere).
 DIRECT_TAPS = 50
-
-#: Outputs of this many elements and more are written in place
-#: (`in_place`); smaller ones are copied out of OpenCV's (`copied`).
-#: Measured crossing near 512² (``benchmarks/bench_corr2d.py``).
-IN_PLACE_FROM = 1 << 18
-
 
 @functools.cache
 def available():
@@ -71,24 +51,20 @@ def features(X_shape, K_shape, threads):
     None for a kernel of `DIRECT_TAPS` taps or more (OpenCV's DFT).
 
     *work* is its multiply-adds (over the whole ``H x W`` output OpenCV
-    writes), *traffic* the elements read and written. OpenCV shares the
-    rows among its own threads, so `threads` changes nothing.
+    computes), *traffic* the elements read and written. OpenCV shares
+    the rows among its own threads, so `threads` changes nothing.
 
     Examples
     --------
     >>> features((64, 64), (3, 3), 1)
-    (1, 0, 36864, 15880)
+    (1, 0, 36864, 7940)
     >>> features((64, 64), (8, 8), 1) is None
     True
     """
     (H, W), (h, w) = X_shape, K_shape
     if h * w >= DIRECT_TAPS:
         return None
-    valid = (H - h + 1) * (W - w + 1)
-    if valid >= IN_PLACE_FROM:  # X read, the output written
-        return 1, 0, H * W * h * w, H * W + valid
-    # the whole H x W output written, then its valid part copied
-    return 1, 0, H * W * h * w, 2 * (H * W + valid)
+    return 1, 0, H * W * h * w, H * W + (H - h + 1) * (W - w + 1)
 
 
 def accepts(X, K, integer=False):
@@ -119,8 +95,11 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
     """Valid 2-D cross-correlation of NumPy arrays by ``cv2.filter2D``.
 
     An engine of `corr2d_fast`; call it only where `accepts` says so.
-    OpenCV shares the work among its own threads (`threads` is not
-    used).
+    OpenCV filters the top-left view of `X` of the output's shape into
+    the output; where the kernel reached past that view (the last
+    ``h - 1`` rows and ``w - 1`` columns) it saw zeros: those are
+    filtered again from the edges of `X`, bottom then right. OpenCV
+    shares the work among its own threads (`threads` is not used).
     `X`, `K`, `out` and the result are as for
     `numpy_engine.correlate_valid`: float32 stays float32 and float64
     stays float64 (OpenCV's ``CV_64F``).
@@ -133,44 +112,6 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
            [37., 43.]], dtype=float32)
     """
     X, K, Y = operands(X, K, out)
-    if Y.size >= IN_PLACE_FROM:
-        return in_place(X, K, Y)
-    return copied(X, K, Y)
-
-
-def _filter(X, K, dst=None):
-    """Return ``cv2.filter2D`` of `X` by `K`, anchored at the kernel's
-    top left, zero-padded: into `dst` if given (of the shape of `X`)."""
-    import cv2  # imported by `available` (and by MXNet) already
-    return cv2.filter2D(X, -1, K, dst=dst, anchor=(0, 0),
-                        borderType=cv2.BORDER_CONSTANT)
-
-
-def copied(X, K, Y):
-    """Write the valid correlation of `X` by `K` into `Y`, copied out of
-    OpenCV's whole ``H x W`` output; return `Y`."""
-    oh, ow = Y.shape
-    Y[...] = _filter(X, K)[:oh, :ow]
-    return Y
-
-
-def in_place(X, K, Y):
-    """Write the valid correlation of `X` by `K` into `Y` by OpenCV
-    itself; return `Y`.
-
-    OpenCV filters the top-left view of `X` of `Y`'s shape into `Y`.
-    Where the kernel reached past that view (the last ``h - 1`` rows and
-    ``w - 1`` columns of `Y`) it saw zeros: those are filtered again from
-    the edges of `X`, bottom then right.
-
-    Examples
-    --------
-    >>> X = onp.arange(20, dtype='float32').reshape(4, 5)
-    >>> K = onp.array([[1, 0], [0, 2]], dtype='float32')
-    >>> Y = in_place(X, K, onp.empty((3, 4), 'float32'))
-    >>> onp.array_equal(Y, copied(X, K, onp.empty((3, 4), 'float32')))
-    True
-    """
     (h, w), (oh, ow) = K.shape, Y.shape
     written = _filter(X[:oh, :ow], K, Y)
     if written is not Y:  # OpenCV did not take `Y` as its output
@@ -182,3 +123,11 @@ def in_place(X, K, Y):
         left = max(0, ow - w + 1)
         Y[:, left:] = _filter(X[:, left:], K)[:oh, :ow - left]
     return Y
+
+
+def _filter(X, K, dst=None):
+    """Return ``cv2.filter2D`` of `X` by `K`, anchored at the kernel's
+    top left, zero-padded: into `dst` if given (of the shape of `X`)."""
+    import cv2  # imported by `available` (and by MXNet) already
+    return cv2.filter2D(X, -1, K, dst=dst, anchor=(0, 0),
+                        borderType=cv2.BORDER_CONSTANT)

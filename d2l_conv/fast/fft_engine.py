@@ -1,34 +1,26 @@
-"""The FFT engine: float32 real FFTs by tiles (overlap-save), threaded.
+"""The FFT engine: real FFTs by tiles (overlap-save), threaded.
 
-Direct engines cost O(h * w) per output element; an FFT costs about the
-same whatever the kernel's size, so it wins on large kernels. The output
-is cut into tiles; each tile's input patch (tile plus kernel size minus
-one) is transformed with ``scipy.fft.rfft2`` at a fast length, multiplied
-by the kernel's spectrum (computed once), and transformed back; the
-patch's valid part is the tile (overlap-save: a circular correlation is
-exact where it does not wrap). Tiles bound the extra memory (a few MiB,
-whatever the image), keep each transform in cache and are shared among
-the cores. float32 stays
-float32 (``numpy.fft`` would compute in float64).
+Direct engines cost O(h * w) per output; an FFT about the same whatever
+the kernel, so it wins on large kernels. The output is cut into tiles;
+each tile's input patch (tile plus kernel size minus one) is transformed
+with ``scipy.fft.rfft2`` at a fast length, multiplied by the kernel's
+spectrum (computed once) and transformed back; the patch's valid part is
+the tile (a circular correlation is exact where it does not wrap).
+Tiles bound the extra memory, keep each transform in cache and are
+shared among the cores. float32 stays float32.
 
-Accuracy (``python benchmarks/fft_accuracy.py``: float32 inputs against
-scipy's float64 direct sum of the same values, 1024 x 1024 image, 31 x
-31 kernel). Standard normal image and kernel: the largest error is
-3.2e-7 of the largest output; per output, the median relative error is
-2.6e-7 (it grows only where an output is near zero). High dynamic range
-(brightness from 1e-3 to 1e3 across the image, 10% texture, box
-kernel): largest error 2.7e-7 of the largest output, median relative
-error 5.0e-7, largest 1.2e-4, in the darkest windows. An FFT's error is
-spread evenly over its transform, so it is relative to the largest value
-in the tile; tiles keep dark regions apart from bright ones. Use a
-direct engine (or float64) where every dim window matters to full
-float32 precision.
+Accuracy (``python benchmarks/fft_accuracy.py``: float32 against scipy's
+float64 direct sum, 1024² image, 31 x 31 kernel): standard normal input,
+largest error 3.2e-7 of the largest output, median relative error
+2.6e-7; brightness from 1e-3 to 1e3 across the image (box kernel),
+largest error 2.7e-7 of the largest output, largest relative error
+1.2e-4, in the darkest windows. The error is relative to the largest
+value in a tile: use a direct engine (or float64) where every dim
+window matters to full float32 precision.
 
 The engine takes only what it computes within that error (`accepts`):
 finite input whose transforms can neither overflow nor sink into the
-subnormal range, where an FFT spreads one NaN or inf over every output,
-turns finite sums into inf or loses the precision of tiny values. The
-rest goes to a direct engine. Asking costs one pass over the input.
+subnormal range; the rest goes to a direct engine.
 """
 
 import functools
@@ -38,14 +30,13 @@ import math
 import numpy as onp
 
 from . import _threads
-from ._output import output
+from ._output import L2_CACHE, output
 
 #: Side of the FFT (patch) along each axis, at least (and at least four
-#: kernel sides). Measured (median ms, tiles of 128/256/512/1024 points,
-#: 2 threads): 1024² with 15x15 10.2/7.2/10.5/15.8; 2048² with 31x31
-#: 31/18/24/59; 4096² with 63x63 (tiles of 256 and 512 both) 247/80/80/
-#: 127. Whole-image transforms spill the caches and share out badly.
-TILE = 256
+#: kernel sides): its float32 spectrum (``TILE**2 / 2`` complex64 values,
+#: ``4 * TILE**2`` bytes) fills half of `L2_CACHE`, the patch the rest.
+#: Whole-image transforms spill the caches and share out badly.
+TILE = math.isqrt(L2_CACHE // 8)
 
 #: How it sums (`choose`): by FFT.
 METHOD = 'fft'
@@ -97,22 +88,26 @@ def accepts(X, K, integer=False):
 
 
 def features(X_shape, K_shape, threads):
-    """Return ``(1, 0, work, traffic)`` for the cost model (`choose`).
+    """Return ``(1, tiles, work, traffic)`` for the cost model (`choose`).
 
-    *work* is ``tiles * n * log2(n)`` for transforms of ``n`` points,
-    *traffic* the elements read and written. It shares its tiles among
-    all the cores it may use, so `threads` changes nothing.
+    *tiles* counts its tiles (each a few calls of scipy's), *work* is
+    ``n * log2(n)`` for transforms of ``n`` points, times the tiles
+    of the busiest of `threads` threads, *traffic* the elements read and
+    written.
 
     Examples
     --------
-    >>> features((256, 256), (3, 3), 2)[:2]
-    (1, 0)
+    >>> features((512, 512), (21, 21), 1)[:2], features((512, 512),
+    ...                                                   (21, 21), 2)[:2]
+    ((1, 9), (1, 9))
     """
     (H, W), (h, w) = X_shape, K_shape
     oh, ow = H - h + 1, W - w + 1
     sh, sw = _side(H, h, TILE, fast=False), _side(W, w, TILE, fast=False)
     tiles = -(-oh // (sh - h + 1)) * -(-ow // (sw - w + 1))
-    return 1, 0, tiles * sh * sw * math.log2(sh * sw), H * W + oh * ow
+    busiest = -(-tiles // max(1, min(threads, tiles)))
+    return (1, tiles, busiest * sh * sw * math.log2(sh * sw),
+            H * W + oh * ow)
 
 
 def correlate_valid(X, K, out=None, threads=None, integer=False,

@@ -1,32 +1,28 @@
 """The NumPy engine: blocked multiply-adds of shifted slices, on all cores.
 
-The book's loop (section 6.2.1) makes one Python-level call per output
-element. This engine makes ``2 * h * w - 1`` NumPy calls per block of
-about a quarter million output elements, in the input's dtype, and lets
-one thread per core take the next block (NumPy releases the GIL inside
-each call).
-It needs nothing beyond NumPy and takes any input, so it is the engine
-that serves when none other can.
+It makes ``2 * h * w - 1`` NumPy calls per block of `BLOCK` outputs, in
+the input's dtype, one thread per core taking the next block (NumPy
+releases the GIL inside each call). It needs nothing beyond NumPy and
+takes any input: the engine that serves when none other can.
 
-The trick that keeps every call one-dimensional and contiguous: write the
-output with the row stride of the input. With ``X`` flattened to ``x``
-(row length ``W``), output element ``n = i * W + j`` is
-``sum_{a, b} K[a, b] * x[n + a * W + b]``, so each tap is one shifted
-slice of ``x``. The ``w - 1`` columns ``j >= W - w + 1`` are junk that
-wraps into the next row; each block is computed in a scratch buffer that
-stays in cache, and only its valid columns are copied out.
+Every call is one-dimensional and contiguous: the output is written with
+the row stride of the input. With ``X`` flattened to ``x`` (rows of
+``W``), output ``n = i * W + j`` is ``sum_{a, b} K[a, b] * x[n + a * W +
+b]``, each tap one shifted slice of ``x``. The ``w - 1`` columns ``j >=
+W - w + 1`` are junk that wraps into the next row; each block is
+computed in a scratch buffer that stays in cache, and only its valid
+columns are copied out.
 """
 
 import numpy as onp
 
 from . import _threads
-from ._output import output
+from ._output import L2_CACHE, output
 
-#: Output elements per block: 1 MiB of float32, twice a 512 KiB L2
-#: cache, so that a block's scratch and its slices of the input stay in
-#: the caches while NumPy's per-call cost (about 1 us) stays small
-#: against the block's work.
-BLOCK = 1 << 18
+#: Output elements per block: twice `L2_CACHE` of float32, so that a
+#: block's scratch and its slices of the input stay in the caches while
+#: NumPy's per-call cost (about 1 us) stays small against its work.
+BLOCK = L2_CACHE // 2
 
 #: Below this many (padded) output elements one thread does it all: the
 #: work of a block, so that each thread has at least one.

@@ -26,25 +26,13 @@ pytest.importorskip('d2l_conv.fast._direct')
 
 def engines():
     """Return ``{name: correlate_valid}`` for every engine of this
-    install (`choose.REGISTRY`), and OpenCV's in-place path."""
+    install (`choose.REGISTRY`)."""
     from d2l_conv.fast import choose
-    return {**{name: choose.REGISTRY[name].correlate_valid
-               for name in choose.ENGINES},
-            'cv2 in place': cv2_in_place}
+    return {name: choose.REGISTRY[name].correlate_valid
+            for name in choose.ENGINES}
 
 
-def cv2_in_place(X, K, **kwargs):
-    """The OpenCV engine writing every output in place, as it does from
-    `cv2_engine.IN_PLACE_FROM` elements: its edge rows and columns
-    filtered again."""
-    from unittest import mock
-
-    from d2l_conv.fast import cv2_engine
-    with mock.patch.object(cv2_engine, 'IN_PLACE_FROM', 0):
-        return cv2_engine.correlate_valid(X, K, **kwargs)
-
-
-ENGINES = [*fast.choose.ENGINES, 'cv2 in place']
+ENGINES = list(fast.choose.ENGINES)
 
 
 def never_sent(name, K):
@@ -222,15 +210,13 @@ def sprinkled_pair(draw, dtype):
     return X.astype(dtype), K.astype(dtype)
 
 
-@pytest.mark.parametrize('name', ['cv2', 'cv2 in place'])
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
 @given(data=st.data())
-def test_opencv_places_non_finite_like_scipy_where_it_is_sent(name, dtype,
-                                                              data):
+def test_opencv_places_non_finite_like_scipy_where_it_is_sent(dtype, data):
     from d2l_conv.fast import cv2_engine
     X, K = data.draw(sprinkled_pair(dtype))
     assert cv2_engine.accepts(X, K)
-    Y = engines()[name](X, K)
+    Y = cv2_engine.correlate_valid(X, K)
     assert Y.dtype == X.dtype
     with onp.errstate(invalid='ignore'):
         assert_placed_like(Y, scipy_valid(X, K), rtol=0)
