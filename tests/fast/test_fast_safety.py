@@ -6,6 +6,7 @@ next call; integer sums below ``2**24`` are exact on every engine;
 unaligned arrays are computed.
 """
 
+import contextlib
 import signal
 import threading
 import warnings
@@ -19,14 +20,44 @@ from d2l_conv import corr2d_fast
 from d2l_conv.fast import _threads, c_engine, choose, set_num_threads
 
 
+@contextlib.contextmanager
+def interrupt_main(after, release):
+    """Send SIGINT to the main thread once every event of `after` is set,
+    as Ctrl-C would; set `release` once its KeyboardInterrupt was raised,
+    and on leaving, which also puts the old handler back."""
+    main = threading.main_thread()
+    interrupted = threading.Event()
+
+    def kill():
+        for event in after:
+            event.wait(10)
+        signal.pthread_kill(main.ident, signal.SIGINT)
+        interrupted.wait(10)
+        release.set()
+
+    def handler(signum, frame):
+        interrupted.set()
+        raise KeyboardInterrupt
+
+    killer = threading.Thread(target=kill)
+    previous = signal.signal(signal.SIGINT, handler)
+    killer.start()
+    try:
+        yield
+    finally:
+        release.set()
+        killer.join()
+        signal.signal(signal.SIGINT, previous)
+
+
+
 def test_an_interrupt_while_waiting_leaves_no_helper_working():
     """A KeyboardInterrupt that lands while the caller waits for a helper
     is raised only once the helper has stopped."""
     main = threading.main_thread()
     if threading.current_thread() is not main:
         pytest.skip('signals reach the main thread only')
-    taken, waiting, interrupted, release = (threading.Event()
-                                            for _ in range(4))
+    taken, waiting, release = (threading.Event() for _ in range(3))
     finished = []
 
     def work(shared):
@@ -41,27 +72,10 @@ def test_an_interrupt_while_waiting_leaves_no_helper_working():
             release.wait(10)
             finished.append(piece)
 
-    def kill():
-        waiting.wait(10)
-        signal.pthread_kill(main.ident, signal.SIGINT)
-        interrupted.wait(10)
-        release.set()
-
-    def handler(signum, frame):
-        interrupted.set()
-        raise KeyboardInterrupt
-
-    killer = threading.Thread(target=kill)
-    previous = signal.signal(signal.SIGINT, handler)
-    killer.start()
-    try:
+    with interrupt_main(after=(waiting,), release=release):
         with pytest.raises(KeyboardInterrupt):
             _threads.share(work, range(2), 2)
         done = list(finished)  # at once: before the helper could finish
-    finally:
-        release.set()
-        killer.join()
-        signal.signal(signal.SIGINT, previous)
     assert done, 'share raised while its helper still worked'
 
 
@@ -252,7 +266,7 @@ def test_after_an_interrupt_nothing_writes_to_out(monkeypatch):
     main = threading.main_thread()
     if threading.current_thread() is not main:
         pytest.skip('signals reach the main thread only')
-    held, rest, interrupted, release = (threading.Event() for _ in range(4))
+    held, rest, release = (threading.Event() for _ in range(3))
     irfft = scipy_fft.irfft
 
     def slow_in_helpers(*args, **kwargs):
@@ -284,34 +298,18 @@ def test_after_an_interrupt_nothing_writes_to_out(monkeypatch):
     monkeypatch.setattr(_threads, 'share', lambda work, tiles, threads:
                         share(work, Watched(tiles), threads))
 
-    def kill():
-        held.wait(10)
-        rest.wait(10)
-        signal.pthread_kill(main.ident, signal.SIGINT)
-        interrupted.wait(10)
-        release.set()
-
-    def handler(signum, frame):
-        interrupted.set()
-        raise KeyboardInterrupt
-
     monkeypatch.setattr(scipy_fft, 'irfft', slow_in_helpers)
     rng = onp.random.default_rng(3)
     X = rng.standard_normal((900, 900)).astype('float32')
     K = rng.standard_normal((31, 31)).astype('float32')
     out = onp.zeros((870, 870), 'float32')
-    killer = threading.Thread(target=kill)
-    previous = signal.signal(signal.SIGINT, handler)
     set_num_threads(2)
     try:
-        killer.start()
-        with pytest.raises(KeyboardInterrupt):
-            corr2d_fast(X, K, out=out, method='fft')
-        snapshot = out.copy()
+        with interrupt_main(after=(held, rest), release=release):
+            with pytest.raises(KeyboardInterrupt):
+                corr2d_fast(X, K, out=out, method='fft')
+            snapshot = out.copy()
     finally:
-        release.set()
-        killer.join()
-        signal.signal(signal.SIGINT, previous)
         set_num_threads(None)
     assert held.is_set()
     helpers, meeting = _helpers_idle()
