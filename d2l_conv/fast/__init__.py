@@ -185,19 +185,16 @@ def _small(X, K, method):
     a dtype or layout to convert, bad input, autograd, another context)
     takes the general path, which checks it.
     """
-    if type(X) is np.ndarray:  # on its context, as the general path
-        where = _memory.device(X)
-        X = _memory.host_view(X) if where[0] == _memory.HOST else None
-    elif type(X) is onp.ndarray:
-        context = current_context()
-        where = context.device_typeid, context.device_id
-    else:
+    if type(X) not in _ARRAYS or type(K) not in _ARRAYS:
         return None
+    where = _device(X)  # on its context, as the general path
+    if where[0] != _memory.HOST:
+        return None
+    if type(X) is np.ndarray:
+        X = _memory.host_view(X)
     if type(K) is np.ndarray:
         K = _memory.host_view(K)
-    elif type(K) is not onp.ndarray:
-        return None
-    if X is None or K is None or where[0] != _memory.HOST:
+    if X is None or K is None:
         return None
     dtype, x, k = X.dtype, X.flags, K.flags
     if (K.dtype != dtype or dtype not in _FLOATS or X.ndim != 2
@@ -302,6 +299,19 @@ _FLOATS = (onp.dtype('float32'), onp.dtype('float64'))
 _DIRECT_OR_AUTO = ('auto', 'direct')
 
 
+#: The array types `_small` takes as they are.
+_ARRAYS = (np.ndarray, onp.ndarray)
+
+
+def _device(X):
+    """Return ``(device type id, device id)`` of MXNet's `X`, or of the
+    current context for any other input (where MXNet puts its result)."""
+    if isinstance(X, np.ndarray):
+        return _memory.device(X)
+    context = current_context()
+    return context.device_typeid, context.device_id
+
+
 def _shape(x, k):
     """Return the shape of the valid output of `x` and `k`."""
     (H, W), (h, w) = x.shape, k.shape
@@ -312,11 +322,7 @@ def _new_output(X, x, k):
     """Return ``(target, finish)`` for a new output: `target` a NumPy
     view of a new MXNet array on the host, `finish()` that array, on the
     context of `X` (the current context if `X` is not MXNet's)."""
-    if isinstance(X, np.ndarray):
-        device = _memory.device(X)
-    else:
-        ctx = current_context()
-        device = ctx.device_typeid, ctx.device_id
+    device = _device(X)
     host = device if device[0] == _memory.HOST else (_memory.HOST, 0)
     Y, target = _memory.new_array(_shape(x, k), x.dtype, host)
     if host == device:
