@@ -32,6 +32,7 @@ PYTHON is the 3.11 to run 3.11's rows with (the others are found as
 import os
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -69,6 +70,19 @@ ROW_TESTS = (
     'tests/install/test_versions.py',      # the version gate
     'tests/install/test_setup.py',       # the venv is the lock
     'notebooks',                         # nbval: the stored outputs
+)
+#: Of `ROW_TESTS`, what the rows on 3.11 leave out: only MXNet differs
+#: there from .venv (the same Python and numpy), and what these test does
+#: not depend on its release (the CPU count, the cost model, Python's
+#: threads, fork and signals; the MXNet arrays they cross are the ones
+#: ``tests/fast/test_fast.py`` checks in every row). The rows on 3.12 and
+#: 3.13 run them: their Python and numpy differ.
+SAME_ON_EVERY_MXNET = (
+    'tests/fast/test_fast_cpus.py',
+    'tests/fast/test_fast_choose.py',
+    'tests/fast/test_fast_threads.py',
+    'tests/fast/test_fast_c_threads.py',
+    'tests/fast/test_fast_concurrency.py',
 )
 #: Run in the first row of each Python but 3.11 only: real installs from
 #: the lock's pins, whatever the row's MXNet, so the same in each row of
@@ -145,16 +159,19 @@ def find_python(uv, version):
 
 
 def row_tests(rows, row):
-    """Return the test paths `row` runs, of `rows`: none for `SUITE_ROW`,
-    else `ROW_TESTS`, and `PYTHON_TESTS` too where it is the first of
-    `rows` on a Python other than 3.11 that runs pytest (a supported
+    """Return the pytest arguments that say what `row` runs, of `rows`:
+    none for `SUITE_ROW`; else `ROW_TESTS`, less `SAME_ON_EVERY_MXNET`
+    (``--ignore``) on 3.11, and `PYTHON_TESTS` too where it is the first
+    of `rows` on a Python other than 3.11 that runs pytest (a supported
     release's)."""
     if tuple(row) == SUITE_ROW:
         return ()
+    if row[0] == SUITE_ROW[0]:
+        return ROW_TESTS + tuple(f'--ignore={path}'
+                                 for path in SAME_ON_EVERY_MXNET)
     first = next((r for r in rows if r[0] == row[0] and r[1] in SUPPORTED),
                  None)
-    installs = tuple(row) == first and row[0] != SUITE_ROW[0]
-    return ROW_TESTS + (PYTHON_TESTS if installs else ())
+    return ROW_TESTS + (PYTHON_TESTS if tuple(row) == first else ())
 
 
 def pytest_args(junit, tests):
@@ -183,12 +200,6 @@ def check_version(uv, python, version, python_version='3.11', numpy=None,
     if python is None:
         result['reproduce'] = f'no Python {python_version} found'
         return result
-    works = bin_python.exists() and subprocess.run(
-        [str(bin_python), '-c', ''], capture_output=True).returncode == 0
-    if not works and _run([uv, 'venv', '--quiet', '--clear', '--python',
-                           python, venv], log):
-        result['reproduce'] = 'venv not created'
-        return result
     constraints = VENVS / f'{name}.constraints.txt'
     pins = lockfile.with_mxnet(LOCK, 'mxnet', version, MATRIX_LOCK)
     write_atomic(constraints, lockfile.with_numpy(pins, numpy, LOCK)
@@ -196,13 +207,20 @@ def check_version(uv, python, version, python_version='3.11', numpy=None,
     supported = version in SUPPORTED
     wanted = (['--editable', '.[cpu,test]'] if supported
               else ['--editable', '.', f'mxnet=={version}'])
-    if _run([uv, 'pip', 'install', '--quiet', '--python', bin_python,
-             '--verify-hashes', '--constraint', constraints, '--override',
-             lockfile.OVERRIDE, *wanted], log) \
-            or _run([bin_python, 'tools/lockfile.py', 'verify', constraints,
-                     f'mxnet=={version}'], log):
-        result['reproduce'] = 'install failed'
-        return result
+    with _INSTALLING:  # an editable build writes into the tree
+        works = bin_python.exists() and subprocess.run(
+            [str(bin_python), '-c', ''], capture_output=True).returncode == 0
+        if not works and _run([uv, 'venv', '--quiet', '--clear', '--python',
+                               python, venv], log):
+            result['reproduce'] = 'venv not created'
+            return result
+        if _run([uv, 'pip', 'install', '--quiet', '--python', bin_python,
+                 '--verify-hashes', '--constraint', constraints, '--override',
+                 lockfile.OVERRIDE, *wanted], log) \
+                or _run([bin_python, 'tools/lockfile.py', 'verify',
+                         constraints, f'mxnet=={version}'], log):
+            result['reproduce'] = 'install failed'
+            return result
     if not supported:
         done = subprocess.run([str(bin_python), '-c', 'import d2l_conv'],
                               cwd=ROOT, capture_output=True, text=True)
@@ -251,6 +269,52 @@ def check_version(uv, python, version, python_version='3.11', numpy=None,
     result['ok'] = (done.returncode == 0 and status == 0 and passed
                     and result['c'] == 'used')
     return result
+
+
+#: Rows checked at once: on 2 cores one row leaves about half of them
+#: idle (its installs, fresh Pythons and kernels start one at a time).
+LANES = 2
+
+#: Held while a row installs: each editable build rewrites the tree's
+#: ``d2l_conv.egg-info`` (and its Python's C engine, beside the source).
+_INSTALLING = threading.Lock()
+
+
+def in_lanes(rows, check, lanes=LANES):
+    """Return ``[check(row) for row in rows]``, computed `lanes` rows at a
+    time, never two rows of one Python at once (they would share the C
+    engine built in the tree); each lane takes the first row left whose
+    Python is free."""
+    results, busy, left = {}, set(), list(range(len(rows)))
+    turn = threading.Condition()
+
+    def lane():
+        while True:
+            with turn:
+                while left and all(rows[i][0] in busy for i in left):
+                    turn.wait()
+                if not left:
+                    return
+                i = next(i for i in left if rows[i][0] not in busy)
+                left.remove(i)
+                busy.add(rows[i][0])
+            try:
+                results[i] = check(rows[i])
+            finally:
+                with turn:
+                    busy.discard(rows[i][0])
+                    turn.notify_all()
+
+    workers = [threading.Thread(target=lane) for _ in range(lanes)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    missing = [':'.join(rows[i]) for i in range(len(rows))
+               if i not in results]
+    if missing:
+        raise RuntimeError(f'test-matrix: no result for {missing}')
+    return [results[i] for i in range(len(rows))]
 
 
 def table(results, seconds):
@@ -304,17 +368,17 @@ def run(uv, python, names=()):
         print(f'make: {err}', file=sys.stderr)
         return 2
     start = time.monotonic()
-    results = []
     pythons = {'3.11': python}
-    for python_version, version, *numpy in rows:
+    for python_version in dict.fromkeys(row[0] for row in rows):
         if python_version not in pythons:
             pythons[python_version] = find_python(uv, python_version)
+
+    def check(row):
+        python_version, version, *numpy = row
         began = time.monotonic()
         result = check_version(uv, pythons[python_version], version,
                                python_version, *numpy,
-                               tests=row_tests(rows, (python_version,
-                                                      version, *numpy)))
-        results.append(result)
+                               tests=row_tests(rows, row))
         print(f'test-matrix: Python {python_version}, MXNet {version}'
               + (f', numpy {numpy[0]}' if numpy else '') + ': '
               f'{result["reproduce"]}; C engine {result["c"]}; '
@@ -322,6 +386,9 @@ def run(uv, python, names=()):
               f'({time.monotonic() - began:.0f} s)'
               + ('' if result['ok'] else f'; FAILED, see {result["log"]}'),
               flush=True)
+        return result
+
+    results = in_lanes(rows, check)
     seconds = time.monotonic() - start
     block = table(results, seconds)
     print(block)

@@ -6,6 +6,7 @@ writes, in milliseconds.
 """
 
 import sys
+import threading
 
 import pytest
 from conftest import ROOT
@@ -61,7 +62,8 @@ def test_the_rows_are_each_release_on_311_and_the_last_on_312_and_313():
 
 
 def test_each_row_runs_the_tests_that_can_differ_and_they_exist():
-    for path in (*matrix.ROW_TESTS, *matrix.PYTHON_TESTS):
+    for path in (*matrix.ROW_TESTS, *matrix.PYTHON_TESTS,
+                 *matrix.SAME_ON_EVERY_MXNET):
         assert (ROOT / path).exists(), path
     assert 'tests/fast' in matrix.ROW_TESTS
     assert 'notebooks' in matrix.ROW_TESTS
@@ -83,8 +85,25 @@ def test_the_installs_run_once_per_newer_python_in_its_first_row():
         assert matrix.row_tests(rows, row) == (*matrix.ROW_TESTS,
                                                *matrix.PYTHON_TESTS)
     asked = matrix.rows_asked(['1.9.0', '3.12:1.9.1:2.4.6'])
-    assert [matrix.row_tests(asked, row) for row in asked] == [
-        matrix.ROW_TESTS, (*matrix.ROW_TESTS, *matrix.PYTHON_TESTS)]
+    assert matrix.row_tests(asked, asked[1]) == (*matrix.ROW_TESTS,
+                                                 *matrix.PYTHON_TESTS)
+
+
+def test_a_row_where_only_mxnet_differs_leaves_out_what_does_not_use_it():
+    # on 3.11 the Python and numpy are .venv's, where make test runs them
+    ignored = tuple(f'--ignore={path}' for path in
+                    matrix.SAME_ON_EVERY_MXNET)
+    for row in matrix.ROWS:
+        if row[1] not in matrix.SUPPORTED or row == matrix.SUITE_ROW:
+            continue
+        tests = matrix.row_tests(matrix.ROWS, row)
+        assert tests[:len(matrix.ROW_TESTS)] == matrix.ROW_TESTS
+        assert (tests[len(matrix.ROW_TESTS):] == ignored) == (
+            row[0] == '3.11'), row
+    # each left out is a file under a path every row runs
+    assert all(path.startswith('tests/fast/') and path.endswith('.py')
+               for path in matrix.SAME_ON_EVERY_MXNET)
+    assert 'tests/fast' in matrix.ROW_TESTS
 
 
 def test_the_lock_row_leaves_its_pytest_to_make_test():
@@ -172,3 +191,22 @@ def test_the_probe_runs_against_this_package():
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [numpy.__version__, 'c']
+
+
+def test_rows_run_two_at_a_time_never_two_of_one_python():
+    rows = [('3.11', '1.7'), ('3.11', '1.8'), ('3.12', '1.9.1')]
+    both = threading.Barrier(2, timeout=30)  # breaks unless two run at once
+    active, clashes, guard = set(), [], threading.Lock()
+
+    def check(row):
+        with guard:
+            clashes.extend(r for r in active if r[0] == row[0])
+            active.add(row)
+        if row != rows[1]:  # the first of each Python: lanes side by side
+            both.wait()
+        with guard:
+            active.discard(row)
+        return row[1]
+
+    assert matrix.in_lanes(rows, check) == ['1.7', '1.8', '1.9.1']
+    assert clashes == []
