@@ -32,7 +32,6 @@ Examples
 True
 """
 
-import os
 import sys
 
 #: The environment variable that turns the hook off (``0``).
@@ -57,9 +56,10 @@ class _Finder:
 
 
 def install():
-    """Put the finder first on ``sys.meta_path``, unless switched off or
-    ``mxnet`` is already imported. Called by the ``.pth`` at start-up."""
-    if os.environ.get(SWITCH) == '0' or 'mxnet' in sys.modules:
+    """Put the finder first on ``sys.meta_path``, once, unless ``mxnet``
+    is already imported. Called by the ``.pth`` at start-up, which reads
+    `SWITCH` first (so that, switched off, nothing is imported)."""
+    if 'mxnet' in sys.modules:
         return
     if not any(isinstance(f, _Finder) for f in sys.meta_path):
         sys.meta_path.insert(0, _Finder())

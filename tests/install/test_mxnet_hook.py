@@ -108,12 +108,12 @@ def test_the_values_are_numpy_123s():
                 assert ours is theirs, name
 
 
-def test_the_module_imports_nothing_at_start_but_os_and_sys():
+def test_the_module_imports_nothing_at_start_but_sys():
     tree = ast.parse(Path(hook.__file__).read_text(encoding='utf-8'))
     top = [node for node in tree.body
            if isinstance(node, (ast.Import, ast.ImportFrom))]
     assert [alias.name for node in top for alias in node.names] == \
-        ['os', 'sys']
+        ['sys']
     assert not any(isinstance(node, ast.ClassDef) and node.bases
                    for node in tree.body)
 
@@ -153,6 +153,23 @@ def test_the_switch_turns_it_off_before_it_is_imported():
     assert done.returncode == 0, done.stderr
     first, imported = done.stdout.splitlines()
     assert json.loads(first)['finder'] == 0 and imported == 'False'
+
+
+def test_install_puts_one_finder_first_and_none_after_mxnet(monkeypatch):
+    def finders():
+        return [type(f).__name__ for f in sys.meta_path].count('_Finder')
+    before = finders()
+    hook.install()  # mxnet is imported in this process: too late
+    assert finders() == before == 0
+    monkeypatch.delitem(sys.modules, 'mxnet')
+    try:
+        hook.install()
+        hook.install()
+        assert isinstance(sys.meta_path[0], hook._Finder)
+        assert finders() == 1
+    finally:
+        hook._uninstall()
+    assert finders() == 0
 
 
 def run_blocks_as_a_script(python=sys.executable):
