@@ -96,8 +96,9 @@ $(addprefix test-,$(TEST_AREAS)): test-%: $(VENV)/.test
 # tools/matrix.py) on each MXNet release supported (1.7.0.post2 to 1.9.1,
 # CPU) on Python 3.11, and on 1.9.1 on Python 3.12 (with the lock's numpy
 # 1.26 and with numpy 2.4) and 3.13, each in its own venv under
-# .venv-matrix/, all else from the lock; checks that 1.6.0 is refused and
-# the C engine is used; rewrites the table in docs/development.md.
+# .venv-matrix/, all else from the lock, two rows at a time (never two of
+# one Python); checks that 1.6.0 is refused and the C engine is used;
+# rewrites the table in docs/development.md.
 # MATRIX=1.9.0 runs one row (on 3.11), MATRIX=3.13:1.9.1 another,
 # MATRIX=3.12:1.9.1:2.4.6 the numpy 2 row.
 test-matrix: $(UV)
