@@ -13,7 +13,7 @@ pin of that numpy (3.13's), as an environment that already holds numpy 2
 one `corr2d_fast` picks, ``python -m d2l_conv`` must reproduce the section
 (the book's 6/6) and ``pytest`` must pass on `ROW_TESTS`, what can differ
 between rows (the rest of the suite is the same code on the same numbers,
-which ``make test`` runs once), and on `PYTHON_TESTS` in the first row of
+which ``make test`` runs once), and on `ONCE_PER_PYTHON` in the first row of
 each Python. The releases refused (1.6.0) are installed too, and ``import
 d2l_conv`` must refuse them with its `ImportError`. A full run rewrites
 the table in docs/development.md, atomically.
@@ -71,23 +71,22 @@ ROW_TESTS = (
     'tests/install/test_setup.py',       # the venv is the lock
     'notebooks',                         # nbval: the stored outputs
 )
-#: Of `ROW_TESTS`, what the rows on 3.11 leave out: only MXNet differs
-#: there from .venv (the same Python and numpy), and what these test does
-#: not depend on its release (the CPU count, the cost model, Python's
-#: threads, fork and signals; the MXNet arrays they cross are the ones
-#: ``tests/fast/test_fast.py`` checks in every row). The rows on 3.12 and
-#: 3.13 run them: their Python and numpy differ.
-SAME_ON_EVERY_MXNET = (
+#: Run once per Python, in the first row of each but 3.11 (on 3.11
+#: ``make test`` and ``make test-slow`` run them, in .venv): what depends
+#: on the Python but not on MXNet's release or numpy. The real installs,
+#: from the lock's pins whatever the row's MXNet, and the files of
+#: tests/fast on the CPU count, the cost model, Python's threads, fork
+#: and signals (the MXNet arrays they cross are those
+#: ``tests/fast/test_fast.py`` checks in every row). The other rows
+#: leave them out (``--ignore``).
+ONCE_PER_PYTHON = (
+    'tests/install/test_install.py',
     'tests/fast/test_fast_cpus.py',
     'tests/fast/test_fast_choose.py',
     'tests/fast/test_fast_threads.py',
     'tests/fast/test_fast_c_threads.py',
     'tests/fast/test_fast_concurrency.py',
 )
-#: Run in the first row of each Python but 3.11 only: real installs from
-#: the lock's pins, whatever the row's MXNet, so the same in each row of
-#: a Python (on 3.11 ``make test-slow`` runs them, in .venv).
-PYTHON_TESTS = ('tests/install/test_install.py',)
 #: The row that is .venv itself (the lock's Python, MXNet and numpy),
 #: where ``make test`` and ``make test-slow`` run the whole suite: it
 #: checks the 6/6 and the C engine, and runs no pytest of its own.
@@ -160,18 +159,17 @@ def find_python(uv, version):
 
 def row_tests(rows, row):
     """Return the pytest arguments that say what `row` runs, of `rows`:
-    none for `SUITE_ROW`; else `ROW_TESTS`, less `SAME_ON_EVERY_MXNET`
-    (``--ignore``) on 3.11, and `PYTHON_TESTS` too where it is the first
+    none for `SUITE_ROW`; `ROW_TESTS` and `ONCE_PER_PYTHON` in the first
     of `rows` on a Python other than 3.11 that runs pytest (a supported
-    release's)."""
+    release's); `ROW_TESTS` less `ONCE_PER_PYTHON` in the others."""
     if tuple(row) == SUITE_ROW:
         return ()
-    if row[0] == SUITE_ROW[0]:
-        return ROW_TESTS + tuple(f'--ignore={path}'
-                                 for path in SAME_ON_EVERY_MXNET)
-    first = next((r for r in rows if r[0] == row[0] and r[1] in SUPPORTED),
-                 None)
-    return ROW_TESTS + (PYTHON_TESTS if tuple(row) == first else ())
+    first = next(r for r in rows if r[0] == row[0] and r[1] in SUPPORTED)
+    if row[0] != SUITE_ROW[0] and tuple(row) == first:
+        return ROW_TESTS + tuple(
+            path for path in ONCE_PER_PYTHON
+            if not any(path.startswith(f'{run}/') for run in ROW_TESTS))
+    return ROW_TESTS + tuple(f'--ignore={path}' for path in ONCE_PER_PYTHON)
 
 
 def pytest_args(junit, tests):

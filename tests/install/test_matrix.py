@@ -62,8 +62,7 @@ def test_the_rows_are_each_release_on_311_and_the_last_on_312_and_313():
 
 
 def test_each_row_runs_the_tests_that_can_differ_and_they_exist():
-    for path in (*matrix.ROW_TESTS, *matrix.PYTHON_TESTS,
-                 *matrix.SAME_ON_EVERY_MXNET):
+    for path in (*matrix.ROW_TESTS, *matrix.ONCE_PER_PYTHON):
         assert (ROOT / path).exists(), path
     assert 'tests/fast' in matrix.ROW_TESTS
     assert 'notebooks' in matrix.ROW_TESTS
@@ -75,35 +74,24 @@ def test_each_row_runs_the_tests_that_can_differ_and_they_exist():
     assert args[args.index('-n') + 1] == 'auto'
 
 
-def test_the_installs_run_once_per_newer_python_in_its_first_row():
-    # on 3.11 make test-slow runs them, in .venv
+def test_what_depends_only_on_the_python_runs_once_per_newer_python():
+    # in its first row; on 3.11 make test and make test-slow run it
+    ignored = tuple(f'--ignore={path}' for path in matrix.ONCE_PER_PYTHON)
     rows = matrix.ROWS
-    with_installs = [row for row in rows if matrix.PYTHON_TESTS[0] in
-                     matrix.row_tests(rows, row)]
-    assert with_installs == [('3.12', '1.9.1'), ('3.13', '1.9.1')]
-    for row in with_installs:
-        assert matrix.row_tests(rows, row) == (*matrix.ROW_TESTS,
-                                               *matrix.PYTHON_TESTS)
+    runs = {row: matrix.row_tests(rows, row) for row in rows
+            if row[1] in matrix.SUPPORTED and row != matrix.SUITE_ROW}
+    once = [row for row, tests in runs.items() if not tests[
+        len(matrix.ROW_TESTS):] == ignored]
+    assert once == [('3.12', '1.9.1'), ('3.13', '1.9.1')]
+    assert all(tests[:len(matrix.ROW_TESTS)] == matrix.ROW_TESTS
+               for tests in runs.values())
+    # the installs are added; what is under tests/fast, run with it
+    assert runs[once[0]] == (*matrix.ROW_TESTS,
+                             'tests/install/test_install.py')
     asked = matrix.rows_asked(['1.9.0', '3.12:1.9.1:2.4.6'])
-    assert matrix.row_tests(asked, asked[1]) == (*matrix.ROW_TESTS,
-                                                 *matrix.PYTHON_TESTS)
-
-
-def test_a_row_where_only_mxnet_differs_leaves_out_what_does_not_use_it():
-    # on 3.11 the Python and numpy are .venv's, where make test runs them
-    ignored = tuple(f'--ignore={path}' for path in
-                    matrix.SAME_ON_EVERY_MXNET)
-    for row in matrix.ROWS:
-        if row[1] not in matrix.SUPPORTED or row == matrix.SUITE_ROW:
-            continue
-        tests = matrix.row_tests(matrix.ROWS, row)
-        assert tests[:len(matrix.ROW_TESTS)] == matrix.ROW_TESTS
-        assert (tests[len(matrix.ROW_TESTS):] == ignored) == (
-            row[0] == '3.11'), row
-    # each left out is a file under a path every row runs
-    assert all(path.startswith('tests/fast/') and path.endswith('.py')
-               for path in matrix.SAME_ON_EVERY_MXNET)
-    assert 'tests/fast' in matrix.ROW_TESTS
+    assert matrix.row_tests(asked, asked[1]) == runs[once[0]]
+    assert matrix.row_tests(asked, asked[0]) == (*matrix.ROW_TESTS,
+                                                 *ignored)
 
 
 def test_the_lock_row_leaves_its_pytest_to_make_test():
