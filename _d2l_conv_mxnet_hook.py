@@ -17,7 +17,7 @@ with the values numpy 1.23 gave them, and nothing else:
   ``.pth`` then imports nothing).
 
 The names are `NAMES`; `restore` sets them, with their values, and
-only then imports anything beyond ``os`` and ``sys``. The list is what
+only then imports anything beyond ``sys``. The list is what
 MXNet 1.9.1 reads: its sources' ``numpy`` attribute
 reads and the names its array-function registry looks up, checked by
 importing it on numpy 1.26 and 2.4 (see the README, "Your Python").
