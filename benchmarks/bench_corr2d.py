@@ -2,18 +2,12 @@
 
 ``make bench`` (``python benchmarks/bench_corr2d.py``) measures, saves
 ``benchmarks/results.json`` and hands it to ``render_bench.py``, which
-judges the targets (run that alone to re-render the saved run);
-``--quick`` times a few cases and prints them, writing nothing.
-
-How it measures: every time is the **fastest** of interleaved rounds
-(`time_calls`), float32, each call on its own copy of the image, every
-``mxnet.np`` copy complete before any call is timed; the memory-traffic
-bound uses the stream-copy bandwidth measured in the same run
+judges the targets (run alone, it re-renders the saved run); ``--quick``
+times a few cases and prints them, writing nothing. Every time is the
+fastest of interleaved rounds (`time_calls`); the memory-traffic bound
+uses the stream-copy bandwidth measured in the same run
 (`copy_bandwidth`); the cold start is the median of `COLD_RUNS` fresh
-processes' slowest call. Measured: the grid (`SIDES` x `KERNELS`), with
-``method='direct'`` and ``'fft'`` from `METHODS_FROM`²; `BOUND_CASES`
-streaming; the grid again in fresh processes without the C engine
-(`BUILDS`); `THREAD_CASES` on one thread and on all; the cold start.
+processes' slowest call.
 """
 
 import argparse
@@ -27,21 +21,18 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+import render_bench
+from render_bench import METHODS, NUMPY_ONLY, OURS, PEERS, WITHOUT_C
+
 SIDES = [28, 64, 224, 256, 512, 1024, 2048, 4096]
 KERNELS = [(1, 2), (7, 1), (3, 3), (5, 5), (15, 15), (21, 21), (31, 31),
            (63, 63)]
 DIRECT_PEERS = ['npx.convolution', 'signal.correlate2d',
                 'ndimage.correlate']
-PEERS = ['cv2.filter2D', *DIRECT_PEERS, 'signal.correlate',
-         'signal.fftconvolve']
 DIRECT_MAX = 1.5e9  # multiply-adds beyond which direct peers are skipped
-NUMPY_IN = 'corr2d_fast, NumPy in'
 #: `corr2d_fast`'s methods, timed beside 'auto' from `METHODS_FROM`² up
 #: with square kernels of 3x3 and more; 'direct' up to `METHOD_MAX`
 #: multiply-adds.
-METHODS = {'direct': "corr2d_fast, method='direct'",
-           'fft': "corr2d_fast, method='fft'"}
 METHODS_FROM, METHOD_MAX = 256, 3e10
 BOUND_CASES = [(1024, (3, 3)), (2048, (3, 3)), (4096, (3, 3))]
 STREAM_BYTES = 128 << 20  # images streamed through for the bound: 4x L3
@@ -54,7 +45,7 @@ COLD_BUILDS = ['as installed', 'without C', 'ndimage']
 #: Builds of fresh processes (`as_build`): the C engine's import fails,
 #: as where no compiler built it; in the second OpenCV and scipy are
 #: hidden from `d2l_conv` too, as where neither is installed.
-BUILDS = {'without C': (), 'without C, NumPy only': ('cv2', 'scipy')}
+BUILDS = {WITHOUT_C: (), NUMPY_ONLY: ('cv2', 'scipy')}
 BUDGET, MAX_RUNS = 0.2, 200  # seconds of timed runs per call, most runs
 
 
@@ -113,7 +104,7 @@ def peers(X, K):
 
 def ours(X, K, methods=False):
     """Return `corr2d_fast`'s calls given ``mxnet.np`` arrays and NumPy
-    arrays (`NUMPY_IN`); with `methods`, also `METHODS`' calls."""
+    arrays; with `methods`, also ``method='direct'`` and ``'fft'``."""
     from mxnet import np
 
     from d2l_conv import corr2d_fast
@@ -122,26 +113,23 @@ def ours(X, K, methods=False):
         return waited(corr2d_fast(x, k, **method))
 
     k = np.array(K)
-    calls = {'corr2d_fast': partial(call, np.array(X), k),
-             NUMPY_IN: partial(call, X.copy(), K)}
-    for method, name in METHODS.items() if methods else ():
+    calls = {OURS[0]: partial(call, np.array(X), k),
+             OURS[1]: partial(call, X.copy(), K)}
+    for method in ('direct', 'fft') if methods else ():
         if method == 'fft' or work(X.shape[0], K.shape) <= METHOD_MAX:
-            calls[name] = partial(call, np.array(X), k, method=method)
+            calls[METHODS[method == 'fft']] = partial(
+                call, np.array(X), k, method=method)
     return calls
 
 
 def time_calls(calls, label):
-    """Return ``{name: seconds}``, the fastest of rounds interleaved
-    across names (the least disturbed by other programs).
-
-    Every MXNet copy is complete before the first call (``waitall``), so
-    no call waits for one. Each call is warmed up and checked against
-    the first. Rounds call every name once, in an order shuffled anew
-    (seeded): in a fixed order each call found the caches as the one
-    before left them (after an FFT peer, 1.3 to 2 times as long). A call
-    over 2 s runs once, over 0.3 s 3 times, a faster one about `BUDGET`
-    seconds in all (7 to `MAX_RUNS` times).
-    """
+    """Return ``{name: seconds}``, the fastest of rounds that call every
+    name once, in an order shuffled anew (seeded; in a fixed order a call
+    found the caches as the one before left them: after an FFT peer, 1.3
+    to 2 times as long). Every MXNet copy is complete first (``waitall``:
+    no call waits for one); each call is warmed up and checked against
+    the first. A call over 2 s runs once, over 0.3 s 3 times, a faster
+    one about `BUDGET` seconds in all (7 to `MAX_RUNS` times)."""
     import numpy as onp
     from mxnet import npx
     npx.waitall()
@@ -173,12 +161,10 @@ def time_calls(calls, label):
 
 
 def streaming(n, kernel):
-    """Return the fastest seconds of `corr2d_fast` on distinct images in
-    turn, back to back, as a program streaming through images: copies
-    fill `STREAM_BYTES`, more than the caches hold, so each call reads
-    its image from memory, as the bound assumes; each call into a new
-    output (``'streaming'``) and into one reused (``'streaming, out='``),
-    the two interleaved."""
+    """Return the fastest seconds of `corr2d_fast` streaming through
+    distinct images (`STREAM_BYTES`, more than the caches: each read from
+    memory, as the bound assumes), back to back, into a new output each
+    (``'streaming'``) and into one reused (``'streaming, out='``)."""
     from mxnet import np, npx
 
     from d2l_conv import corr2d_fast
@@ -211,15 +197,13 @@ def copy_bandwidth(most, mib=256):
     target = onp.empty_like(source)
     best = 0.0
     for count in sorted({1, 2, most}):
-        bounds = onp.linspace(0, source.size, count + 1).astype(int)
+        parts = onp.array_split(target, count), onp.array_split(source, count)
         with ThreadPoolExecutor(count) as pool:
             for _ in range(7):
                 start = time.perf_counter()
-                list(pool.map(lambda a, b: onp.copyto(target[a:b],
-                                                      source[a:b]),
-                              bounds[:-1], bounds[1:]))
-                seconds = time.perf_counter() - start
-                best = max(best, 2 * source.nbytes / seconds)
+                list(pool.map(onp.copyto, *parts))
+                best = max(best, 2 * source.nbytes
+                           / (time.perf_counter() - start))
     return best
 
 
@@ -234,25 +218,23 @@ def threads():
     from d2l_conv import fast
     rows, most, default = [], fast.get_num_threads(), cv2.getNumThreads()
 
-    def ours(count, X, K, out):
-        fast.set_num_threads(count)
-        return fast.corr2d_fast(X, K, out=out, method='direct')
-
-    def theirs(count, X, K, c):
-        cv2.setNumThreads(count)
-        return cv2.filter2D(X, -1, K)[c:-c or None, c:-c or None]
+    def on(count, set_threads, call):
+        set_threads(count)
+        return call()
 
     try:
         for n, k in THREAD_CASES:
             fast.set_num_threads(None)
             picked = fast.choose.order((n, n), (k, k), 'direct')[0]
             X, K = make_inputs(n, (k, k))
-            out = onp.empty((n - k + 1, n - k + 1), 'float32')
-            X2 = X.copy()  # OpenCV's own
-            calls = {'one': partial(ours, 1, X, K, out),
-                     'all': partial(ours, most, X, K, out),
-                     'cv2 one': partial(theirs, 1, X2, K, k // 2),
-                     'cv2 all': partial(theirs, most, X2, K, k // 2)}
+            ours = partial(fast.corr2d_fast, X, K, method='direct',
+                           out=onp.empty((n - k + 1,) * 2, 'float32'))
+            calls = {who + name: partial(on, count, set_threads, call)
+                     for who, set_threads, call in (
+                         ('', fast.set_num_threads, ours),
+                         ('cv2 ', cv2.setNumThreads,
+                          peers(X, K)['cv2.filter2D']))
+                     for name, count in (('one', 1), ('all', most))}
             times = time_calls(calls, f'threads, {n}x{n}, {k}x{k}')
             rows.append({'case': f'{n}², {k}x{k}', 'n': n, 'threads': most,
                          'picked': list(picked), **times,
@@ -316,18 +298,11 @@ def cold_calls(build, n, k, seconds):
     median of the calls in this fresh process's first `seconds`:
     `corr2d_fast` back to back, or ``ndimage.correlate`` for the control
     build ``'ndimage'`` (the machine's own noise)."""
-    from mxnet import np, npx
-    from scipy import ndimage
-
-    import d2l_conv
+    from mxnet import npx
     X, K = make_inputs(n, (k, k))
-    x, kk = np.array(X), np.array(K)
+    call = (peers(X, K)['ndimage.correlate'] if build == 'ndimage'
+            else ours(X, K)['corr2d_fast'])  # nothing else imported
     npx.waitall()
-    c = k // 2
-    call = ((lambda: ndimage.correlate(X, K)[c:c + n - k + 1,
-                                             c:c + n - k + 1])
-            if build == 'ndimage'
-            else lambda: waited(d2l_conv.corr2d_fast(x, kk)))
     times, start = [], time.perf_counter()
     while time.perf_counter() - start < seconds:
         t = time.perf_counter()
@@ -421,8 +396,6 @@ def main(argv=None):
     if args.quick:
         print(json.dumps(data, indent=1))
         return 0
-    sys.path.insert(0, str(HERE))
-    import render_bench
     render_bench.replace_whole(render_bench.JSON,
                                json.dumps(data, indent=1) + '\n')
     return render_bench.main()

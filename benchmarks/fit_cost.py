@@ -1,18 +1,15 @@
 """Fit the constants of `corr2d_fast`'s cost model and write them.
 
-``python benchmarks/fit_cost.py [ENGINE ...]`` (default: every engine
-of this install, `fast.choose.ENGINES`) times each engine called
-directly over a grid of image and kernel sizes, float32, every engine
-of a case in the same interleaved rounds (`bench_corr2d.time_calls`),
-on 1, 2 and all usable threads where its `features` change with them;
-fits each engine's constants by non-negative least squares on relative
-error; prints the worst factors between model and times; and writes
-``d2l_conv/fast/_costs.py`` whole (atomically; engines not fitted keep
-theirs). ``--dry-run`` only prints. ``--from benchmarks/results.json``
-fits to the times ``make bench`` saved (on a quiet machine): each
-grid case from 224² up, computed by the engine `corr2d_fast` picked on
-the threads `fast.choose.plan` gives it; only engines timed there on
-three image sizes or more are fitted.
+``python benchmarks/fit_cost.py [ENGINE ...]`` (default: `choose.ENGINES`)
+times each engine called directly on a grid of float32 cases, every
+engine of a case in the same interleaved rounds (on 1, 2 and all threads
+where its `features` change with them), fits its constants by
+non-negative least squares on relative error, prints how far the model
+is from the times, and writes ``d2l_conv/fast/_costs.py`` whole (engines
+not fitted keep theirs; ``--dry-run`` only prints). ``--from
+benchmarks/results.json`` fits to the times ``make bench`` saved: the
+grid from 224², each by the engine `corr2d_fast` picked, on the threads
+`choose.plan` gives it (engines timed on three sides or more).
 """
 
 import argparse

@@ -43,8 +43,7 @@ def ms(seconds):
 
 def shape(case):
     """Return a case's image and kernel cells."""
-    (h, w), n = case['kernel'], case['n']
-    return [f'{n}²', f'{h}×{w}']
+    return [f"{case['n']}²", '×'.join(map(str, case['kernel']))]
 
 
 def key(case):
@@ -76,13 +75,11 @@ def section(title, text, head, rows, *targets):
                  head, ['---', *['--:'] * (len(head) - 1)], *rows)), '']
     held = True
     for what, worst, limit in targets:
-        if worst is None:
-            lines += [f'Target: ≤ {limit}× {what}: not measured.', '']
-            continue
-        held = within(worst, limit) and held
-        lines += [f'Target: ≤ {limit}× {what}: worst measured **{worst:.2f}'
-                  f'** ({"holds" if within(worst, limit) else "MISSED"}).',
-                  '']
+        ok = worst is None or within(worst, limit)
+        held = held and ok
+        lines += [f'Target: ≤ {limit}× {what}: ' + (
+            'not measured.' if worst is None else f'worst measured '
+            f'**{worst:.2f}** ({"holds" if ok else "MISSED"}).'), '']
     return lines, held
 
 
