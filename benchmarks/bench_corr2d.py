@@ -82,24 +82,22 @@ def peers(X, K):
     from scipy import ndimage, signal
     (H, W), (h, w) = X.shape, K.shape
     x4, k4 = (np.array(A).reshape(1, 1, *A.shape) for A in (X, K))
-    valid = (slice(h // 2, h // 2 + H - h + 1),
-             slice(w // 2, w // 2 + W - w + 1))
+    valid = (slice(h // 2, h // 2 + H - h + 1),  # where filter2D and
+             slice(w // 2, w // 2 + W - w + 1))  # ndimage put the kernel
     flipped = K[::-1, ::-1].copy()
-    X1, X2, X3, X4, X5 = (X.copy() for _ in range(5))
-    found = {  # filter2D and ndimage anchor the kernel at its centre
-        'cv2.filter2D': lambda: cv2.filter2D(
-            X5, -1, K, borderType=cv2.BORDER_CONSTANT)[valid],
-        'npx.convolution': lambda: waited(npx.convolution(
-            x4, k4, kernel=(h, w), num_filter=1, no_bias=True)),
-        'signal.correlate2d': lambda: signal.correlate2d(X1, K, 'valid'),
-        'ndimage.correlate': lambda: ndimage.correlate(X2, K)[valid],
-        'signal.correlate': lambda: signal.correlate(X3, K, 'valid'),
-        'signal.fftconvolve': lambda: signal.fftconvolve(X4, flipped,
-                                                         'valid')}
-    if work(H, K.shape) > DIRECT_MAX:
-        for name in DIRECT_PEERS:
-            del found[name]
-    return found
+    found = {
+        'cv2.filter2D': lambda X: cv2.filter2D(
+            X, -1, K, borderType=cv2.BORDER_CONSTANT)[valid],
+        'npx.convolution': lambda x: waited(npx.convolution(
+            x, k4, kernel=(h, w), num_filter=1, no_bias=True)),
+        'signal.correlate2d': lambda X: signal.correlate2d(X, K, 'valid'),
+        'ndimage.correlate': lambda X: ndimage.correlate(X, K)[valid],
+        'signal.correlate': lambda X: signal.correlate(X, K, 'valid'),
+        'signal.fftconvolve': lambda X: signal.fftconvolve(X, flipped,
+                                                           'valid')}
+    return {name: partial(call, x4 if name == 'npx.convolution'
+                          else X.copy()) for name, call in found.items()
+            if name not in DIRECT_PEERS or work(H, K.shape) <= DIRECT_MAX}
 
 
 def ours(X, K, methods=False):
@@ -122,14 +120,14 @@ def ours(X, K, methods=False):
     return calls
 
 
-def time_calls(calls, label):
+def time_calls(calls, label, budget=BUDGET):
     """Return ``{name: seconds}``, the fastest of rounds that call every
     name once, in an order shuffled anew (seeded; in a fixed order a call
     found the caches as the one before left them: after an FFT peer, 1.3
     to 2 times as long). Every MXNet copy is complete first (``waitall``:
     no call waits for one); each call is warmed up and checked against
     the first. A call over 2 s runs once, over 0.3 s 3 times, a faster
-    one about `BUDGET` seconds in all (7 to `MAX_RUNS` times)."""
+    one about `budget` seconds in all (7 to `MAX_RUNS` times)."""
     import numpy as onp
     from mxnet import npx
     npx.waitall()
@@ -147,7 +145,7 @@ def time_calls(calls, label):
             onp.testing.assert_allclose(Y, expected, rtol=1e-3, atol=2e-3,
                                         err_msg=name)
         runs[name] = (1 if warm > 2 else 3 if warm > 0.3
-                      else max(7, min(MAX_RUNS, int(BUDGET / warm))))
+                      else max(7, min(MAX_RUNS, int(budget / warm))))
         times[name] = [warm] if runs[name] == 1 else []
     names, order = list(calls), random.Random(0)
     for _ in range(max(runs.values())):
@@ -163,29 +161,24 @@ def time_calls(calls, label):
 def streaming(n, kernel):
     """Return the fastest seconds of `corr2d_fast` streaming through
     distinct images (`STREAM_BYTES`, more than the caches: each read from
-    memory, as the bound assumes), back to back, into a new output each
-    (``'streaming'``) and into one reused (``'streaming, out='``)."""
-    from mxnet import np, npx
+    memory, as the bound assumes), into a new output each
+    (``'streaming'``) and into one reused (``'streaming, out='``), the
+    two half the images apart."""
+    from itertools import cycle
+
+    from mxnet import np
 
     from d2l_conv import corr2d_fast
     X, K = make_inputs(n, kernel)
     images = [np.array(X) for _ in range(max(4, STREAM_BYTES // X.nbytes))]
-    k = np.array(K)
+    k, half = np.array(K), len(images) // 2
+    one, other = cycle(images), cycle(images[half:] + images[:half])
     out = waited(corr2d_fast(images[0], k))
-    calls = {'streaming': lambda x: waited(corr2d_fast(x, k)),
-             'streaming, out=': lambda x: waited(corr2d_fast(x, k, out=out))}
-    npx.waitall()
-    for x in images:  # a first round to warm up
-        for call in calls.values():
-            call(x)
-    times = {name: [] for name in calls}
-    for run in range(MAX_RUNS):
-        for name in list(calls)[::1 if run % 2 else -1]:
-            start = time.perf_counter()
-            calls[name](images[run % len(images)])
-            times[name].append(time.perf_counter() - start)
-    return {'n': n, 'kernel': kernel, 'images': len(images),
-            **{name: min(t) for name, t in times.items()}}
+    return {'n': n, 'kernel': kernel, 'images': len(images), **time_calls({
+        'streaming': lambda: waited(corr2d_fast(next(one), k)),
+        'streaming, out=': lambda: waited(corr2d_fast(next(other), k,
+                                                      out=out))},
+        f'the bound, {n}²', budget=1.0)}
 
 
 def copy_bandwidth(most, mib=256):
@@ -333,19 +326,16 @@ def cold_start():
 def machine():
     """Return one line naming the CPU and the library versions."""
     import platform
-
-    import cv2
-    import mxnet
-    import numpy
-    import scipy
+    from importlib import import_module
     cpuinfo = Path('/proc/cpuinfo')
     model = next((line.split(':', 1)[1].strip() for line in (
         cpuinfo.read_text().splitlines() if cpuinfo.exists() else ())
         if line.startswith('model name')), platform.processor())
-    return (f'{model}, {os.cpu_count()} cores, {platform.system()}; '
-            f'Python {platform.python_version()}, NumPy {numpy.__version__}'
-            f', MXNet {mxnet.__version__}, SciPy {scipy.__version__}, '
-            f'OpenCV {cv2.__version__}')
+    return (f'{model}, {os.cpu_count()} cores, {platform.system()}; Python '
+            f'{platform.python_version()}, ' + ', '.join(
+                f'{name} {import_module(module).__version__}' for name, module
+                in (('NumPy', 'numpy'), ('MXNet', 'mxnet'), ('SciPy', 'scipy'),
+                    ('OpenCV', 'cv2'))))
 
 
 def measure():

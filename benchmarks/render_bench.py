@@ -8,6 +8,7 @@ whole or not at all, from the saved run: it measures nothing. It exits
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -279,10 +280,9 @@ def markdown(data):
     return '\n'.join(lines) + '\n', held
 
 
-def replace_whole(path, text):
-    """Write `text` to `path` whole or not at all (a link at `path` is
-    replaced, never followed)."""
-    write_atomic(path, text, func='render_bench')
+#: Write text to a path whole or not at all (a link there is replaced,
+#: never followed).
+replace_whole = partial(write_atomic, func='render_bench')
 
 
 def splice_readme(section, path=README):
