@@ -30,9 +30,8 @@ KERNELS = [(1, 2), (7, 1), (3, 3), (5, 5), (15, 15), (21, 21), (31, 31),
 DIRECT_PEERS = ['npx.convolution', 'signal.correlate2d',
                 'ndimage.correlate']
 DIRECT_MAX = 1.5e9  # multiply-adds beyond which direct peers are skipped
-#: `corr2d_fast`'s methods, timed beside 'auto' from `METHODS_FROM`² up
-#: with square kernels of 3x3 and more; 'direct' up to `METHOD_MAX`
-#: multiply-adds.
+#: 'direct' and 'fft' beside 'auto': from this side, square kernels from
+#: 3x3; 'direct' up to `METHOD_MAX` multiply-adds.
 METHODS_FROM, METHOD_MAX = 256, 3e10
 BOUND_CASES = [(1024, (3, 3)), (2048, (3, 3)), (4096, (3, 3))]
 STREAM_BYTES = 128 << 20  # images streamed through for the bound: 4x L3
@@ -40,11 +39,9 @@ STREAM_BYTES = 128 << 20  # images streamed through for the bound: 4x L3
 THREAD_CASES = [(512, 3), (1024, 3), (2048, 3), (4096, 3), (4096, 15)]
 COLD_CASES = [(1024, (3, 3)), (224, (3, 3))]
 COLD_SECONDS, COLD_RUNS = 2.0, 3  # fresh processes per cold-start case
-#: The cold start's runs: ndimage.correlate's is the control.
-COLD_BUILDS = ['as installed', 'without C', 'ndimage']
-#: Builds of fresh processes (`as_build`): the C engine's import fails,
-#: as where no compiler built it; in the second OpenCV and scipy are
-#: hidden from `d2l_conv` too, as where neither is installed.
+COLD_BUILDS = ['as installed', 'without C', 'ndimage']  # the control
+#: Fresh processes (`as_build`) whose import of the C engine fails, as
+#: where no compiler built it; also hiding OpenCV and scipy from d2l_conv.
 BUILDS = {WITHOUT_C: (), NUMPY_ONLY: ('cv2', 'scipy')}
 BUDGET, MAX_RUNS = 0.2, 200  # seconds of timed runs per call, most runs
 

@@ -286,16 +286,13 @@ replace_whole = partial(write_atomic, func='render_bench')
 
 
 def splice_readme(section, path=README):
-    """Put `section` between the README's bench markers."""
+    """Put `section` between the bench markers of `path`."""
     text = path.read_text()  # read just before writing: others edit it too
-    if START not in text or END not in text:
-        print(f'{path}: no {START} ... {END} markers; not updated',
-              file=sys.stderr)
-        return False
-    head, rest = text.split(START, 1)
-    replace_whole(path, f'{head}{START}\n{section}{END}'
-                  f'{rest.split(END, 1)[1]}')
-    return True
+    if text.count(START) != 1 or text.count(END) != 1:
+        raise ValueError(f'render_bench: {path} needs one {START} and one '
+                         f'{END}')
+    head, rest = text.split(START)
+    replace_whole(path, f'{head}{START}\n{section}{END}{rest.split(END)[1]}')
 
 
 def main():

@@ -5,6 +5,7 @@ import json
 import re
 import sys
 
+import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / 'benchmarks'))
@@ -195,3 +196,16 @@ def test_the_saved_run_renders_with_how_it_measures():
         assert str(render_bench.ROOT) not in written
         assert not re.search(r'(^|[\s"(])/(work|home|tmp|usr|root)/',
                              written)
+
+
+def test_the_section_goes_between_the_markers_and_nowhere_else(tmp_path):
+    page = tmp_path / 'speed.md'
+    start, end = render_bench.START, render_bench.END
+    page.write_text(f'# Speed\n\nabove\n{start}\nold\n{end}\nbelow\n')
+    render_bench.splice_readme('new\n', page)
+    assert page.read_text() == f'# Speed\n\nabove\n{start}\nnew\n{end}' \
+        '\nbelow\n'
+    page.write_text('# Speed, its markers lost\n')
+    with pytest.raises(ValueError, match='render_bench: .* needs one'):
+        render_bench.splice_readme('new\n', page)
+    assert page.read_text() == '# Speed, its markers lost\n'
