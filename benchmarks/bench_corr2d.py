@@ -59,6 +59,14 @@ def make_inputs(n, kernel, seed=0):
             rng.standard_normal(kernel).astype('float32'))
 
 
+def cases(sides, kernels):
+    """Yield ``(n, kernel, X, K)`` for each kernel that fits each side."""
+    for n in sides:
+        for kernel in kernels:
+            if max(kernel) <= n:
+                yield n, kernel, *make_inputs(n, kernel)
+
+
 def work(n, kernel):
     """Return the multiply-adds of a direct valid correlation."""
     return (n - kernel[0] + 1) * (n - kernel[1] + 1) * kernel[0] * kernel[1]
@@ -341,25 +349,21 @@ def measure():
     progress('the cold start: the slowest call in a fresh process')
     cold = cold_start()
     grid = []
-    for n in SIDES:
-        for kernel in KERNELS:
-            if max(kernel) > n:
-                continue
-            X, K = make_inputs(n, kernel)
-            methods = n >= METHODS_FROM and kernel[0] == kernel[1] >= 3
-            times = time_calls({**ours(X, K, methods), **peers(X, K)},
-                               f'{n}², {kernel}')
-            grid.append({'n': n, 'kernel': kernel, 'times': times,
-                         'engine': choose.choose_engine(X.shape, K.shape)})
+    for n, kernel, X, K in cases(SIDES, KERNELS):
+        methods = n >= METHODS_FROM and kernel[0] == kernel[1] >= 3
+        times = time_calls({**ours(X, K, methods), **peers(X, K)},
+                           f'{n}², {kernel}')
+        grid.append({'n': n, 'kernel': kernel, 'times': times,
+                     'engine': choose.choose_engine(X.shape, K.shape)})
     progress('the bound: streaming through distinct images')
     bound = [streaming(side, kernel) for side, kernel in BOUND_CASES]
-    cases = [{'n': c['n'], 'kernel': c['kernel'], 'peer': min(
+    against = [{'n': c['n'], 'kernel': c['kernel'], 'peer': min(
         PEERS, key=lambda name: c['times'].get(name, float('inf')))}
         for c in grid]
     return {'machine': machine(), 'grid': grid,
             'copy_bandwidth': copy_bandwidth(os.cpu_count()),
             'bound': bound, 'cold_start': cold,
-            'without_c': {build: fresh(build, cases=cases)
+            'without_c': {build: fresh(build, cases=against)
                           for build in BUILDS},
             'scaling': threads() if os.cpu_count() > 1 else []}
 

@@ -62,19 +62,14 @@ def calls_of(engines, X, K, cores):
 
 def measure(engines, cores):
     """Return ``{name: (features, seconds)}`` over the grid."""
-    from bench_corr2d import make_inputs, time_calls
+    from bench_corr2d import cases, time_calls
     rows = {name: ([], []) for name in engines}
-    for n in SIDES:
-        for kernel in KERNELS:
-            if max(kernel) > n:
-                continue
-            X, K = make_inputs(n, kernel)
-            times = time_calls(calls_of(engines, X, K, cores),
-                               f'{n}², {kernel}')
-            for (name, threads), seconds in times.items():
-                rows[name][0].append(engines[name].features(
-                    X.shape, K.shape, threads))
-                rows[name][1].append(seconds)
+    for n, kernel, X, K in cases(SIDES, KERNELS):
+        times = time_calls(calls_of(engines, X, K, cores), f'{n}², {kernel}')
+        for (name, threads), seconds in times.items():
+            rows[name][0].append(engines[name].features(X.shape, K.shape,
+                                                        threads))
+            rows[name][1].append(seconds)
     return {name: (onp.array(f, float), onp.array(t))
             for name, (f, t) in rows.items() if t}
 
