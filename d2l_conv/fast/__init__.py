@@ -151,68 +151,42 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     array([[ 8., 12.],
            [20., 24.]])
     """
-    if out is None:
-        Y = _small(X, K, method)
-        if Y is not None:
-            return Y
-    _check_method(method)
-    if autograd.is_recording():
+    if type(method) is not str or method != 'auto':
+        _check_method(method)
+    if (out is not None or isinstance(X, np.ndarray)
+            or isinstance(K, np.ndarray)) and autograd.is_recording():
+        # (gradients reach only MXNet's arrays: NumPy's skip this check)
         if out is not None:
             raise ValueError('corr2d_fast: out= is not differentiable; '
                              'leave it out under autograd.record()')
         # one dtype, float32 or float64, both on the context of X
-        X, K = check_corr2d_args('corr2d_fast', X, K)
-        return _convolution(X, K)
-    x, k, integer = _host_args(X, K)
-    target, finish = (_new_output(X, x, k) if out is None
-                      else _into(out, x, k))
-    if integer and x.dtype == onp.float32 and _largest(x, k) >= 2 ** 23:
-        # partial sums may pass 2**24: sum in float64, round once
-        x, k = _as_float64(X), _as_float64(K)
-        target[...] = choose.correlate(x, k, integer=True, method=method)
+        return _convolution(*check_corr2d_args('corr2d_fast', X, K))
+    x, k = _ready(X), _ready(K)
+    if x is None or k is None or x.dtype is not k.dtype:
+        x, k, integer = _host_args(X, K)
+    else:
+        integer = False
+    (H, W), (h, w) = x.shape, k.shape
+    if h > H or w > W:
+        check_fits('corr2d_fast', k.shape, x.shape)
+    shape = H - h + 1, W - w + 1
+    # partial sums may pass 2**24: sum in float64, round once
+    wide = integer and x.dtype == _FLOATS[0] and _largest(x, k) >= 2 ** 23
+    # the fewest steps: one C call on this thread (at 28 x 28 the sum
+    # is a tenth of the call)
+    direct = not wide and choose.order(x.shape, k.shape, method)[0] == (
+        'c', 1)
+    Y, target, later = (_new_output(X, shape, x.dtype, direct)
+                        if out is None else _into(out, shape, x, k))
+    if direct:
+        c_engine.kernel().correlate(x, W, k, h, w, target, shape[1], 0,
+                                    shape[0], x.dtype == _FLOATS[1])
+    elif wide:
+        target[...] = choose.correlate(_as_float64(X), _as_float64(K),
+                                       integer=True, method=method)
     else:
         choose.correlate(x, k, out=target, integer=integer, method=method)
-    return finish()
-
-
-def _small(X, K, method):
-    """Return the result of `X` and `K` in a new array if they are NumPy
-    or ``mxnet.np`` arrays on the host that the C engine computes on
-    this thread, else None.
-
-    The fewest steps: in a 28 x 28 call the sum takes a tenth of the
-    time. Anything this does not take (another engine or more threads,
-    a dtype or layout to convert, bad input, autograd, another context)
-    takes the general path, which checks it.
-    """
-    if type(X) not in _ARRAYS or type(K) not in _ARRAYS:
-        return None
-    where = _device(X)  # on its context, as the general path
-    if where[0] != _memory.HOST:
-        return None
-    if type(X) is np.ndarray:
-        X = _memory.host_view(X)
-    if type(K) is np.ndarray:
-        K = _memory.host_view(K)
-    if X is None or K is None:
-        return None
-    dtype, x, k = X.dtype, X.flags, K.flags
-    if (K.dtype != dtype or dtype not in _FLOATS or X.ndim != 2
-            or K.ndim != 2 or not (x.c_contiguous and x.aligned
-                                   and k.c_contiguous and k.aligned)):
-        return None
-    (H, W), (h, w) = X.shape, K.shape
-    if not (0 < h <= H and 0 < w <= W and type(method) is str
-            and method in _DIRECT_OR_AUTO):
-        return None
-    if choose.order(X.shape, K.shape, method)[0] != ('c', 1):
-        return None
-    if _memory.recording():
-        return None
-    Y, at = _memory.new_output((H - h + 1, W - w + 1), dtype, where)
-    c_engine.kernel().correlate(X, W, K, h, w, at, W - w + 1, 0, H - h + 1,
-                                dtype == _FLOATS[1])
-    return Y
+    return Y if later is None else later()
 
 
 def _check_method(method):
@@ -232,6 +206,45 @@ def _check_method(method):
                          "or use 'auto' or 'direct'")
 
 
+def _host_args(X, K):
+    """Return ``(x, k, integer)``: `X` and `K` checked, as C-contiguous
+    aligned NumPy arrays of one dtype, float32 or float64 (copied once
+    if need be; `check_corr2d_args`' policy, checks and messages), and
+    whether both held integers."""
+    x, x_integer = as_2d_host('corr2d_fast', 'X', X, _host_values)
+    k, k_integer = as_2d_host('corr2d_fast', 'K', K, _host_values)
+    if x.dtype != k.dtype:  # as NumPy promotes them
+        x, k = x.astype(_FLOATS[1]), k.astype(_FLOATS[1])
+    return (*(onp.require(a, requirements='CA') for a in (x, k)),
+            x_integer and k_integer)
+
+
+def _ready(A):
+    """Return `A` as NumPy if it needs no conversion, else None: a 2-D,
+    non-empty, C-contiguous, aligned float32 or float64 NumPy array, or
+    a view of an ``mxnet.np.ndarray`` like it on the host
+    (`_memory.host_view`: not copied)."""
+    if type(A) is np.ndarray:
+        A = _memory.host_view(A)
+    elif type(A) is not onp.ndarray:
+        return None
+    if (A is None or A.ndim != 2 or A.dtype not in _FLOATS or not A.size
+            or A.flags.num & _C_ALIGNED != _C_ALIGNED):
+        return None
+    return A
+
+
+#: NumPy's flags of a C-contiguous aligned array (one look at ``flags``).
+_C_ALIGNED = 0x1 | 0x100  # NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED
+
+
+def _host_values(A):
+    """Return the values of MXNet's `A` in NumPy: a view of its memory on
+    the host, else a copy."""
+    view = _memory.host_view(A)
+    return A.asnumpy() if view is None else view
+
+
 def _largest(x, k):
     """Return ``max|x| * sum|k|``, the largest output's bound."""
     return max(float(x.max()), -float(x.min())) * float(
@@ -246,103 +259,38 @@ def _as_float64(A):
     return onp.require(onp.asarray(A, onp.float64), requirements='A')
 
 
-def _host_args(X, K):
-    """Return ``(x, k, integer)``: `X` and `K` checked, as NumPy arrays of
-    one dtype, and whether both held integers.
-
-    `x` and `k` are float32 or float64 (the dtype policy of
-    `check_corr2d_args`, with the same checks and messages). NumPy input
-    is used as it is, and ``mxnet.np.ndarray`` input on the host is read
-    through a view of its memory (`_memory.host_view`): neither is
-    copied into MXNet.
-    """
-    x, k = _ready(X), _ready(K)
-    integer = False
-    if x is None or k is None or x.dtype != k.dtype:
-        x, x_integer = as_2d_host('corr2d_fast', 'X', X, _host_values)
-        k, k_integer = as_2d_host('corr2d_fast', 'K', K, _host_values)
-        if x.dtype != k.dtype:  # as NumPy promotes them
-            x, k = x.astype(_FLOATS[1]), k.astype(_FLOATS[1])
-        integer = x_integer and k_integer
-    check_fits('corr2d_fast', k.shape, x.shape)
-    if not (x.flags.aligned and k.flags.aligned):  # copied once
-        x, k = (onp.require(a, requirements='A') for a in (x, k))
-    return x, k, integer
-
-
-def _ready(A):
-    """Return `A` as a NumPy array if it needs no checking, else None.
-
-    That is a 2-D, non-empty float32 or float64 NumPy array, or an
-    ``mxnet.np.ndarray`` like it on the host (then a view of its memory).
-    Anything else takes `as_2d_host`, which converts it or raises.
-    """
-    if type(A) is np.ndarray:
-        A = _memory.host_view(A)
-    elif type(A) is not onp.ndarray:
-        return None
-    if A is None or A.ndim != 2 or A.dtype not in _FLOATS or 0 in A.shape:
-        return None
-    return A
-
-
-def _host_values(A):
-    """Return the values of MXNet's `A` in NumPy: a view of its memory on
-    the host, else a copy."""
-    view = _memory.host_view(A)
-    return A.asnumpy() if view is None else view
-
-
 _FLOATS = (onp.dtype('float32'), onp.dtype('float64'))
 
-#: The methods `_small` takes (``'fft'`` is checked on the general path).
-_DIRECT_OR_AUTO = ('auto', 'direct')
 
-
-#: The array types `_small` takes as they are.
-_ARRAYS = (np.ndarray, onp.ndarray)
-
-
-def _device(X):
-    """Return ``(device type id, device id)`` of MXNet's `X`, or of the
-    current context for any other input (where MXNet puts its result)."""
-    if isinstance(X, np.ndarray):
-        return _memory.device(X)
-    context = current_context()
-    return context.device_typeid, context.device_id
-
-
-def _shape(x, k):
-    """Return the shape of the valid output of `x` and `k`."""
-    (H, W), (h, w) = x.shape, k.shape
-    return H - h + 1, W - w + 1
-
-
-def _new_output(X, x, k):
-    """Return ``(target, finish)`` for a new output: `target` a NumPy
-    view of a new MXNet array on the host, `finish()` that array, on the
-    context of `X` (the current context if `X` is not MXNet's)."""
-    device = _device(X)
-    host = device if device[0] == _memory.HOST else (_memory.HOST, 0)
-    Y, target = _memory.new_array(_shape(x, k), x.dtype, host)
-    if host == device:
-        return target, lambda: Y
-    return target, lambda: Y.as_in_context(
+def _new_output(X, shape, dtype, address):
+    """Return ``(Y, target, later)`` for a new output: `target` the
+    memory of `Y`, a new MXNet array on the host (its address if
+    `address`, else a NumPy view); `later` None, or where `X` is not on
+    the host, what returns `Y` on the context of `X` (the current context
+    if `X` is not MXNet's)."""
+    if type(X) is np.ndarray:
+        where = _memory.device(X)
+    else:
+        where = current_context()
+        where = where.device_typeid, where.device_id
+    if where[0] == _memory.HOST:
+        Y, target = _memory.new_array(shape, dtype, where, not address)
+        return Y, target, None
+    Y, target = _memory.new_array(shape, dtype)
+    return Y, target, lambda: Y.as_in_context(
         X.ctx if isinstance(X, np.ndarray) else current_context())
 
 
-def _into(out, x, k):
-    """Return ``(target, finish)`` for the caller's `out`, checked before
-    anything is written: `target` the NumPy array to compute into (its
-    memory, or a new array where it is not on the host or overlaps `x`
-    or `k`), `finish()` `out` holding the result."""
-    shape = _shape(x, k)
+def _into(out, shape, x, k):
+    """Return ``(out, target, later)`` for the caller's `out`, checked
+    before anything is written: `target` its memory, or (where it is not
+    on the host, not aligned, or overlaps `x` or `k`) a new NumPy array
+    that `later()` copies into `out`, returning it."""
     if type(out) is np.ndarray:
         view = _memory.host_view(out, writable=True)
         kind = view.dtype if view is not None else onp.dtype(out.dtype)
     elif type(out) is onp.ndarray:
-        view = out
-        kind = out.dtype
+        view, kind = out, out.dtype
     else:
         raise TypeError('corr2d_fast: out must be an mxnet.np.ndarray or a '
                         f'numpy.ndarray, got {type(out).__name__}')
@@ -357,13 +305,13 @@ def _into(out, x, k):
                          'C-contiguous, as a new array is')
     if view is not None and view.flags.aligned and not (
             onp.may_share_memory(view, x) or onp.may_share_memory(view, k)):
-        return view, lambda: out
+        return out, view, None
     target = onp.empty(shape, x.dtype)
 
-    def finish():
+    def later():
         if view is None:  # not on the host
             out[:] = np.array(target, ctx=out.ctx)
         else:
             view[...] = target
         return out
-    return target, finish
+    return out, target, later
