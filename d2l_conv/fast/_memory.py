@@ -147,6 +147,51 @@ def new_array(shape, dtype, where=(HOST, 0), view=True):
     return A, (_view(address, shape, dtype) if view else address)
 
 
+def into(out, shape, dtype, x, k):
+    """Return ``(out, target, later)`` for `corr2d_fast`'s `out`, checked
+    before anything is written: `target` its memory, or (where it is not
+    on the host, not aligned, or overlaps `x` or `k`) a new NumPy array
+    that ``later()`` copies into `out`, returning it; `later` None
+    otherwise.
+
+    Examples
+    --------
+    >>> into(onp.empty((2, 2)), (2, 3), onp.dtype('float32'), None, None)
+    Traceback (most recent call last):
+    ...
+    ValueError: corr2d_fast: out must have the output's shape (2, 3) and \
+dtype float32, got shape (2, 2) and dtype float64
+    """
+    if type(out) is np.ndarray:
+        view = host_view(out, writable=True)
+        kind = view.dtype if view is not None else onp.dtype(out.dtype)
+    elif type(out) is onp.ndarray:
+        view, kind = out, out.dtype
+    else:
+        raise TypeError('corr2d_fast: out must be an mxnet.np.ndarray or a '
+                        f'numpy.ndarray, got {type(out).__name__}')
+    if tuple(out.shape) != shape or kind != dtype:
+        raise ValueError(
+            f"corr2d_fast: out must have the output's shape {shape} and "
+            f'dtype {dtype}, got shape {tuple(out.shape)} and dtype {kind}')
+    if view is not None and not (view.flags.c_contiguous
+                                 and view.flags.writeable):
+        raise ValueError('corr2d_fast: out must be writable and '
+                         'C-contiguous, as a new array is')
+    if view is not None and view.flags.aligned and not (
+            onp.may_share_memory(view, x) or onp.may_share_memory(view, k)):
+        return out, view, None
+    target = onp.empty(shape, x.dtype)
+
+    def later():
+        if view is None:  # not on the host
+            out[:] = np.array(target, ctx=out.ctx)
+        else:
+            view[...] = target
+        return out
+    return out, target, later
+
+
 @functools.lru_cache(maxsize=256)
 def _how(shape, dtype):
     """Return what `new_array` passes MXNet for `shape` and `dtype`, and
