@@ -1,15 +1,11 @@
 """A fast `corr2d`: engines chosen by a cost model.
 
-`corr2d_fast` checks its input on the host (NumPy arrays as they are,
-MXNet's through views of their memory, `_memory`) and hands it to the
-engine that `choose` ranks first, which writes into a new MXNet array or
-`out`. The engines, registered in `choose.REGISTRY`: `c_engine` (a
-direct sum in C, built at install where a compiler is found; a small
-call runs it at once, on this thread), `cv2_engine` (OpenCV),
-`fft_engine` (tiled FFTs, scipy) and `numpy_engine` (shifted slices).
-Nothing is compiled at import or in a call. Their threads (`_threads`,
-as many as `get_num_threads`) never outlive a call, even one
-interrupted.
+`corr2d_fast` checks its input on the host (MXNet's arrays through views
+of their memory, `_memory`) and hands it to the engine `choose` ranks
+first (registered in `choose.REGISTRY`: C, OpenCV, scipy's FFT, NumPy),
+which writes into a new MXNet array or `out`; a small call runs the C
+engine at once, on this thread. Engines' threads (`_threads`, as many
+as `get_num_threads`) never outlive a call, even an interrupted one.
 """
 
 import numpy as onp
@@ -26,14 +22,11 @@ __all__ = ['corr2d_fast', 'get_num_threads', 'set_num_threads']
 def corr2d_fast(X, K, *, out=None, method='auto'):
     """Compute 2D cross-correlation, fast.
 
-    The book's `corr2d` (section 6.2.1), its reference: an ``H x W``
-    input and an ``h x w`` kernel give an ``(H - h + 1, W - w + 1)``
-    output. It is computed on the host by the engine whose modelled
-    time is least for these shapes and `method`
-    (`choose.choose_engine`). Given ``mxnet.np`` arrays under
-    ``autograd.record()``, it calls ``npx.convolution``, the operator
-    of ``nn.Conv2D``, so that gradients reach `X` and `K` as that
-    layer's do.
+    The book's `corr2d` (section 6.2.1), its reference, computed on the
+    host by the engine of least modelled time for these shapes and
+    `method` (`choose.choose_engine`). Given ``mxnet.np`` arrays under
+    ``autograd.record()``, it calls ``npx.convolution`` (that of
+    ``nn.Conv2D``), so that gradients reach `X` and `K`.
 
     Parameters
     ----------
@@ -56,9 +49,9 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     Returns
     -------
     Y : mxnet.np.ndarray or numpy.ndarray
-        `out` if given, else a new ``mxnet.np.ndarray`` on the context
-        of `X` (the current one if `X` is not MXNet's): float64 if `X`
-        or `K` is, else float32 (`d2l_conv._validation`'s policy).
+        `out`, or a new ``mxnet.np.ndarray`` of shape ``(H - h + 1,
+        W - w + 1)`` on the context of `X` (else the current one):
+        float64 if `X` or `K` is, else float32 (`_validation`'s policy).
 
     Raises
     ------
@@ -73,14 +66,12 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
 
     Notes
     -----
-    Integers: every output below ``2**24`` in magnitude is exact, on
-    any engine (where ``max|X| * sum|K|`` reaches ``2**23``, the sums
-    are made in float64 and rounded once). NaN and inf land as in
-    ``scipy.signal.correlate2d``: only in the windows that hold them.
-    The FFT's error on floats is about 1e-7 of the largest output in
-    float32 (`fft_engine`). Input that is not C-contiguous or aligned is
-    copied once. No thread works on the result or `out` once
-    `corr2d_fast` has returned or raised.
+    From integers, every output below ``2**24`` in magnitude is exact
+    (where ``max|X| * sum|K|`` reaches ``2**23``, summed in float64).
+    NaN and inf land as in ``scipy.signal.correlate2d``. The FFT's error
+    is about 1e-7 of the largest output in float32 (`fft_engine`). Input
+    not C-contiguous or aligned is copied once. No thread touches the
+    result or `out` once `corr2d_fast` has returned or raised.
 
     See Also
     --------
@@ -174,14 +165,10 @@ def _check_method(method):
 
 
 def _host_args(X, K):
-    """Return ``(x, k, integer)``: `X` and `K` as NumPy arrays of one
-    dtype, float32 or float64 (`check_corr2d_args`' policy, checks and
-    messages), C-contiguous and aligned, and whether both were integers.
-
-    NumPy's arrays are used as they are, MXNet's on the host through
-    views of their memory (`_memory.host_view`); others are converted,
-    and any that is not C-contiguous or aligned is copied once.
-    """
+    """Return ``(x, k, integer)``: `X` and `K` as C-contiguous aligned
+    NumPy arrays of one dtype, float32 or float64 (`check_corr2d_args`'
+    policy, checks and messages; MXNet's on the host as views, others
+    converted or copied once), and whether both held integers."""
     x = X if type(X) is onp.ndarray else (
         _memory.host_view(X) if type(X) is np.ndarray else None)
     k = K if type(K) is onp.ndarray else (
@@ -202,8 +189,6 @@ def _host_args(X, K):
 
 
 _FLOATS = (onp.dtype('float32'), onp.dtype('float64'))
-
-#: NumPy's flags of a C-contiguous aligned array (one look at ``flags``).
 _C_ALIGNED = 0x1 | 0x100  # NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED
 
 
