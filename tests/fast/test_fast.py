@@ -241,14 +241,17 @@ def anon_huge_kib(address):
     return None
 
 
-def test_a_large_result_asks_for_huge_pages():
+@pytest.mark.parametrize('threads', [1, 2])  # C at once, or by choose
+def test_a_large_result_asks_for_huge_pages(monkeypatch, threads):
     """MXNet's allocator does not, as NumPy does for arrays of 4 MiB and
     more: without them a 4096² result took 16384 page faults a call."""
     import pathlib
     thp = pathlib.Path('/sys/kernel/mm/transparent_hugepage/enabled')
     if not thp.exists() or '[madvise]' not in thp.read_text():
         pytest.skip('transparent huge pages are not madvise-only here')
+    from d2l_conv.fast import _cpus
     from d2l_conv.fast._memory import host_view
+    monkeypatch.setattr(_cpus, 'get_num_threads', lambda: threads)
     X = np.ones((2050, 2050))
     Y = corr2d_fast(X, np.ones((3, 3)))  # 16 MiB
     middle = host_view(Y)[1024].ctypes.data  # the ends share pages
