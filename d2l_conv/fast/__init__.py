@@ -128,7 +128,7 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     if out is not None:
         Y, target, later = _memory.into(out, shape, dtype, x, k)
     else:
-        if type(X) is np.ndarray:
+        if isinstance(X, np.ndarray):
             where = _memory.device(X)
         else:
             where = current_context()
