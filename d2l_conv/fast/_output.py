@@ -10,22 +10,12 @@ L2_CACHE = 1 << 19
 
 
 def output(out, shape, dtype):
-    """Return `out`, checked, or a new array of `shape` and `dtype`.
-
-    `corr2d_fast` passes a NumPy view of memory MXNet allocated, so the
-    result needs no conversion afterwards.
-
-    Raises
-    ------
-    TypeError
-        If `out` is not a ``numpy.ndarray``.
-    ValueError
-        If `out` is not writable, C-contiguous, of `shape` and `dtype`.
+    """Return `out`, checked (a writable C-contiguous ``numpy.ndarray`` of
+    `shape` and `dtype`, else `TypeError` or `ValueError`), or a new
+    array. `corr2d_fast` passes a view of memory MXNet allocated.
 
     Examples
     --------
-    >>> output(None, (2, 3), 'float32').shape
-    (2, 3)
     >>> output(onp.empty((3, 2)), (2, 3), 'float64')
     Traceback (most recent call last):
     ...
@@ -37,20 +27,20 @@ array of shape (2, 3), got a float64 array of shape (3, 2)
     if not isinstance(out, onp.ndarray):
         raise TypeError('corr2d_fast: out must be a numpy.ndarray, got '
                         f'{type(out).__name__}')
-    if (out.shape != shape or out.dtype != dtype
-            or not out.flags.c_contiguous or not out.flags.writeable):
-        layout = '' if out.flags.c_contiguous else 'non-contiguous '
-        ro = '' if out.flags.writeable else 'read-only '
+    flags = out.flags
+    if (out.shape != shape or out.dtype != dtype or not flags.c_contiguous
+            or not flags.writeable):
         raise ValueError(
             'corr2d_fast: out must be a writable C-contiguous '
-            f'{onp.dtype(dtype)} array of shape {shape}, got a {ro}{layout}'
+            f'{onp.dtype(dtype)} array of shape {shape}, got a '
+            f'{"" if flags.writeable else "read-only "}'
+            f'{"" if flags.c_contiguous else "non-contiguous "}'
             f'{out.dtype} array of shape {out.shape}')
     return out
 
 
 def operands(X, K, out=None):
-    """Return `X` and `K` C-contiguous, of the dtype of `X`, and the
-    output: `out` if given (see `output`), else a new array.
+    """Return `X` and `K` C-contiguous, of the dtype of `X`, and `output`.
 
     Examples
     --------
@@ -62,4 +52,3 @@ def operands(X, K, out=None):
     K = onp.ascontiguousarray(K, X.dtype)
     (H, W), (h, w) = X.shape, K.shape
     return X, K, output(out, (H - h + 1, W - w + 1), X.dtype)
-

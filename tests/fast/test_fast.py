@@ -241,14 +241,17 @@ def anon_huge_kib(address):
     return None
 
 
-def test_a_large_result_asks_for_huge_pages():
+@pytest.mark.parametrize('threads', [1, 2])  # C at once, or by choose
+def test_a_large_result_asks_for_huge_pages(monkeypatch, threads):
     """MXNet's allocator does not, as NumPy does for arrays of 4 MiB and
     more: without them a 4096² result took 16384 page faults a call."""
     import pathlib
     thp = pathlib.Path('/sys/kernel/mm/transparent_hugepage/enabled')
     if not thp.exists() or '[madvise]' not in thp.read_text():
         pytest.skip('transparent huge pages are not madvise-only here')
+    from d2l_conv.fast import _cpus
     from d2l_conv.fast._memory import host_view
+    monkeypatch.setattr(_cpus, 'get_num_threads', lambda: threads)
     X = np.ones((2050, 2050))
     Y = corr2d_fast(X, np.ones((3, 3)))  # 16 MiB
     middle = host_view(Y)[1024].ctypes.data  # the ends share pages
@@ -355,3 +358,48 @@ def test_a_view_of_an_mxnet_array_is_made_once_and_forgotten_with_it():
     for _ in range(50):
         corr2d_fast(np.ones((5, 5)), np.ones((2, 2)))
     assert len(_memory._VIEWS) == before
+
+
+def test_numpy_input_under_autograd_is_computed_on_the_host(monkeypatch):
+    """No gradient can reach NumPy's arrays: under ``autograd.record()``
+    they take the engines, not ``npx.convolution``; the result is the
+    same MXNet array."""
+    from d2l_conv import fast
+    monkeypatch.setattr(fast.npx, 'convolution', None)  # fails if called
+    X, K = random_pair(((30, 20), (3, 3)), 13)
+    with autograd.record():
+        Y = corr2d_fast(X, K)
+    assert isinstance(Y, np.ndarray)
+    from conftest import scipy_valid
+    onp.testing.assert_allclose(Y.asnumpy(), scipy_valid(X, K), atol=1e-4)
+
+
+@pytest.mark.parametrize('which', ['X', 'K'])
+def test_one_mxnet_argument_under_autograd_gets_its_gradient(which):
+    """Either argument an ``mxnet.np`` array with a gradient attached,
+    the other NumPy's: the gradient reaches it."""
+    from scipy.signal import correlate2d
+    X, K = random_pair(((9, 8), (3, 2)), 14)
+    args = {'X': X, 'K': K}
+    args[which] = np.array(args[which])
+    args[which].attach_grad()
+    with autograd.record():
+        Y = corr2d_fast(args['X'], args['K'])
+    Y.backward()
+    want = (correlate2d(X, onp.ones(Y.shape), 'valid') if which == 'K'
+            else correlate2d(onp.ones(Y.shape), K[::-1, ::-1]))
+    onp.testing.assert_allclose(args[which].grad.asnumpy(), want,
+                                rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize('kind', ['numpy', 'mxnet'])
+def test_the_result_is_on_the_context_of_X_or_the_current_one(kind):
+    import mxnet as mx
+    X, K = random_pair(((20, 30), (3, 3)), 15)
+    with mx.cpu(1):  # the current context
+        for _ in range(2):  # the second time, X's view is remembered
+            Y = corr2d_fast(np.array(X) if kind == 'mxnet' else X, K)
+            assert Y.ctx == mx.cpu(1)
+    x = np.array(X, ctx=mx.cpu(2))
+    for _ in range(2):
+        assert corr2d_fast(x, K).ctx == mx.cpu(2)
