@@ -19,9 +19,7 @@ from ._costs import COSTS
 class Engine(Protocol):
     """What each engine of `REGISTRY` provides."""
 
-    #: ``'direct'`` (it sums every product) or ``'fft'``, as in
-    #: ``scipy.signal.correlate``'s `method`.
-    METHOD: str
+    METHOD: str  #: ``'direct'`` (it sums every product) or ``'fft'``
 
     def available(self):
         """Tell whether it can run here."""
@@ -31,14 +29,13 @@ class Engine(Protocol):
         promises (NaN and inf; integers, where `integer`)."""
 
     def features(self, X_shape, K_shape, threads):
-        """Return the numbers that `COSTS` weighs into its seconds on
-        `threads` threads (``a + b t + c / t`` in them), or None where it
-        does not take these shapes."""
+        """Return the numbers `COSTS` weighs into its seconds on `threads`
+        threads (``a + b t + c / t``), or None for shapes it does not take.
+        """
 
     def correlate_valid(self, X, K, out=None, threads=None,
                         integer=False):
-        """Return the valid cross-correlation, as
-        `numpy_engine.correlate_valid`."""
+        """See `numpy_engine.correlate_valid`."""
 
 
 #: Every engine, in the order of preference where estimates tie.
@@ -53,8 +50,7 @@ REGISTRY: dict[str, Engine] = {
 METHODS = ('auto', 'direct', 'fft')
 
 if REGISTRY.keys() - COSTS.keys():
-    raise ImportError(f'corr2d_fast: no constants for the engines '
-                      f'{sorted(REGISTRY.keys() - COSTS.keys())}: run '
+    raise ImportError('corr2d_fast: an engine without constants: run '
                       'benchmarks/fit_cost.py')
 
 
