@@ -58,14 +58,8 @@ def set_num_threads(count):
 
 def get_num_threads():
     """Return how many threads `corr2d_fast` may use: `set_num_threads`'
-    count, else ``D2L_CONV_NUM_THREADS``, ``OMP_NUM_THREADS`` or the CPUs
-    usable (``d2l_conv.fast._cpus``).
-
-    Raises
-    ------
-    ValueError
-        If ``D2L_CONV_NUM_THREADS`` is set but is not a whole number of at
-        least 1.
+    count, else ``D2L_CONV_NUM_THREADS`` (a `ValueError` if it is not a
+    whole number of at least 1), ``OMP_NUM_THREADS`` or the CPUs usable.
 
     Examples
     --------
@@ -98,7 +92,7 @@ def _count(text):
 @functools.cache
 def usable_cpus(root='/sys/fs/cgroup', membership='/proc/self/cgroup'):
     """Return the CPUs of the affinity mask, at most `cgroup_quota`
-    rounded up, and at least 1; asked once per process.
+    rounded up, and at least 1.
 
     Examples
     --------
@@ -165,7 +159,6 @@ def _quota(directory):
 
 
 def _read(*path):
-    """Return the stripped text of the file at `path`, or ''."""
     try:
         with open(os.path.join(*path)) as file:
             return file.read().strip()

@@ -1,9 +1,12 @@
 /* The direct sum of corr2d_fast's C engine (c_engine.py); it only computes.
  *
- * correlate(X, W, K, h, w, Y, ow, start, stop, float64): rows start:stop
- * of the valid cross-correlation of the C-contiguous float32 (or float64)
- * buffers X (rows of W) and K (h x w) into Y (rows of ow = W - w + 1; a
- * buffer, or the address of one), without the GIL. The caller checks the
+ * correlate(X, W, K, h, w, Y, ow, start, stop, float64[, next, step]):
+ * rows start:stop of the valid cross-correlation of the C-contiguous
+ * float32 (or float64) buffers X (rows of W) and K (h x w) into Y (rows of
+ * ow = W - w + 1; a buffer, or the address of one), without the GIL. With
+ * `next`, a writable buffer holding a row index, only the rows from it,
+ * `step` at a time, each taken by an atomic add to it: the threads that
+ * share it share the rows, however late each starts. The caller checks the
  * dtypes and layouts and keeps the buffers alive; this checks their sizes.
  *
  * Every product is summed in the kernel's row-major order, fused where the
@@ -114,12 +117,15 @@ address(PyObject *obj, Py_ssize_t size, int writable)
 static PyObject *
 correlate(PyObject *self, PyObject *args)
 {
-    PyObject *X, *K, *Y;
-    Py_ssize_t W, h, w, ow, start, stop;
+    PyObject *X, *K, *Y, *shared = NULL;
+    Py_ssize_t W, h, w, ow, start, stop, step = 0, *next = NULL;
     int float64;
-    if (!PyArg_ParseTuple(args, "OnOnnOnnnp", &X, &W, &K, &h, &w, &Y, &ow,
-                          &start, &stop, &float64))
+    if (!PyArg_ParseTuple(args, "OnOnnOnnnp|On", &X, &W, &K, &h, &w, &Y,
+                          &ow, &start, &stop, &float64, &shared, &step))
         return NULL;
+    if (shared && !(next = address(shared, sizeof *next, 1)))
+        return NULL;
+    step = next && step > 0 ? step : stop - start + 1;
     Py_ssize_t item = float64 ? 8 : 4;
     if (W < 1 || h < 1 || w < 1 || ow != W - w + 1 || start < 0
         || stop < start)
@@ -132,17 +138,24 @@ correlate(PyObject *self, PyObject *args)
         return PyErr_Occurred() ? NULL : PyErr_Format(
             PyExc_ValueError, "corr2d_fast: no output");
     Py_BEGIN_ALLOW_THREADS
-    if (float64)
-        rows_f64(x, W, k, h, w, y, ow, start, stop);
-    else
-        rows_f32(x, W, k, h, w, y, ow, start, stop);
+    for (Py_ssize_t i = start;; i += step) {
+        if (next)
+            i = __atomic_fetch_add(next, step, __ATOMIC_RELAXED);
+        if (i < start || i >= stop)
+            break;
+        Py_ssize_t end = stop - i > step ? i + step : stop;
+        if (float64)
+            rows_f64(x, W, k, h, w, y, ow, i, end);
+        else
+            rows_f32(x, W, k, h, w, y, ow, i, end);
+    }
     Py_END_ALLOW_THREADS
     Py_RETURN_NONE;
 }
 
 static PyMethodDef methods[] = {
     {"correlate", correlate, METH_VARARGS,
-     "correlate(X, W, K, h, w, Y, ow, start, stop, float64): see _direct.c"},
+     "correlate(X, W, K, h, w, Y, ow, start, stop, float64[, next, step])"},
     {NULL, NULL, 0, NULL},
 };
 

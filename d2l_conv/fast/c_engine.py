@@ -1,6 +1,7 @@
 """The C engine: ``_direct.c``'s direct sum, built at install where a C
-compiler is found (else the other engines serve), its rows shared among
-threads (`_threads.share`), each piece one C call without the GIL."""
+compiler is found (else the other engines serve). On threads
+(`_threads.share`), each makes one C call, without the GIL, and takes
+pieces of rows there, in turn, until none is left."""
 
 import functools
 import math
@@ -75,23 +76,23 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
     if threads == 1:
         kernel().correlate(*args, 0, oh, float64)
         return Y
-    pieces = _pieces(Y.shape, K.shape, threads)
-    bounds = [oh * p // pieces for p in range(pieces + 1)]
+    step = -(-oh // _pieces(Y.shape, K.shape, threads))
+    after = onp.zeros(1, onp.intp)  # the next row: C takes `step` in turn
 
     def work(shared):  # X, K and Y live until share returns
-        for p in shared:
-            kernel().correlate(*args, bounds[p], bounds[p + 1], float64)
+        for _ in shared:  # a call a thread, sharing `after`
+            kernel().correlate(*args, 0, oh, float64, after, step)
 
-    _threads.share(work, range(pieces), threads)
+    _threads.share(work, range(threads), threads)
     return Y
 
 
 def _pieces(Y_shape, K_shape, threads):
     """Return ``sqrt(T / a)`` pieces of rows, for a call of modelled time
-    ``T`` on one thread and ``a`` per C call (``COSTS['c']``): the least
-    of their fixed costs, ``n a``, plus the wait for the last, ``T / n``
-    (a helper that wakes late still finds pieces); at least one a thread,
-    at most a row each.
+    ``T`` on one thread and ``a`` a C call (``COSTS['c']``): the least of
+    their fixed costs, ``n a``, plus the wait for the last, ``T / n`` (a
+    helper that wakes late still finds pieces); at least one a thread, at
+    most a row each.
 
     Examples
     --------
