@@ -89,10 +89,10 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
 
 def _pieces(Y_shape, K_shape, threads):
     """Return ``sqrt(T / a)`` pieces of rows, for a call of modelled time
-    ``T`` on one thread and ``a`` a C call (``COSTS['c']``): the least of
-    their fixed costs, ``n a``, plus the wait for the last, ``T / n`` (a
-    helper that wakes late still finds pieces); at least one a thread, at
-    most a row each.
+    ``T`` on one thread and ``a`` a C call's fixed cost (``COSTS['c']``,
+    more than a piece's): the least of ``n a`` plus the wait for the
+    last, ``T / n``, so that a helper that wakes late still finds some;
+    at least one a thread, at most a row each.
 
     Examples
     --------
