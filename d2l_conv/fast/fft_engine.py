@@ -1,10 +1,5 @@
-"""The FFT engine: real FFTs by tiles (overlap-save), on threads.
-
-A direct sum costs ``h w`` per output, an FFT about the same whatever
-the kernel: it wins on large kernels. Each output tile's input patch (the
-tile plus the kernel, less one) is transformed with ``scipy.fft`` at a
-fast length, multiplied by the kernel's spectrum and transformed back;
-the tiles keep each transform in cache and are shared among threads.
+"""The FFT engine: real FFTs by tiles (overlap-save), on threads; the
+one for large kernels (a direct sum costs ``h w`` an output).
 
 Its error (``python benchmarks/fft_accuracy.py``: float32 against scipy's
 float64 direct sum, 1024² image, 31 x 31 kernel): on standard normal
@@ -98,12 +93,12 @@ def features(X_shape, K_shape, threads):
 
 def correlate_valid(X, K, out=None, threads=None, integer=False,
                     tile=TILE):
-    """`numpy_engine.correlate_valid` by tiled real FFTs, where `accepts`.
-
-    Each thread transforms whole tiles (scipy's own ``workers`` measured
-    1.0 to 1.7 times slower). For `integer` input, it transforms in
-    float64 and rounds each output to the nearest integer, exact where
-    `accepts`. `tile` is the transform's side, grown to four kernel sides.
+    """`numpy_engine.correlate_valid` by tiled real FFTs, where `accepts`:
+    each output tile's patch of `X` (the tile plus the kernel, less one)
+    transformed at a fast length (`tile`, or four kernel sides), times the
+    kernel's spectrum, and back. A thread does whole tiles (scipy's own
+    ``workers`` measured 1.0 to 1.7 times slower). `integer` input is
+    transformed in float64 and rounded, exact where `accepts`.
 
     Examples
     --------
