@@ -13,7 +13,7 @@ import threading
 
 from . import _cpus
 
-_HELPERS = [0, None]  # [helper threads started, their task queue]
+_HELPERS = [0, queue.SimpleQueue()]  # [helpers started, their tasks]
 _STARTING = threading.Lock()
 
 
@@ -25,15 +25,12 @@ def cores():
 def helpers(count):
     """Return the task queue of at least `count` helper threads; a task
     must not raise (`share`'s do not)."""
-    if _HELPERS[0] < count:
-        with _STARTING:
-            if _HELPERS[1] is None:
-                _HELPERS[1] = queue.SimpleQueue()
-            while _HELPERS[0] < count:
-                threading.Thread(target=_serve, args=(_HELPERS[1],),
-                                 name=f'corr2d-helper-{_HELPERS[0]}',
-                                 daemon=True).start()
-                _HELPERS[0] += 1
+    with _STARTING:
+        while _HELPERS[0] < count:
+            threading.Thread(target=_serve, args=(_HELPERS[1],),
+                             name=f'corr2d-helper-{_HELPERS[0]}',
+                             daemon=True).start()
+            _HELPERS[0] += 1
     return _HELPERS[1]
 
 
@@ -96,7 +93,7 @@ def share(work, pieces, threads):
 
 def _after_fork_in_child():
     global _STARTING
-    _HELPERS[:] = 0, None
+    _HELPERS[:] = 0, queue.SimpleQueue()
     _STARTING = threading.Lock()
 
 
