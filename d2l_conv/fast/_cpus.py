@@ -138,11 +138,9 @@ def cgroup_quota(root='/sys/fs/cgroup', membership='/proc/self/cgroup'):
                                for name in (controllers, 'cpu')]
     except (OSError, ValueError):
         pass
-    quotas = []
-    for base, path in places:
-        parts = [part for part in path.split('/') if part]
-        for depth in range(len(parts) + 1):
-            quotas.append(_quota(os.path.join(base, *parts[:depth])))
+    quotas = [_quota(os.path.join(base, *parts[:depth]))
+              for base, path in places for parts in [path.split('/')]
+              for depth in range(1, len(parts) + 1)]
     return min(filter(None, quotas), default=None)
 
 
