@@ -7,7 +7,7 @@
  * `next`, a writable buffer holding a row index, only the rows from it,
  * `step` at a time, each taken by an atomic add to it: the threads that
  * share it share the rows, however late each starts. The caller checks the
- * dtypes and layouts and keeps the buffers alive; this checks their sizes.
+ * dtypes and layouts; this checks the buffers' sizes.
  *
  * Every product is summed in the kernel's row-major order, fused where the
  * CPU can (no -ffast-math): NaN and inf land as in scipy's direct sum, and
@@ -97,60 +97,47 @@ typedef double uf64 __attribute__((vector_size(32), aligned(8)));
 DEFINE_KERNEL(rows_f32, float, vf32, uf32, SPLAT_F32)
 DEFINE_KERNEL(rows_f64, double, vf64, uf64, SPLAT_F64)
 
-/* The address of `obj`'s buffer, of at least `size` bytes, or NULL with an
- * error set; released at once (the caller keeps `obj` alive). */
-static void *
-address(PyObject *obj, Py_ssize_t size, int writable)
-{
-    Py_buffer view;
-    if (PyObject_GetBuffer(obj, &view, writable ? PyBUF_WRITABLE : 0) < 0)
-        return NULL;
-    void *buf = view.len >= size ? view.buf : NULL;
-    PyBuffer_Release(&view);
-    if (buf)
-        return buf;
-    PyErr_SetString(PyExc_ValueError,
-                    "corr2d_fast: a buffer is too small for the shapes");
-    return NULL;
-}
-
 static PyObject *
 correlate(PyObject *self, PyObject *args)
 {
-    PyObject *X, *K, *Y, *shared = NULL;
-    Py_ssize_t W, h, w, ow, start, stop, step = 0, *next = NULL;
+    Py_buffer x, k, y = {0}, at = {0}; /* released: {0} is a no-op */
+    PyObject *Y;
+    Py_ssize_t W, h, w, ow, start, stop, step = 0;
     int float64;
-    if (!PyArg_ParseTuple(args, "OnOnnOnnnp|On", &X, &W, &K, &h, &w, &Y,
-                          &ow, &start, &stop, &float64, &shared, &step))
+    if (!PyArg_ParseTuple(args, "y*ny*nnOnnnp|w*n", &x, &W, &k, &h, &w, &Y,
+                          &ow, &start, &stop, &float64, &at, &step))
         return NULL;
-    if (shared && !(next = address(shared, sizeof *next, 1)))
-        return NULL;
+    Py_ssize_t item = float64 ? 8 : 4, *next = at.buf;
+    void *out = PyLong_Check(Y) ? PyLong_AsVoidPtr(Y)
+        : PyObject_GetBuffer(Y, &y, PyBUF_WRITABLE) ? NULL
+        : y.len >= stop * ow * item ? y.buf : NULL;
+    int ok = out && W >= 1 && h >= 1 && w >= 1 && ow == W - w + 1
+        && 0 <= start && start <= stop && k.len >= h * w * item
+        && x.len >= (stop + h - 1) * W * item
+        && (!next || at.len >= (Py_ssize_t)sizeof *next);
     step = next && step > 0 ? step : stop - start + 1;
-    Py_ssize_t item = float64 ? 8 : 4;
-    if (W < 1 || h < 1 || w < 1 || ow != W - w + 1 || start < 0
-        || stop < start)
-        return PyErr_Format(PyExc_ValueError, "corr2d_fast: bad shapes");
-    const void *x = address(X, (stop + h - 1) * W * item, 0);
-    const void *k = x ? address(K, h * w * item, 0) : NULL;
-    void *y = !k ? NULL : PyLong_Check(Y) ? PyLong_AsVoidPtr(Y)
-                                          : address(Y, stop * ow * item, 1);
-    if (y == NULL)
-        return PyErr_Occurred() ? NULL : PyErr_Format(
-            PyExc_ValueError, "corr2d_fast: no output");
-    Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = start;; i += step) {
-        if (next)
-            i = __atomic_fetch_add(next, step, __ATOMIC_RELAXED);
-        if (i < start || i >= stop)
-            break;
-        Py_ssize_t end = stop - i > step ? i + step : stop;
-        if (float64)
-            rows_f64(x, W, k, h, w, y, ow, i, end);
-        else
-            rows_f32(x, W, k, h, w, y, ow, i, end);
-    }
-    Py_END_ALLOW_THREADS
-    Py_RETURN_NONE;
+    if (ok) {
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = start;; i += step) {
+            if (next)
+                i = __atomic_fetch_add(next, step, __ATOMIC_RELAXED);
+            if (i < start || i >= stop)
+                break;
+            Py_ssize_t end = stop - i > step ? i + step : stop;
+            if (float64)
+                rows_f64(x.buf, W, k.buf, h, w, out, ow, i, end);
+            else
+                rows_f32(x.buf, W, k.buf, h, w, out, ow, i, end);
+        }
+        Py_END_ALLOW_THREADS
+    } else if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_ValueError, "corr2d_fast: shapes that do "
+                        "not match, or buffers too small for them");
+    PyBuffer_Release(&x);
+    PyBuffer_Release(&k);
+    PyBuffer_Release(&y);
+    PyBuffer_Release(&at);
+    return ok ? Py_NewRef(Py_None) : NULL;
 }
 
 static PyMethodDef methods[] = {
