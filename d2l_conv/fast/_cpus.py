@@ -10,8 +10,7 @@
    the mask then still holds every core of the host).
 
 The environment is read once, as MXNet, OpenCV and BLAS read
-``OMP_NUM_THREADS``. The count is a most: the cost model gives an
-engine fewer threads where more would not pay (`choose.plan`).
+``OMP_NUM_THREADS``. The cost model takes fewer where more do not pay.
 """
 
 import functools

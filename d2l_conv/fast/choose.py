@@ -74,12 +74,10 @@ _cpus.usable_cpus()  # read from the cgroup's files now, not in a call
 def plan(engine, X_shape, K_shape, most=None):
     """Return ``(threads, seconds)``: the fewest threads, at most `most`
     (default `get_num_threads`), of least modelled time for `engine` on
-    these shapes, and that time; None where it does not take them.
-
-    The time ``a + b t + c / t`` on ``t`` threads (a hand-over per thread,
-    the work shared) is least near ``sqrt(c / b)``, found from ``t`` = 1,
-    2 and 4, whatever `most` is. An engine whose features do not change
-    with the threads shares its work its own way, on `most`.
+    these shapes, and that time; None where it does not take them. The
+    time ``a + b t + c / t`` is least near ``sqrt(c / b)``, found from 1,
+    2 and 4 threads whatever `most` is. An engine whose features do not
+    change with the threads shares its work its own way, on `most`.
 
     Examples
     --------

@@ -1,13 +1,5 @@
 """The OpenCV engine: ``cv2.filter2D``'s direct filter (optional), in
-SIMD on OpenCV's own threads, without the GIL.
-
-OpenCV pads the image with zeros; anchored at the kernel's top left,
-output ``(i, j)`` is the valid output wherever its window lies inside
-the image. Its direct filter skips zero taps, so ``0 * NaN`` and
-``0 * inf`` never become NaN as in scipy's direct sum: it is sent only
-kernels without a zero tap, or all-finite images (`accepts`; tested with
-hypothesis, ``tests/section/test_nonfinite.py``).
-"""
+SIMD on OpenCV's own threads, without the GIL."""
 
 import functools
 import math
@@ -56,8 +48,9 @@ def features(X_shape, K_shape, threads):
 def accepts(X, K, integer=False):
     """Tell whether OpenCV puts NaN and inf where scipy does: for a kernel
     of fewer than `DIRECT_TAPS` taps, all finite (OpenCV 4.14's float64
-    filter corrupts the heap on a NaN tap), with no zero tap or on an
-    all-finite `X` (a pass over it, so asked last).
+    filter corrupts the heap on a NaN tap), with no zero tap (OpenCV skips
+    them: ``0 * inf`` is not NaN) or on an all-finite `X` (a pass over it,
+    so asked last).
 
     Examples
     --------
@@ -76,10 +69,11 @@ def accepts(X, K, integer=False):
 
 def correlate_valid(X, K, out=None, threads=None, integer=False):
     """`numpy_engine.correlate_valid` by ``cv2.filter2D``, where `accepts`:
-    the top-left view of `X` of the output's shape filtered into the
-    output, then the last ``h - 1`` rows and ``w - 1`` columns, whose
-    windows saw padding there, filtered again from the edges of `X`.
-    `threads` is OpenCV's (``cv2.setNumThreads``).
+    anchored at the kernel's top left and padding with zeros, it filters
+    the top-left view of `X` of the output's shape into the output, then
+    the last ``h - 1`` rows and ``w - 1`` columns, whose windows saw the
+    padding, again from the edges of `X`. `threads` is OpenCV's
+    (``cv2.setNumThreads``).
 
     Examples
     --------
