@@ -3,7 +3,6 @@ compiler is found (else the other engines serve). On threads
 (`_threads.share`), each makes one C call, without the GIL, and takes
 pieces of rows there, in turn, until none is left."""
 
-import functools
 import math
 
 import numpy as onp
@@ -15,13 +14,14 @@ from ._output import operands
 METHOD = 'direct'
 
 
-@functools.cache
+try:  # loaded with the package (0.4 ms), not in the first call
+    from . import _direct
+except ImportError:
+    _direct = None
+
+
 def kernel():
     """Return the compiled module ``_direct``, or None where not built."""
-    try:
-        from . import _direct
-    except ImportError:
-        return None
     return _direct
 
 
@@ -105,5 +105,3 @@ def _pieces(Y_shape, K_shape, threads):
     wanted = math.sqrt(seconds / call) if call > 0 else oh
     return int(max(threads, min(oh, wanted)))
 
-
-kernel()  # loaded with the package: 0.4 ms, not in the first call
