@@ -1,26 +1,16 @@
-"""How many threads `corr2d_fast` may use: the CPUs this process may
-really run on, or what the user set.
-
-The count, first found of:
+"""How many threads `corr2d_fast` may use, the first found of:
 
 1. `set_num_threads` (as ``cv2.setNumThreads``; None undoes it);
 2. the environment variable ``D2L_CONV_NUM_THREADS``;
 3. ``OMP_NUM_THREADS``, which OpenCV, OpenBLAS and MKL also respect
-   (MXNet reads it when it is imported, and aborts the process on
-   anything but a whole number, such as ``4,2``: so, set after the
-   import, a value that is not one is ignored here);
-4. the CPUs usable (`usable_cpus`): those of the process's affinity
-   mask, and on Linux no more than its cgroup's CPU quota, rounded up
-   (``docker run --cpus=2``, hosted notebooks: the affinity mask then
-   still holds every core of the host).
+   (one that is not a whole number is ignored: MXNet aborts on it at
+   import, so it was set later, for others);
+4. the CPUs usable (`usable_cpus`): the process's affinity mask, capped
+   by its cgroup's CPU quota (``docker run --cpus=2``, hosted notebooks:
+   the mask then still holds every core of the host).
 
-The environment is read once, at the first call that asks (as MXNet,
-OpenCV and BLAS read ``OMP_NUM_THREADS`` once): a call then costs
-no look-up of it. The engines take the count as a most: the cost model
-gives an engine fewer threads where more would not pay (`choose.plan`).
-
-This module imports nothing of the package, so that
-``benchmarks/bench_threads.py`` can load it alone.
+The environment is read once, as MXNet, OpenCV and BLAS read
+``OMP_NUM_THREADS``. The cost model takes fewer where more do not pay.
 """
 
 import functools
@@ -34,13 +24,12 @@ _SET = [None]  # the count given to `set_num_threads`, if any
 
 
 def set_num_threads(count):
-    """Set how many threads `corr2d_fast` may use; None restores the
-    default (the environment, else the CPUs usable).
+    """Set how many threads `corr2d_fast` may use, from its next call.
 
     Parameters
     ----------
     count : int or None
-        At least 1.
+        At least 1; None restores the default (see `get_num_threads`).
 
     Raises
     ------
@@ -67,42 +56,33 @@ def set_num_threads(count):
 
 
 def get_num_threads():
-    """Return how many threads `corr2d_fast` may use (see the module).
-
-    Raises `ValueError` if ``D2L_CONV_NUM_THREADS`` is set but is not a
-    whole number of at least 1. An ``OMP_NUM_THREADS`` that is not one
-    (set after MXNet was imported, which aborts on it) is ignored, as
-    OpenCV does: it belongs to other libraries too.
+    """Return how many threads `corr2d_fast` may use: `set_num_threads`'
+    count, else ``D2L_CONV_NUM_THREADS`` (a `ValueError` if it is not a
+    whole number of at least 1), ``OMP_NUM_THREADS`` or the CPUs usable.
 
     Examples
     --------
     >>> get_num_threads() >= 1
     True
     """
-    if _SET[0] is not None:
-        return _SET[0]
-    return _from_environment()
+    return _from_environment() if _SET[0] is None else _SET[0]
 
 
 @functools.cache
 def _from_environment():
-    """Return the count the environment sets, else the CPUs usable; read
-    once (an error is raised again on every call)."""
-    ours = os.environ.get(VARIABLE, '').strip()
-    if ours:
-        count = _count(ours)
-        if count is None:
+    ours = os.environ.get(VARIABLE, '')
+    if ours.strip():
+        if _count(ours) is None:
             raise ValueError(f'corr2d_fast: {VARIABLE} must be a whole '
                              f'number of at least 1, not {ours!r}')
-        return count
-    omp = _count(os.environ.get('OMP_NUM_THREADS', '') or 'none')
-    return usable_cpus() if omp is None else omp
+        return _count(ours)
+    return _count(os.environ.get('OMP_NUM_THREADS', '')) or usable_cpus()
 
 
 def _count(text):
-    """Return `text` as a count of at least 1, else None."""
+    """Return `text` as a whole number of at least 1, else None."""
     try:
-        count = int(text.strip())
+        count = int(text)
     except ValueError:
         return None
     return count if count >= 1 else None
@@ -110,10 +90,8 @@ def _count(text):
 
 @functools.cache
 def usable_cpus(root='/sys/fs/cgroup', membership='/proc/self/cgroup'):
-    """Return the CPUs this process may use: its affinity mask, capped
-    by its cgroup's quota (`cgroup_quota`, rounded up); at least 1.
-
-    Asked once per process (a child made by ``fork`` inherits both).
+    """Return the CPUs of the affinity mask, at most `cgroup_quota`
+    rounded up, and at least 1.
 
     Examples
     --------
@@ -136,80 +114,50 @@ def affinity_cpus():
 def cgroup_quota(root='/sys/fs/cgroup', membership='/proc/self/cgroup'):
     """Return the CPUs' worth of time the cgroup allows, or None.
 
-    Reads cgroup v2's ``cpu.max`` (``"quota period"``, or ``"max ..."``
-    for none) and v1's ``cpu.cfs_quota_us`` over ``cpu.cfs_period_us``
-    (-1: none), in this process's group (from `membership`) and each
-    group above it, as the least of them, under `root`. Where the group
-    is not found under `root` (a container sees its own group as the
-    root), `root` itself is read. Paths are arguments, for tests.
+    The least quota of this process's group (`membership` names it) and
+    each group above it, and of `root` itself (a container sees its own
+    group as the root): cgroup v2's ``cpu.max`` (``"quota period"``;
+    ``"max ..."`` for none), else v1's ``cpu.cfs_quota_us`` over
+    ``cpu.cfs_period_us`` (-1 for none).
 
     Examples
     --------
     >>> cgroup_quota('/nonexistent', '/nonexistent') is None
     True
     """
-    quotas = [quota for directory in _groups(root, membership)
-              for quota in [_quota(directory)] if quota is not None]
-    return min(quotas, default=None)
-
-
-def _groups(root, membership):
-    """Return the directories of this process's CPU cgroups under
-    `root`, its own and each above it."""
-    places = []
+    places = [(root, '')]
     try:
         with open(membership) as lines:
             for line in lines:
                 _, controllers, path = line.rstrip('\n').split(':', 2)
-                if controllers == '':  # v2: 0::/path
+                if not controllers:  # v2: 0::/path
                     places.append((root, path))
                 elif 'cpu' in controllers.split(','):  # v1
                     places += [(os.path.join(root, name), path)
                                for name in (controllers, 'cpu')]
     except (OSError, ValueError):
         pass
-    places.append((root, '/'))
-    directories = []
-    for base, path in places:
-        path = path.strip('/')
-        while True:
-            directory = os.path.join(base, path)
-            if os.path.isdir(directory) and directory not in directories:
-                directories.append(directory)
-            if not path:
-                break
-            path = os.path.dirname(path)
-    return directories
+    quotas = [_quota(os.path.join(base, *parts[:depth]))
+              for base, path in places for parts in [path.split('/')]
+              for depth in range(1, len(parts) + 1)]
+    return min(filter(None, quotas), default=None)
 
 
 def _quota(directory):
-    """Return the quota in `directory`'s files (CPUs), or None."""
-    text = _read(os.path.join(directory, 'cpu.max'))
-    if text is not None:
-        parts = text.split()
-        if len(parts) == 2 and parts[0] != 'max':
-            return _ratio(parts[0], parts[1])
-        return None
-    quota = _read(os.path.join(directory, 'cpu.cfs_quota_us'))
-    period = _read(os.path.join(directory, 'cpu.cfs_period_us'))
-    if quota is None or period is None:
-        return None
-    return _ratio(quota, period)
-
-
-def _ratio(quota, period):
-    """Return quota / period if both are positive numbers, else None."""
+    """Return the quota in `directory`'s files, in CPUs, or None."""
+    text = _read(directory, 'cpu.max') or (
+        _read(directory, 'cpu.cfs_quota_us') + ' '
+        + _read(directory, 'cpu.cfs_period_us'))
     try:
-        quota, period = int(quota), int(period)
-    except ValueError:
+        quota, period = map(int, text.split())
+    except ValueError:  # none, "max", or not numbers
         return None
     return quota / period if quota > 0 and period > 0 else None
 
 
-def _read(path):
-    """Return the stripped text of file `path`, or None."""
+def _read(*path):
     try:
-        with open(path) as file:
+        with open(os.path.join(*path)) as file:
             return file.read().strip()
     except OSError:
-        return None
+        return ''

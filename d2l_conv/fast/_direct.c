@@ -1,24 +1,18 @@
-/* The direct kernel of `corr2d_fast`'s C engine (d2l_conv.fast._direct).
+/* The direct sum of corr2d_fast's C engine (c_engine.py); it only computes.
  *
- * Built with the package by a C compiler (setup.py; optional: where it
- * does not build, the other engines serve). One entry point:
+ * correlate(X, W, K, h, w, Y, ow, start, stop, float64[, next, step]):
+ * rows start:stop of the valid cross-correlation of the C-contiguous
+ * float32 (or float64) buffers X (rows of W) and K (h x w) into Y (rows of
+ * ow = W - w + 1; a buffer, or the address of one), without the GIL. With
+ * `next`, a writable buffer holding a row index, only the rows from it,
+ * `step` at a time, each taken by an atomic add to it: the threads that
+ * share it share the rows, however late each starts. The caller checks the
+ * dtypes and layouts; this checks the buffers' sizes.
  *
- * correlate(X, W, K, h, w, Y, ow, start, stop, float64)
- *     Rows start:stop of the valid cross-correlation of the C-contiguous,
- *     aligned float32 (or, if `float64`, float64) buffers X (rows of W)
- *     and K (h x w) into Y (rows of ow = W - w + 1), with the GIL
- *     released. It computes only: Python checks the arrays' dtype and
- *     layout, keeps them alive during the call and shares the rows among
- *     threads (c_engine.py); this checks only that each buffer is large
- *     enough for the shapes.
- *
- * The sum. Every product is computed (no zero tap is skipped), in the
- * kernel's row-major order, with fused multiply-adds where the CPU has
- * them: NaN and inf land where scipy's direct sum puts them, and every
- * row is summed the same way whatever rows a call is given, so any split
- * among threads gives the same bits. No -ffast-math. On x86-64 Linux the
- * kernel is built twice, for AVX2 + FMA (x86-64-v3) and for the
- * baseline, and the loader picks one.
+ * Every product is summed in the kernel's row-major order, fused where the
+ * CPU can (no -ffast-math): NaN and inf land as in scipy's direct sum, and
+ * any split of the rows among threads gives the same bits. GCC on x86-64
+ * Linux builds it for AVX2 + FMA and for the baseline; the loader picks.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -30,12 +24,11 @@
 #define CLONES
 #endif
 
-/* 32-byte vectors: 8 float32 or 4 float64 lanes, a ymm register. */
+/* 32-byte vectors (8 float32 or 4 float64 lanes); U at any address of
+ * a lane: plain assignments keep the accumulators in registers (memcpy
+ * kept them on the stack). */
 typedef float vf32 __attribute__((vector_size(32)));
 typedef double vf64 __attribute__((vector_size(32)));
-/* The same, at any address of a float32 or float64 (unaligned loads
- * and stores): plain assignments, so the accumulators stay in registers
- * (memcpy of an array made GCC keep it on the stack). */
 typedef float uf32 __attribute__((vector_size(32), aligned(4)));
 typedef double uf64 __attribute__((vector_size(32), aligned(8)));
 #define SPLAT_F32(s) ((vf32){s, s, s, s, s, s, s, s})
@@ -45,9 +38,7 @@ typedef double uf64 __attribute__((vector_size(32), aligned(8)));
  * registers, all h * w taps, each input vector loaded unaligned. */
 #define BLOCK(T, V, U, SPLAT, NV)                                          \
     do {                                                                   \
-        V acc[NV];                                                         \
-        for (int v = 0; v < NV; v++)                                       \
-            acc[v] = (V){0};                                               \
+        V acc[NV] = {0};                                                   \
         for (Py_ssize_t a = 0; a < h; a++) {                               \
             const T *r = x + a * W + j, *k = K + a * w;                    \
             for (Py_ssize_t b = 0; b < w; b++) {                           \
@@ -106,72 +97,57 @@ typedef double uf64 __attribute__((vector_size(32), aligned(8)));
 DEFINE_KERNEL(rows_f32, float, vf32, uf32, SPLAT_F32)
 DEFINE_KERNEL(rows_f64, double, vf64, uf64, SPLAT_F64)
 
-/* The address of `obj`'s memory (a buffer of at least `size` bytes,
- * writable if asked), or NULL with an error set. The buffer is released
- * at once: the caller keeps `obj` alive during the call. */
-static void *
-address(PyObject *obj, Py_ssize_t size, int writable)
-{
-    Py_buffer view;
-    if (PyObject_GetBuffer(obj, &view, writable ? PyBUF_WRITABLE
-                                                : PyBUF_SIMPLE) < 0)
-        return NULL;
-    void *buf = view.buf;
-    Py_ssize_t len = view.len;
-    PyBuffer_Release(&view);
-    if (len < size) {
-        PyErr_SetString(PyExc_ValueError, "corr2d_fast: a buffer is too "
-                        "small for the shapes given");
-        return NULL;
-    }
-    return buf;
-}
-
 static PyObject *
 correlate(PyObject *self, PyObject *args)
 {
-    PyObject *X, *K, *Y;
-    Py_ssize_t W, h, w, ow, start, stop;
+    Py_buffer x, k, y = {0}, at = {0}; /* released: {0} is a no-op */
+    PyObject *Y;
+    Py_ssize_t W, h, w, ow, start, stop, step = 0;
     int float64;
-    if (!PyArg_ParseTuple(args, "OnOnnOnnnp", &X, &W, &K, &h, &w, &Y, &ow,
-                          &start, &stop, &float64))
+    if (!PyArg_ParseTuple(args, "y*ny*nnOnnnp|w*n", &x, &W, &k, &h, &w, &Y,
+                          &ow, &start, &stop, &float64, &at, &step))
         return NULL;
-    Py_ssize_t item = float64 ? 8 : 4;
-    if (W < 1 || h < 1 || w < 1 || ow != W - w + 1 || start < 0
-        || stop < start) {
-        PyErr_SetString(PyExc_ValueError, "corr2d_fast: bad shapes");
-        return NULL;
-    }
-    const void *x = address(X, (stop + h - 1) * W * item, 0);
-    const void *k = x ? address(K, h * w * item, 0) : NULL;
-    /* Y: a writable buffer, or an address the caller owns (an int) */
-    void *y = !k ? NULL : PyLong_Check(Y) ? PyLong_AsVoidPtr(Y)
-                                          : address(Y, stop * ow * item, 1);
-    if (y == NULL) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_ValueError, "corr2d_fast: no output");
-        return NULL;
-    }
-    Py_BEGIN_ALLOW_THREADS
-    if (float64)
-        rows_f64(x, W, k, h, w, y, ow, start, stop);
-    else
-        rows_f32(x, W, k, h, w, y, ow, start, stop);
-    Py_END_ALLOW_THREADS
-    Py_RETURN_NONE;
+    Py_ssize_t item = float64 ? 8 : 4, *next = at.buf;
+    void *out = PyLong_Check(Y) ? PyLong_AsVoidPtr(Y)
+        : PyObject_GetBuffer(Y, &y, PyBUF_WRITABLE) ? NULL
+        : y.len >= stop * ow * item ? y.buf : NULL;
+    int ok = out && W >= 1 && h >= 1 && w >= 1 && ow == W - w + 1
+        && 0 <= start && start <= stop && k.len >= h * w * item
+        && x.len >= (stop + h - 1) * W * item
+        && (!next || at.len >= (Py_ssize_t)sizeof *next);
+    step = next && step > 0 ? step : stop - start + 1;
+    if (ok) {
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = start;; i += step) {
+            if (next)
+                i = __atomic_fetch_add(next, step, __ATOMIC_RELAXED);
+            if (i < start || i >= stop)
+                break;
+            Py_ssize_t end = stop - i > step ? i + step : stop;
+            if (float64)
+                rows_f64(x.buf, W, k.buf, h, w, out, ow, i, end);
+            else
+                rows_f32(x.buf, W, k.buf, h, w, out, ow, i, end);
+        }
+        Py_END_ALLOW_THREADS
+    } else if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_ValueError, "corr2d_fast: shapes that do "
+                        "not match, or buffers too small for them");
+    PyBuffer_Release(&x);
+    PyBuffer_Release(&k);
+    PyBuffer_Release(&y);
+    PyBuffer_Release(&at);
+    return ok ? Py_NewRef(Py_None) : NULL;
 }
 
 static PyMethodDef methods[] = {
     {"correlate", correlate, METH_VARARGS,
-     "correlate(X, W, K, h, w, Y, ow, start, stop, float64): rows "
-     "start:stop of the valid cross-correlation of X and K into Y (a "
-     "buffer, or the address of one)."},
+     "correlate(X, W, K, h, w, Y, ow, start, stop, float64[, next, step])"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_direct",
-    "The direct kernel of corr2d_fast's C engine (see _direct.c).", -1,
+    PyModuleDef_HEAD_INIT, "_direct", "corr2d_fast's direct sum.", -1,
     methods,
 };
 

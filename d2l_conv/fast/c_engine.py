@@ -1,19 +1,8 @@
-"""The C engine: a direct kernel built with the package, nothing to load.
+"""The C engine: ``_direct.c``'s direct sum, built at install where a C
+compiler is found (else the other engines serve). On threads
+(`_threads.share`), each makes one C call, without the GIL, and takes
+pieces of rows there, in turn, until none is left."""
 
-``_direct.c`` is compiled when the package is installed (``setup.py``;
-optional: where no C compiler is found, the install goes on without it,
-and OpenCV, scipy's FFT and NumPy take its place). It sums every
-product, in 32-byte vectors, with AVX2 and fused multiply-adds where the
-CPU has them (GCC on x86-64 Linux builds both that and a baseline
-kernel, and the loader picks one; elsewhere the baseline only). No
-``-ffast-math``: NaN and inf land as in scipy's direct sum. The C code
-only computes, into a buffer or at an address it is given: this module
-checks the arrays, hands them to it and shares the rows among threads
-(`_threads.share`), each piece one C call that releases the GIL
-(`corr2d_fast`'s small calls call it directly, `_small`).
-"""
-
-import functools
 import math
 
 import numpy as onp
@@ -22,41 +11,36 @@ from . import _threads
 from ._costs import COSTS
 from ._output import operands
 
-#: How it sums (`choose`): every product, directly.
 METHOD = 'direct'
 
 
-@functools.cache
+try:  # loaded with the package (0.4 ms), not in the first call
+    from . import _direct
+except ImportError:
+    _direct = None
+
+
 def kernel():
-    """Return the compiled module, or None where it was not built."""
-    try:
-        from . import _direct
-    except ImportError:
-        return None
+    """Return the compiled module ``_direct``, or None where not built."""
     return _direct
 
 
 def available():
-    """Tell whether the C engine was built (and can be imported)."""
+    """Tell whether the C kernel was built (`choose.Engine`)."""
     return kernel() is not None
 
 
 def accepts(X, K, integer=False):
-    """Tell whether this engine computes `X` and `K` as `corr2d_fast`
-    promises: always (NaN and inf land as in scipy's direct sum)."""
+    """Always: NaN and inf land as in scipy's direct sum."""
     return True
 
 
 def features(X_shape, K_shape, threads):
     """Return ``(1, handovers, work, outputs, crowding)`` on `threads`
-    threads, for the cost model (`choose`).
-
-    *handovers* is the threads beyond the first (each costs a hand-over:
-    a helper thread must wake), *work* the multiply-adds and *outputs*
-    the elements written, each per thread (the rows are shared evenly; at
-    most one thread a row), and *crowding* the multiply-adds times
-    ``1 - 1 / threads``: threads that share a core's units (SMT) or the
-    memory bus each work slower than one alone.
+    threads (at most one a row): a hand-over per helper, the multiply-adds
+    and the outputs each per thread, and the multiply-adds times
+    ``1 - 1 / threads`` (threads that share a core or the memory bus each
+    go slower).
 
     Examples
     --------
@@ -72,52 +56,43 @@ def features(X_shape, K_shape, threads):
 
 
 def correlate_valid(X, K, out=None, threads=None, integer=False):
-    """Valid 2-D cross-correlation of NumPy arrays, by the C kernel.
-
-    An engine of `corr2d_fast`. NaN and inf propagate as in scipy's
-    direct sum: every product is computed. The rows are shared among
-    `threads` threads, this one included (default: the cores this
-    process may use). Every count gives the same bits. `X`, `K`, `out`
-    and the result are as for `numpy_engine.correlate_valid`. Raises
-    `RuntimeError` where the C engine was not built.
+    """`numpy_engine.correlate_valid`, by the C kernel: every thread count
+    gives the same bits. Raises `RuntimeError` where it was not built.
 
     Examples
     --------
     >>> correlate_valid(onp.array([[1., 2., 4.]]), onp.array([[1., -1.]]))
     array([[-1., -2.]])
     """
-    module = kernel()
-    if module is None:
+    if kernel() is None:
         raise RuntimeError('corr2d_fast: the C engine was not built '
                            '(no C compiler when the package was installed)')
     X, K, Y = operands(X, K, out)
     (oh, ow), (h, w) = Y.shape, K.shape
-    threads = _threads.cores() if threads is None else threads
-    threads = max(1, min(threads, oh))
+    threads = max(1, min(_threads.cores() if threads is None else threads,
+                         oh))
     args = X, X.shape[1], K, h, w, Y, ow
     float64 = Y.dtype == onp.float64
     if threads == 1:
-        module.correlate(*args, 0, oh, float64)
+        kernel().correlate(*args, 0, oh, float64)
         return Y
-    pieces = _pieces(Y.shape, K.shape, threads)
-    bounds = [oh * p // pieces for p in range(pieces + 1)]
+    step = -(-oh // _pieces(Y.shape, K.shape, threads))
+    after = onp.zeros(1, onp.intp)  # the next row: C takes `step` in turn
 
     def work(shared):  # X, K and Y live until share returns
-        for p in shared:
-            module.correlate(*args, bounds[p], bounds[p + 1], float64)
+        for _ in shared:  # a call a thread, sharing `after`
+            kernel().correlate(*args, 0, oh, float64, after, step)
 
-    _threads.share(work, range(pieces), threads)
+    _threads.share(work, range(threads), threads)
     return Y
 
 
 def _pieces(Y_shape, K_shape, threads):
-    """Return how many pieces of rows to share among `threads` threads.
-
-    ``sqrt(T / a)`` of them, for a call of modelled time ``T`` on one
-    thread and a fixed cost ``a`` per C call (``COSTS['c']``): that
-    minimises the pieces' fixed costs, ``n * a``, plus the wait for the
-    last piece, ``T / n``, so that a helper that wakes late still finds
-    pieces left; at least one per thread, at most a row each.
+    """Return ``sqrt(T / a)`` pieces of rows, for a call of modelled time
+    ``T`` on one thread and ``a`` a C call's fixed cost (``COSTS['c']``,
+    more than a piece's): the least of ``n a`` plus the wait for the
+    last, ``T / n``, so that a helper that wakes late still finds some;
+    at least one a thread, at most a row each.
 
     Examples
     --------
@@ -130,7 +105,3 @@ def _pieces(Y_shape, K_shape, threads):
     wanted = math.sqrt(seconds / call) if call > 0 else oh
     return int(max(threads, min(oh, wanted)))
 
-
-# Loaded with the package: 0.4 ms (the loader resolves which of its
-# kernels this CPU runs), which the first call would otherwise pay.
-kernel()

@@ -1,17 +1,11 @@
-"""The NumPy engine: blocked multiply-adds of shifted slices, on all cores.
+"""The NumPy engine: multiply-adds of shifted slices, by blocks, on all
+cores; it needs nothing beyond NumPy and takes any input.
 
-It makes ``2 * h * w - 1`` NumPy calls per block of `BLOCK` outputs, in
-the input's dtype, one thread per core taking the next block (NumPy
-releases the GIL inside each call). It needs nothing beyond NumPy and
-takes any input: the engine that serves when none other can.
-
-Every call is one-dimensional and contiguous: the output is written with
-the row stride of the input. With ``X`` flattened to ``x`` (rows of
-``W``), output ``n = i * W + j`` is ``sum_{a, b} K[a, b] * x[n + a * W +
-b]``, each tap one shifted slice of ``x``. The ``w - 1`` columns ``j >=
-W - w + 1`` are junk that wraps into the next row; each block is
-computed in a scratch buffer that stays in cache, and only its valid
-columns are copied out.
+With ``X`` flattened to ``x`` (rows of ``W``), output ``n = i W + j`` is
+``sum_{a, b} K[a, b] x[n + a W + b]``: each tap is one contiguous
+NumPy call over a block, in a scratch buffer that stays in cache, whose
+``w - 1`` columns past each row's valid output (they wrap into the next
+row) are never copied out.
 """
 
 import numpy as onp
@@ -24,32 +18,26 @@ from ._output import L2_CACHE, output
 #: NumPy's per-call cost (about 1 us) stays small against its work.
 BLOCK = L2_CACHE // 2
 
-#: Below this many (padded) output elements one thread does it all: the
-#: work of a block, so that each thread has at least one.
+#: Below this many (padded) outputs, a block's work, one thread does all.
 MIN_PARALLEL = BLOCK
 
-#: How it sums (`choose`): every product, directly.
 METHOD = 'direct'
 
 
 def available():
-    """Tell whether this engine can run here: always."""
+    """Always (`choose.Engine`)."""
     return True
 
 
 def accepts(X, K, integer=False):
-    """Tell whether this engine computes `X` and `K` as `corr2d_fast`
-    promises: always (NaN and inf land as in scipy's direct sum)."""
+    """Always: NaN and inf land as in scipy's direct sum."""
     return True
 
 
 def features(X_shape, K_shape, threads):
-    """Return ``(1, calls, work, traffic)`` for the cost model (`choose`).
-
-    *calls* counts its NumPy calls (taps times blocks), *work* its
-    multiply-adds (on rows padded to ``W``), *traffic* the elements read
-    and written. It shares its blocks among all the cores it may use,
-    so `threads` changes nothing.
+    """Return ``(1, calls, work, traffic)``: its NumPy calls (taps times
+    blocks), multiply-adds (on rows padded to ``W``) and elements read and
+    written. It shares the blocks among all its threads.
 
     Examples
     --------
@@ -62,35 +50,11 @@ def features(X_shape, K_shape, threads):
     return 1, h * w * blocks, oh * W * h * w, H * W + oh * ow
 
 
-def _block_taps(x, K, y, start, stop, tmp, W, offset=0):
-    """Fill ``y[n]``, ``start <= n < stop``, with taps of `x` at `offset`.
-
-    ``y[n] = sum_{a, b} K[a, b] * x[offset + n + a * W + b]``: `x` is the
-    flattened input, `y` the output padded to row length `W`, `tmp`
-    scratch of at least ``stop - start`` elements.
-    """
-    h, w = K.shape
-    y = y[start:stop]
-    tmp = tmp[:stop - start]
-    start += offset
-    stop += offset
-    onp.multiply(x[start:stop], K[0, 0], out=y)
-    for a in range(h):
-        for b in range(w):
-            if a or b:
-                shift = a * W + b
-                onp.multiply(x[start + shift:stop + shift], K[a, b], out=tmp)
-                onp.add(y, tmp, out=y)
-
-
 def correlate_valid(X, K, out=None, threads=None, integer=False,
                     block=BLOCK):
-    """Valid 2-D cross-correlation of NumPy arrays, blocked and threaded.
-
-    An engine of `corr2d_fast`, without its checks or MXNet conversions.
-    NaN and inf propagate as in scipy's direct sum: every product is
-    computed, so a window holding a NaN (or ``0 * inf``, or
-    ``inf - inf``) gives NaN, and only that window.
+    """Valid 2-D cross-correlation of NumPy arrays: an engine of
+    `corr2d_fast`, without its checks. NaN and inf land as in scipy's
+    direct sum (every product is computed).
 
     Parameters
     ----------
@@ -101,18 +65,18 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
     out : numpy.ndarray, optional
         Where to write the result: C-contiguous, of its shape and dtype.
     threads : int, optional
-        Threads to use; defaults to the cores this process may use.
+        Threads to use; defaults to `get_num_threads`.
     integer : bool
-        Whether `X` and `K` hold integers; a direct sum needs nothing
-        more for them (the same name as in the other engines).
+        Whether `X` and `K` hold integers (a direct sum needs nothing
+        more for them).
     block : int
         Output elements per block; rounded to whole rows of `X`.
 
     Returns
     -------
     Y : numpy.ndarray
-        The ``(H - h + 1, W - w + 1)`` output, C-contiguous, in the
-        dtype of `X` (`out`, if given).
+        The ``(H - h + 1, W - w + 1)`` output in the dtype of `X`: `out`,
+        if given.
 
     Raises
     ------
@@ -121,7 +85,6 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
 
     Examples
     --------
-    >>> import numpy as onp
     >>> X = onp.arange(9, dtype='float32').reshape(3, 3)
     >>> correlate_valid(X, onp.array([[0, 1], [2, 3]], dtype='float32'))
     array([[19., 25.],
@@ -131,32 +94,40 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
     oh, ow = H - h + 1, W - w + 1
     X, K = onp.ascontiguousarray(X), onp.ascontiguousarray(K, X.dtype)
     threads = _threads.cores() if threads is None else threads
-    if oh * W < MIN_PARALLEL:
-        threads = 1
-    # Rows per block: at most `block` elements, and at least one block per
-    # thread so that every core gets work.
-    rows = max(1, min(block // W, -(-oh // threads)))
+    threads = 1 if oh * W < MIN_PARALLEL else threads
+    rows = max(1, min(block // W, -(-oh // threads)))  # a block a thread
     x = X.reshape(-1)
     Y = output(out, (oh, ow), X.dtype)
 
     def work(blocks):
-        # Scratch for one block, padded to row length W, reused so that
-        # it stays in cache; its last w - 1 elements are never computed
-        # (they would read past `x`) and never kept.
-        padded = onp.empty(rows * W, X.dtype)
+        padded = onp.empty(rows * W, X.dtype)  # reused: stays in cache
         tmp = onp.empty_like(padded)
         with onp.errstate(invalid='ignore', over='ignore'):  # as scipy
-            blocks_of(blocks, padded, tmp)
-
-    def blocks_of(blocks, padded, tmp):
-        for i in blocks:
-            stop = min(i + rows, oh)
-            n = (stop - i) * W
-            if w == 1:  # no junk columns: compute in place
-                _block_taps(x, K, Y.reshape(-1), i * W, stop * W, tmp, W)
-                continue
-            _block_taps(x, K, padded, 0, n - (w - 1), tmp, W, i * W)
-            Y[i:stop] = padded[:n].reshape(-1, W)[:, :ow]
+            for i in blocks:
+                stop = min(i + rows, oh)
+                if w == 1:  # no columns to drop: computed in place
+                    _taps(x, K, Y.reshape(-1), i * W, stop * W, tmp, W)
+                    continue
+                n = (stop - i) * W
+                # the last w - 1 would read past `x`, and are dropped
+                _taps(x, K, padded, 0, n - (w - 1), tmp, W, i * W)
+                Y[i:stop] = padded[:n].reshape(-1, W)[:, :ow]
 
     _threads.share(work, range(0, oh, rows), min(threads, -(-oh // rows)))
     return Y
+
+
+def _taps(x, K, y, start, stop, tmp, W, offset=0):
+    """Set ``y[n] = sum_{a, b} K[a, b] x[offset + n + a W + b]`` for
+    ``start <= n < stop``, `tmp` scratch of that many elements."""
+    h, w = K.shape
+    y, tmp = y[start:stop], tmp[:stop - start]
+    start += offset
+    stop += offset
+    onp.multiply(x[start:stop], K[0, 0], out=y)
+    for a in range(h):
+        for b in range(w):
+            if a or b:
+                shift = a * W + b
+                onp.multiply(x[start + shift:stop + shift], K[a, b], out=tmp)
+                onp.add(y, tmp, out=y)

@@ -33,6 +33,56 @@ def test_every_thread_count_gives_the_same_bits(dtype, shapes):
     onp.testing.assert_array_equal(c_engine.correlate_valid(X, K), one)
 
 
+def test_threads_share_rows_through_one_row_index():
+    """Each C call takes `step` rows from the index in turn: one that
+    starts once none is left (a helper that woke late) writes nothing."""
+    X, K = random_pair(((40, 33), (3, 4)), 2)
+    Y = onp.full((38, 30), onp.nan, 'float32')
+    after = onp.array([38], onp.intp)
+    args = X, 33, K, 3, 4, Y, 30, 0, 38, False
+    c_engine.kernel().correlate(*args, after, 5)
+    assert onp.isnan(Y).all() and after[0] == 43
+    after[0] = -5  # out of range: nothing either
+    c_engine.kernel().correlate(*args, after, 5)
+    assert onp.isnan(Y).all()
+    after[0] = 0
+    c_engine.kernel().correlate(*args, after, 5)
+    onp.testing.assert_array_equal(Y, c_engine.correlate_valid(X, K,
+                                                               threads=1))
+    assert after[0] >= 38
+
+
+@pytest.mark.parametrize('change, error', [
+    ({1: 34}, ValueError),  # W: ow is not W - w + 1
+    ({8: 39}, ValueError),  # stop: past the rows of X and Y
+    ({7: -1}, ValueError),  # start
+    ({0: onp.ones(40 * 33 - 1, 'float32')}, ValueError),  # X too small
+    ({2: onp.ones(11, 'float32')}, ValueError),  # K too small
+    ({5: onp.ones(38 * 30 - 1, 'float32')}, ValueError),  # Y too small
+    ({5: onp.ones((38, 30), 'float32')[::2]}, ValueError),
+    ({5: onp.ones((38, 30), 'float32').view()}, None),
+])
+def test_the_kernel_checks_what_it_is_given(change, error):
+    """Shapes that do not fit or buffers too small raise, writing
+    nothing: C reads and writes only within the buffers."""
+    X, K = random_pair(((40, 33), (3, 4)), 2)
+    Y = onp.full((38, 30), onp.nan, 'float32')
+    args = [X, 33, K, 3, 4, Y, 30, 0, 38, False]
+    for at, value in change.items():
+        args[at] = value
+    if error is None:
+        c_engine.kernel().correlate(*args)
+        return
+    with pytest.raises(error):
+        c_engine.kernel().correlate(*args)
+    assert onp.isnan(Y).all()
+    read_only = Y.copy()
+    read_only.flags.writeable = False
+    with pytest.raises((BufferError, TypeError, ValueError)):
+        c_engine.kernel().correlate(X, 33, K, 3, 4, read_only, 30, 0, 38,
+                                    False)
+
+
 def test_the_model_never_takes_threads_that_do_not_pay():
     """More threads only where the cost model says they save time."""
     from d2l_conv.fast import choose
