@@ -24,20 +24,30 @@ from d2l_conv.fast import _threads, c_engine, choose, set_num_threads
 def interrupt_main(after, release):
     """Send SIGINT to the main thread once every event of `after` is set,
     as Ctrl-C would; set `release` once its KeyboardInterrupt was raised,
-    and on leaving, which also puts the old handler back."""
+    and on leaving, which also puts the old handler back.
+
+    The signal is sent again until the handler has run: one that lands
+    while the main thread has let go of the GIL but not yet begun to
+    wait for a lock (which the sending thread, waking on that very GIL,
+    hits often) interrupts nothing, and runs only once the lock is taken.
+    The handler raises once.
+    """
     main = threading.main_thread()
     interrupted = threading.Event()
 
     def kill():
         for event in after:
             event.wait(10)
-        signal.pthread_kill(main.ident, signal.SIGINT)
-        interrupted.wait(10)
+        for _ in range(1000):  # 10 s at most
+            signal.pthread_kill(main.ident, signal.SIGINT)
+            if interrupted.wait(0.01):
+                break
         release.set()
 
     def handler(signum, frame):
-        interrupted.set()
-        raise KeyboardInterrupt
+        if not interrupted.is_set():
+            interrupted.set()
+            raise KeyboardInterrupt
 
     killer = threading.Thread(target=kill)
     previous = signal.signal(signal.SIGINT, handler)
