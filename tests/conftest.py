@@ -7,6 +7,7 @@ respect to both input and kernel against Gluon's built-in ``nn.Conv2D``.
 scipy is a test-only dependency.
 """
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -21,6 +22,56 @@ import d2l_conv  # noqa: F401  (calls npx.set_np() before any test)
 
 #: The repository's root (the tests live in folders by area under tests/).
 ROOT = Path(__file__).resolve().parent.parent
+
+
+#: Scales the cost model's constants before any test runs (`scale_costs`):
+#: ``D2L_CONV_SCALE_COSTS=all:0.5 pytest tests/fast`` halves every one,
+#: ``c:2,fft:0.5`` doubles the C engine's and halves the FFT's, as a
+#: refit on a slower or faster machine would. No test may hold only for
+#: the constants fitted on one machine.
+SCALE_COSTS = 'D2L_CONV_SCALE_COSTS'
+
+
+def scale_costs(costs, spec):
+    """Scale `costs` (engine -> constants) in place by `spec`, a
+    comma-separated list of ``ENGINE:FACTOR`` (``all``: every engine).
+
+    Examples
+    --------
+    >>> costs = {'c': (1.0, 2.0), 'fft': (4.0,)}
+    >>> scale_costs(costs, 'c:2,all:0.5')
+    >>> costs
+    {'c': (1.0, 2.0), 'fft': (2.0,)}
+    """
+    for item in spec.split(','):
+        name, _, factor = item.strip().partition(':')
+        try:
+            factor = float(factor)
+        except ValueError:
+            factor = 0.0
+        if not factor > 0 or name not in ('all', *costs):
+            raise ValueError(
+                f'{SCALE_COSTS}: each item must be ENGINE:FACTOR with '
+                f'ENGINE one of all, {", ".join(costs)} and FACTOR above '
+                f'0; got {item.strip()!r}')
+        for key in costs:
+            if name in ('all', key):
+                costs[key] = tuple(factor * c for c in costs[key])
+
+
+def pytest_configure(config):
+    spec = os.environ.get(SCALE_COSTS, '').strip()
+    if spec:
+        from d2l_conv.fast._costs import COSTS
+        try:
+            scale_costs(COSTS, spec)
+        except ValueError as err:
+            raise pytest.UsageError(str(err)) from None
+
+
+def pytest_report_header(config):
+    spec = os.environ.get(SCALE_COSTS, '').strip()
+    return f'{SCALE_COSTS}={spec}: the cost model scaled' if spec else None
 
 
 def pytest_collection_modifyitems(items):

@@ -325,9 +325,11 @@ def table(results, seconds):
         lines.append(f'| {r["python"]} | {r["version"]} | {r["numpy"]} | '
                      f'{r["c"]} | {r["reproduce"]} | {r["pytest"]} |')
     lines += ['', 'Every other package as `requirements.lock` pins it for '
-              'that Python; `pytest` ran `ROW_TESTS` (and the installs '
-              'in the first row of 3.12 and 3.13); `make test-matrix` took '
-              f'{seconds / 60:.1f} min on {os.cpu_count()} cores.', END]
+              'that Python; `pytest` ran `ROW_TESTS`, with '
+              '`ONCE_PER_PYTHON` in the first row of 3.12 and 3.13 and '
+              f'without it in the others; `make test-matrix` took '
+              f'{seconds / 60:.1f} min on {os.cpu_count()} cores, '
+              f'{LANES} rows at a time.', END]
     return '\n'.join(lines)
 
 
