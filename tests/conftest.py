@@ -8,6 +8,7 @@ scipy is a test-only dependency.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -255,6 +256,22 @@ def without_c(monkeypatch):
     from d2l_conv.fast import c_engine, choose
     monkeypatch.setattr(c_engine, 'available', lambda: False)
     monkeypatch.setattr(choose, 'ENGINES', choose.importable())
+
+
+def make_tree(tmp_path, uv_script):
+    """Copy what ``make`` reads (the Makefile, the setup files, the lock,
+    ``_d2l_conv_tools.py`` and ``tools/``) to `tmp_path`, with
+    `uv_script` as its ``.uv/bin/uv``; return that uv's path."""
+    for name in ('Makefile', 'setup.cfg', 'setup.py', 'requirements.lock',
+                 '_d2l_conv_tools.py'):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / 'tools', tmp_path / 'tools',
+                    ignore=shutil.ignore_patterns('__pycache__'))
+    (tmp_path / '.uv' / 'bin').mkdir(parents=True)
+    uv = tmp_path / '.uv' / 'bin' / 'uv'
+    uv.write_text(uv_script)
+    uv.chmod(0o755)
+    return uv
 
 
 def run_python(code, env=None):

@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, make_tree
 from test_versions import install_ways
 
 from d2l_conv._versions import NUMPY_TESTED
@@ -316,15 +316,7 @@ def make_copy(tmp_path):
     """A copy of the tree's make set-up, with FAKE_UV as its uv."""
     if shutil.which('make') is None:
         pytest.skip('needs make')
-    for name in ('Makefile', 'setup.cfg', 'setup.py', 'requirements.lock',
-                 TOOLS):
-        shutil.copy(ROOT / name, tmp_path / name)
-    shutil.copytree(ROOT / 'tools', tmp_path / 'tools',
-                    ignore=shutil.ignore_patterns('__pycache__'))
-    (tmp_path / '.uv' / 'bin').mkdir(parents=True)
-    fake = tmp_path / '.uv' / 'bin' / 'uv'
-    fake.write_text(FAKE_UV)
-    fake.chmod(0o755)
+    make_tree(tmp_path, FAKE_UV)
     stand_in_wheel(tmp_path / 'wheels' / 'cpu', 'mxnet')
     stand_in_wheel(tmp_path / 'wheels' / 'cu117', 'mxnet-cu117')
     python = fresh_venv(tmp_path / '.venv')

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, make_tree
 
 sys.path.insert(0, str(ROOT / 'tools'))
 import lockfile  # noqa: E402
@@ -323,15 +323,7 @@ fi
 def test_make_keeps_the_python_it_was_given_until_given_another(tmp_path):
     """`make reproduce PYTHON=python3.12` then `make lab`: the second
     keeps 3.12, where it used to rebuild .venv on the default 3.11."""
-    for name in ('Makefile', 'setup.cfg', 'setup.py', 'requirements.lock',
-                 '_d2l_conv_tools.py'):
-        shutil.copy(ROOT / name, tmp_path / name)
-    shutil.copytree(ROOT / 'tools', tmp_path / 'tools',
-                    ignore=shutil.ignore_patterns('__pycache__'))
-    (tmp_path / '.uv' / 'bin').mkdir(parents=True)
-    uv = tmp_path / '.uv' / 'bin' / 'uv'
-    uv.write_text(LOGGING_UV)
-    uv.chmod(0o755)
+    make_tree(tmp_path, LOGGING_UV)
     log = tmp_path / 'uv.log'
     other = tmp_path / 'another-python'  # the same Python, named otherwise
     other.symlink_to(sys.executable)
