@@ -164,7 +164,8 @@ def row_tests(rows, row):
     release's); `ROW_TESTS` less `ONCE_PER_PYTHON` in the others."""
     if tuple(row) == SUITE_ROW:
         return ()
-    first = next(r for r in rows if r[0] == row[0] and r[1] in SUPPORTED)
+    first = next((r for r in rows if r[0] == row[0] and r[1] in SUPPORTED),
+                 None)
     if row[0] != SUITE_ROW[0] and tuple(row) == first:
         return ROW_TESTS + tuple(
             path for path in ONCE_PER_PYTHON

@@ -198,3 +198,10 @@ def test_rows_run_two_at_a_time_never_two_of_one_python():
 
     assert matrix.in_lanes(rows, check) == ['1.7', '1.8', '1.9.1']
     assert clashes == []
+
+
+def test_a_refused_release_asked_alone_has_its_tests_named():
+    # make test-matrix MATRIX=1.6.0: no supported row of its Python
+    rows = matrix.rows_asked(['1.6.0'])
+    assert matrix.row_tests(rows, rows[0])[:len(matrix.ROW_TESTS)] == \
+        matrix.ROW_TESTS
