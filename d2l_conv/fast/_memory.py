@@ -1,11 +1,7 @@
-"""MXNet's memory as NumPy sees it: how `corr2d_fast` reads and writes
-``mxnet.np.ndarray``\\ s without copying them.
-
-By MXNet's C API, through ctypes: an array's dtype, context, shape and
-data address, the wait for its pending operations, and new arrays. The
-calls that only look up or allocate hold the GIL (``ctypes.PyDLL``):
-each takes a microsecond, where a release could wait a switch interval
-(5 ms) for another thread. The waits release it.
+"""MXNet's memory as NumPy sees it, through MXNet's C API (ctypes): how
+`corr2d_fast` reads and writes ``mxnet.np.ndarray``\\ s without copies.
+Look-ups hold the GIL (``ctypes.PyDLL``: a release could wait a 5 ms
+switch interval for another thread); waits release it.
 """
 
 import ctypes
@@ -23,9 +19,8 @@ from .._compat import mxnet_dtype_codes, mxnet_int64_enabled, mxnet_library
 #: MXNet's device type of the host (cpu).
 HOST = 1
 
-#: New arrays of this many bytes (two 2 MiB pages: one is whole wherever
-#: they start) ask Linux for huge pages, as NumPy's do; MXNet's do not,
-#: and a 4096² output took a fault per 4 KiB page, twice its sum's time.
+#: New arrays of two 2 MiB pages (one whole wherever they start) ask
+#: Linux for huge pages, as NumPy's do (MXNet's do not).
 HUGE_PAGES_FROM = 2 << 21
 
 # Looked up when the package loads, not in the first call (0.1 ms).
@@ -40,8 +35,8 @@ _CODES = {dtype: code for code, dtype in _DTYPES.items()}
 
 
 def device(A):
-    """Return ``(device type, device id)`` of MXNet's array `A` (``A.ctx``
-    builds a `Context`: a tenth of a small call).
+    """Return ``(device type, device id)`` of MXNet's array `A` (faster
+    than ``A.ctx``, a `Context`).
 
     Examples
     --------
@@ -58,14 +53,10 @@ def device(A):
 
 
 def host_view(A, writable=False):
-    """Return a NumPy view of the memory of MXNet's array `A`, of its
-    shape and dtype, valid while `A` lives; None where `A` is not on the
-    host or its dtype is not NumPy's.
-
-    First waits for MXNet's pending writes to `A` (if `writable`, its
-    reads too). A read-only view is made once and remembered (with `A`'s
-    device) while `A` lives: the next call only waits, which saved 4.5 us
-    a call per MXNet array (measured on `corr2d_fast`).
+    """Return a NumPy view of the memory of MXNet's array `A`, valid while
+    `A` lives, once MXNet's pending writes to it (if `writable`, reads
+    too) are done; None where `A` is off the host or of no NumPy dtype.
+    A read-only view is remembered while `A` lives (4.5 us a call).
 
     Examples
     --------
@@ -109,8 +100,7 @@ _VIEWS = {}
 def new_array(shape, dtype, where=(HOST, 0), view=True):
     """Return a new ``mxnet.np.ndarray`` on the host `where` (``(device
     type, id)``) and a writable NumPy view of its memory, or (if not
-    `view`) its address; made as ``np.ndarray(handle=...)`` makes one,
-    without its checks (a fifth of a small call).
+    `view`) its address: ``np.ndarray(handle=...)``, without its checks.
 
     Examples
     --------
@@ -182,8 +172,7 @@ def into(out, shape, dtype, x, k):
 
 @functools.lru_cache(maxsize=256)
 def _how(shape, dtype):
-    """Return what `new_array` passes MXNet, and the size in bytes
-    (making them took a third of a small call's time)."""
+    """Return what `new_array` passes MXNet, and the size in bytes."""
     return ((_SIDE * len(shape))(*shape), len(shape), _CODES[dtype],
             dtype.itemsize * math.prod(shape))
 

@@ -1,11 +1,8 @@
 """Which engine `corr2d_fast` runs, on how many threads: a cost model, as
-scipy's ``choose_conv_method``.
-
-An engine is a module of this package that is an `Engine`, registered
-by name in `REGISTRY`. Its modelled seconds are its `features` weighted
-by its constants in `COSTS` (``_costs.py``, which ``python
-benchmarks/fit_cost.py`` fits to times and writes whole): they rank the
-engines, they promise no absolute time.
+scipy's ``choose_conv_method``. An engine is a module that is an
+`Engine`, registered in `REGISTRY`; its modelled seconds, its `features`
+weighted by its `COSTS` (fitted and written by ``python
+benchmarks/fit_cost.py``), rank the engines.
 """
 
 import functools
@@ -25,8 +22,8 @@ class Engine(Protocol):
         """Tell whether it can run here."""
 
     def accepts(self, X, K, integer=False):
-        """Tell whether it computes NumPy `X` and `K` as `corr2d_fast`
-        promises (NaN and inf; integers, where `integer`)."""
+        """Tell whether it computes NumPy `X` and `K` as promised (NaN
+        and inf; integers, where `integer`)."""
 
     def features(self, X_shape, K_shape, threads):
         """Return the numbers `COSTS` weighs into its seconds on `threads`
@@ -76,8 +73,8 @@ def plan(engine, X_shape, K_shape, most=None):
     (default `get_num_threads`), of least modelled time for `engine` on
     these shapes, and that time; None where it does not take them. The
     time ``a + b t + c / t`` is least near ``sqrt(c / b)``, found from 1,
-    2 and 4 threads whatever `most` is. An engine whose features do not
-    change with the threads shares its work its own way, on `most`.
+    2 and 4 threads. An engine whose features do not change with the
+    threads gets `most`.
 
     Examples
     --------
@@ -134,8 +131,7 @@ def choose_engine(X_shape, K_shape, method='auto'):
 
 
 def order(X_shape, K_shape, method='auto'):
-    """Return `ranked` for `ENGINES`, `get_num_threads` and `COSTS` as
-    they are now.
+    """Return `ranked` for `ENGINES`, `get_num_threads` and `COSTS` now.
 
     Examples
     --------
@@ -150,8 +146,7 @@ _SEEN = [None, 0]  # the COSTS last seen, and their version
 
 
 def _version():
-    """Return a number that changes whenever `COSTS` does (comparing
-    them costs a tenth of hashing them)."""
+    """Return a number that changes whenever `COSTS` does."""
     if COSTS != _SEEN[0]:
         _SEEN[:] = dict(COSTS), _SEEN[1] + 1
     return _SEEN[1]
@@ -162,8 +157,7 @@ def ranked(X_shape, K_shape, method, engines, most, version):
     """Return ``((name, threads), ...)``: the engines of `engines` that
     take these shapes, on `plan`'s threads (at most `most`), the least
     modelled time first; for `method` ``'direct'`` the direct ones only,
-    for ``'fft'`` the FFT first. Remembered (the model costs a tenth of
-    a small call): `version` (`_version`) tells `COSTS` apart."""
+    for ``'fft'`` the FFT first. `version` tells `COSTS` apart."""
     rows = []
     for position, key in enumerate(engines):
         fft = REGISTRY[key].METHOD == 'fft'
