@@ -7,7 +7,7 @@ times a few cases and prints them, writing nothing. Every time is the
 fastest of interleaved rounds (`time_calls`); the memory-traffic bound
 uses the stream-copy bandwidth measured in the same run
 (`copy_bandwidth`); the cold start is the median of `COLD_RUNS` fresh
-processes' slowest call.
+processes' first call.
 """
 
 import argparse
