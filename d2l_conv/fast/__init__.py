@@ -102,8 +102,9 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     """
     if type(method) is not str or method != 'auto':
         _check_method(method)
-    if (out is not None or isinstance(X, np.ndarray)
-            or isinstance(K, np.ndarray)) and autograd.is_recording():
+    mxnet_x = isinstance(X, np.ndarray)
+    if (out is not None or mxnet_x or isinstance(K, np.ndarray)) and (
+            autograd.is_recording()):
         if out is not None:  # (NumPy's arrays take no gradients)
             raise ValueError('corr2d_fast: out= is not differentiable; '
                              'leave it out under autograd.record()')
@@ -113,8 +114,8 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
             X.reshape(1, 1, H, W), K.reshape(1, 1, h, w), kernel=(h, w),
             num_filter=1, no_bias=True).reshape(H - h + 1, W - w + 1)
     x, k, integer = _host_args(X, K)
-    (H, W), (h, w), dtype = x.shape, k.shape, x.dtype
-    shape = H - h + 1, W - w + 1
+    (H, W), (h, w) = shapes = x.shape, k.shape
+    shape, dtype = (H - h + 1, W - w + 1), x.dtype
     # partial sums could pass 2**24: sum in float64, round once
     wide = integer and x.itemsize == 4 and max(
         float(x.max()), -float(x.min())) * float(
@@ -123,21 +124,20 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
         x, k = (onp.asarray(A.asnumpy() if isinstance(A, np.ndarray)
                             else A, onp.float64) for A in (X, K))
     # the fewest steps: one C call, on this thread
-    direct = not wide and choose.order(x.shape, k.shape, method)[0] == (
-        'c', 1)
+    direct = not wide and choose.order(*shapes, method)[0] == _C_HERE
+    later = None
     if out is not None:
         Y, target, later = _memory.into(out, shape, dtype, x, k)
     else:
-        if isinstance(X, np.ndarray):
+        if mxnet_x:
             where = _memory.device(X)
         else:
             where = current_context()
             where = where.device_typeid, where.device_id
-        host = where[0] == _memory.HOST
-        Y, target = _memory.new_array(shape, dtype, where if host
-                                      else (_memory.HOST, 0), not direct)
-        later = None if host else lambda: Y.as_in_context(
-            X.ctx if isinstance(X, np.ndarray) else current_context())
+        if where[0] != _memory.HOST:  # computed here, then copied there
+            where, later = (_memory.HOST, 0), lambda: Y.as_in_context(
+                X.ctx if mxnet_x else current_context())
+        Y, target = _memory.new_array(shape, dtype, where, not direct)
     if direct:
         c_engine.kernel().correlate(x, W, k, h, w, target, shape[1], 0,
                                     shape[0], x.itemsize == 8)
@@ -146,6 +146,9 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     else:
         choose.correlate(x, k, out=target, integer=integer, method=method)
     return Y if later is None else later()
+
+
+_C_HERE = 'c', 1  # the C engine, on this thread
 
 
 def _check_method(method):
