@@ -1,9 +1,5 @@
-"""How many threads `corr2d_fast` may use: the first found of
-`set_num_threads`' count, ``D2L_CONV_NUM_THREADS``, ``OMP_NUM_THREADS``
-(as OpenCV and BLAS read it; ignored if not a whole number, since MXNet
-aborts on that at import, so it was set later, for others) and the CPUs
-usable (`usable_cpus`). The environment is read once, as they read it.
-"""
+"""How many threads `corr2d_fast` may use (`get_num_threads`): by
+default, as many as the CPUs this process may use (`usable_cpus`)."""
 
 import functools
 import math
@@ -50,7 +46,10 @@ def set_num_threads(count):
 def get_num_threads():
     """Return how many threads `corr2d_fast` may use: `set_num_threads`'
     count, else ``D2L_CONV_NUM_THREADS`` (a `ValueError` if it is not a
-    whole number of at least 1), ``OMP_NUM_THREADS`` or `usable_cpus`.
+    whole number of at least 1), ``OMP_NUM_THREADS`` (as OpenCV and BLAS;
+    ignored if not a whole number, on which MXNet aborts at import, so it
+    was set later, for others) or `usable_cpus`. The environment is read
+    once, as they read it.
 
     Examples
     --------

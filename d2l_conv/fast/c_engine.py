@@ -84,16 +84,8 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
 
 
 def _pieces(Y_shape, K_shape, threads):
-    """Return ``sqrt(T / a)``, the pieces of rows that make ``n a + T / n``
-    least (``T`` the modelled time on one thread, ``a`` a C call's cost
-    in `COSTS`, ``T / n`` the wait for the last piece); at least one a
-    thread, at most a row each.
-
-    Examples
-    --------
-    >>> 2 <= _pieces((4096, 4096), (3, 3), 2) <= 4096
-    True
-    """
+    """Return the pieces of rows, ``sqrt(T / a)`` (least ``n a + T / n``:
+    ``T`` the modelled time on one thread, ``a`` a C call's), in bounds."""
     call, _, work, written, _ = COSTS['c']
     (oh, ow), (h, w) = Y_shape, K_shape
     seconds = oh * ow * (h * w * work + written)
