@@ -1,9 +1,6 @@
-"""The one way the engines of `corr2d_fast` run work on threads: `share`.
-
-Its helpers are daemon threads, started on first need, that take
-``(function, args)`` from a ``queue.SimpleQueue``. A child made by
-``os.fork`` has none of its parent's threads: it starts its own.
-"""
+"""The one way the engines of `corr2d_fast` run work on threads: `share`,
+with daemon helpers started on first need (a child of ``os.fork`` has
+none of its parent's threads: it starts its own)."""
 
 import os
 import queue

@@ -68,11 +68,11 @@ def accepts(X, K, integer=False):
 
 def correlate_valid(X, K, out=None, threads=None, integer=False):
     """`numpy_engine.correlate_valid` by ``cv2.filter2D``, where `accepts`,
-    on OpenCV's threads (`threads` unused: ``cv2.setNumThreads``'): with
-    the kernel anchored at its top left and zeros past the edges, the view
-    of `X` of the output's shape into the output, then again from the
-    edges of `X` the last ``h - 1`` rows and ``w - 1`` columns, whose
-    windows saw the zeros.
+    on OpenCV's threads (``cv2.setNumThreads``; `threads` is not used).
+    With the kernel anchored at its top left and zeros past the edges, it
+    filters the view of `X` of the output's shape into the output, then
+    the last ``h - 1`` rows and ``w - 1`` columns again from the edges of
+    `X` (their windows saw the zeros).
 
     Examples
     --------

@@ -20,8 +20,9 @@ from ._output import L2_CACHE, output
 
 METHOD = 'fft'
 
-#: Least side of a tile's transform: its float32 spectrum (``4 TILE**2``
-#: bytes) fills half of `L2_CACHE`, the patch the rest.
+#: A tile's transform side, unless the axis is shorter or four kernel
+#: sides longer: its float32 spectrum (``4 TILE**2`` bytes) fills half of
+#: `L2_CACHE`, the patch the rest.
 TILE = math.isqrt(L2_CACHE // 8)
 
 #: Integer input is taken while ``max|X| sum|K|`` is below this: a float64
