@@ -2,11 +2,11 @@
 for large kernels (a direct sum costs ``h w`` an output).
 
 Its error in float32 against a float64 direct sum (``python
-benchmarks/fft_accuracy.py``: 1024², 31 x 31) is at most 3.2e-7 of the
-largest output on standard normal input, 2.7e-7 on brightness from 1e-3
-to 1e3 (1.2e-4 relative in the darkest windows): it is relative to the
-largest value in a tile. Where every dim window matters to full float32
-precision, use a direct method or float64.
+benchmarks/fft_accuracy.py``: 1024², 31 x 31) is 2.9e-7 of the largest
+output on standard normal input, 2.8e-7 on brightness from 1e-3 to 1e3
+(4.9e-6 of each output at most): it is relative to the largest value in
+a tile. Where every dim window matters to full float32 precision, use a
+direct method or float64.
 """
 
 import functools
