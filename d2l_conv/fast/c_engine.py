@@ -84,8 +84,8 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
 
 
 def _pieces(Y_shape, K_shape, threads):
-    """Return the pieces of rows, ``sqrt(T / a)`` (least ``n a + T / n``:
-    ``T`` the modelled time on one thread, ``a`` a C call's), in bounds."""
+    """Return ``sqrt(T / a)`` pieces of rows (least ``n a + T / n``, ``T``
+    the time on one thread, ``a`` a C call's), at least one a thread."""
     call, _, work, written, _ = COSTS['c']
     (oh, ow), (h, w) = Y_shape, K_shape
     seconds = oh * ow * (h * w * work + written)
