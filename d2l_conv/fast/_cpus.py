@@ -48,7 +48,8 @@ def get_num_threads():
     count, else ``D2L_CONV_NUM_THREADS`` (a `ValueError` if it is not a
     whole number of at least 1), ``OMP_NUM_THREADS`` (as OpenCV and BLAS;
     ignored if not a whole number, on which MXNet aborts at import, so it
-    was set later, for others) or `usable_cpus`. The environment is read
+    was set later, for others), or the CPUs this process may use (its
+    affinity mask, at most its cgroup's quota). The environment is read
     once, as they read it.
 
     Examples
