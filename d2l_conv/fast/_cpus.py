@@ -1,17 +1,5 @@
-"""How many threads `corr2d_fast` may use, the first found of:
-
-1. `set_num_threads` (as ``cv2.setNumThreads``; None undoes it);
-2. the environment variable ``D2L_CONV_NUM_THREADS``;
-3. ``OMP_NUM_THREADS``, which OpenCV, OpenBLAS and MKL also respect
-   (one that is not a whole number is ignored: MXNet aborts on it at
-   import, so it was set later, for others);
-4. the CPUs usable (`usable_cpus`): the process's affinity mask, capped
-   by its cgroup's CPU quota (``docker run --cpus=2``, hosted notebooks:
-   the mask then still holds every core of the host).
-
-The environment is read once, as MXNet, OpenCV and BLAS read
-``OMP_NUM_THREADS``. The cost model takes fewer where more do not pay.
-"""
+"""How many threads `corr2d_fast` may use (`get_num_threads`): by
+default, as many as the CPUs this process may use (`usable_cpus`)."""
 
 import functools
 import math
@@ -58,7 +46,11 @@ def set_num_threads(count):
 def get_num_threads():
     """Return how many threads `corr2d_fast` may use: `set_num_threads`'
     count, else ``D2L_CONV_NUM_THREADS`` (a `ValueError` if it is not a
-    whole number of at least 1), ``OMP_NUM_THREADS`` or the CPUs usable.
+    whole number of at least 1), ``OMP_NUM_THREADS`` (as OpenCV and BLAS;
+    ignored if not a whole number, on which MXNet aborts at import, so it
+    was set later, for others), or the CPUs this process may use (its
+    affinity mask, at most its cgroup's quota). The environment is read
+    once, as they read it.
 
     Examples
     --------
@@ -70,28 +62,28 @@ def get_num_threads():
 
 @functools.cache
 def _from_environment():
+    """Return the count the environment sets, else `usable_cpus`."""
     ours = os.environ.get(VARIABLE, '')
-    if ours.strip():
-        if _count(ours) is None:
-            raise ValueError(f'corr2d_fast: {VARIABLE} must be a whole '
-                             f'number of at least 1, not {ours!r}')
-        return _count(ours)
-    return _count(os.environ.get('OMP_NUM_THREADS', '')) or usable_cpus()
+    if ours.strip() and _count(ours) is None:
+        raise ValueError(f'corr2d_fast: {VARIABLE} must be a whole '
+                         f'number of at least 1, not {ours!r}')
+    return (_count(ours) or _count(os.environ.get('OMP_NUM_THREADS', ''))
+            or usable_cpus())
 
 
 def _count(text):
     """Return `text` as a whole number of at least 1, else None."""
     try:
-        count = int(text)
+        return int(text) if int(text) >= 1 else None
     except ValueError:
         return None
-    return count if count >= 1 else None
 
 
 @functools.cache
 def usable_cpus(root='/sys/fs/cgroup', membership='/proc/self/cgroup'):
     """Return the CPUs of the affinity mask, at most `cgroup_quota`
-    rounded up, and at least 1.
+    rounded up (``docker run --cpus=2``, hosted notebooks: the mask still
+    holds every core of the host), and at least 1.
 
     Examples
     --------
@@ -112,13 +104,11 @@ def affinity_cpus():
 
 
 def cgroup_quota(root='/sys/fs/cgroup', membership='/proc/self/cgroup'):
-    """Return the CPUs' worth of time the cgroup allows, or None.
-
-    The least quota of this process's group (`membership` names it) and
-    each group above it, and of `root` itself (a container sees its own
-    group as the root): cgroup v2's ``cpu.max`` (``"quota period"``;
-    ``"max ..."`` for none), else v1's ``cpu.cfs_quota_us`` over
-    ``cpu.cfs_period_us`` (-1 for none).
+    """Return the CPUs' worth of time the cgroup allows, or None: the
+    least quota of `root` (a container's own group) and of this process's
+    group (`membership` names it) and each above it; cgroup v2's
+    ``cpu.max`` (``"quota period"``, ``"max ..."`` for none), else v1's
+    ``cpu.cfs_quota_us`` over ``cpu.cfs_period_us`` (-1 for none).
 
     Examples
     --------
@@ -156,6 +146,7 @@ def _quota(directory):
 
 
 def _read(*path):
+    """Return the file's text, stripped; '' where it cannot be read."""
     try:
         with open(os.path.join(*path)) as file:
             return file.read().strip()

@@ -1,18 +1,17 @@
-/* The direct sum of corr2d_fast's C engine (c_engine.py); it only computes.
+/* corr2d_fast's direct sum (c_engine.py); it only computes.
  *
  * correlate(X, W, K, h, w, Y, ow, start, stop, float64[, next, step]):
  * rows start:stop of the valid cross-correlation of the C-contiguous
  * float32 (or float64) buffers X (rows of W) and K (h x w) into Y (rows of
- * ow = W - w + 1; a buffer, or the address of one), without the GIL. With
- * `next`, a writable buffer holding a row index, only the rows from it,
- * `step` at a time, each taken by an atomic add to it: the threads that
- * share it share the rows, however late each starts. The caller checks the
- * dtypes and layouts; this checks the buffers' sizes.
+ * ow = W - w + 1; a buffer, or its address), without the GIL. With `next`,
+ * a writable buffer holding a row index, the rows from it, `step` at a
+ * time, each taken by an atomic add: the threads that share it share the
+ * rows. The caller checks dtypes and layouts; this, the buffers' sizes.
  *
- * Every product is summed in the kernel's row-major order, fused where the
- * CPU can (no -ffast-math): NaN and inf land as in scipy's direct sum, and
- * any split of the rows among threads gives the same bits. GCC on x86-64
- * Linux builds it for AVX2 + FMA and for the baseline; the loader picks.
+ * Products are summed in the kernel's row-major order, fused where the CPU
+ * can (no -ffast-math): NaN and inf land as in scipy's direct sum, and any
+ * split of the rows gives the same bits. GCC on x86-64 Linux builds it for
+ * AVX2 + FMA and for the baseline; the loader picks.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -24,9 +23,8 @@
 #define CLONES
 #endif
 
-/* 32-byte vectors (8 float32 or 4 float64 lanes); U at any address of
- * a lane: plain assignments keep the accumulators in registers (memcpy
- * kept them on the stack). */
+/* 32-byte vectors (8 float32 or 4 float64 lanes); U, at any address of a
+ * lane, for unaligned loads and stores. */
 typedef float vf32 __attribute__((vector_size(32)));
 typedef double vf64 __attribute__((vector_size(32)));
 typedef float uf32 __attribute__((vector_size(32), aligned(4)));
@@ -51,9 +49,8 @@ typedef double uf64 __attribute__((vector_size(32), aligned(8)));
             *(U *)(y + j + v * L) = acc[v];                                \
     } while (0)
 
-/* Blocks of NV vectors along the row; the columns left over, if the row
- * holds a block, by one more block ending at the row's end (it recomputes
- * some outputs, to the same values, rather than a slow tail). */
+/* Blocks of NV vectors along a row that holds one; the columns left over
+ * by one more block ending at the row's end (recomputing some outputs). */
 #define BLOCKS(T, V, U, SPLAT, NV)                                         \
     if (ow >= NV * L) {                                                    \
         for (j = 0; j + NV * L <= ow; j += NV * L)                         \
@@ -65,9 +62,8 @@ typedef double uf64 __attribute__((vector_size(32), aligned(8)));
         continue;                                                          \
     }
 
-/* Rows start:stop of the output: 8, 4 or 1 vectors at a time, where the
- * row is long enough; one column at a time where it is shorter than a
- * vector. */
+/* Rows start:stop of the output: 8, 4 or 1 vectors at a time, by the
+ * row's length; one column at a time where it is shorter than a vector. */
 #define DEFINE_KERNEL(NAME, T, V, U, SPLAT)                                \
     CLONES static void NAME(const T *X, Py_ssize_t W, const T *K,          \
                             Py_ssize_t h, Py_ssize_t w, T *Y,              \

@@ -1,11 +1,6 @@
-"""The one way the engines of `corr2d_fast` run work on threads: `share`.
-
-Its helpers are daemon threads, started on first need, that take
-``(function, args)`` from a ``queue.SimpleQueue`` (one call in C, where
-``concurrent.futures``' ``submit`` runs a page of Python). A child made
-by ``os.fork`` has none of its parent's threads: it forgets them and
-starts its own.
-"""
+"""The one way the engines of `corr2d_fast` run work on threads: `share`,
+with daemon helpers started on first need (a child of ``os.fork`` has
+none of its parent's threads: it starts its own)."""
 
 import os
 import queue
@@ -13,8 +8,7 @@ import threading
 
 from . import _cpus
 
-_HELPERS = [0, queue.SimpleQueue()]  # [helpers started, their tasks]
-_STARTING = threading.Lock()
+_HELPERS = [0, queue.SimpleQueue(), threading.Lock()]  # started, tasks, lock
 
 
 def cores():
@@ -25,7 +19,7 @@ def cores():
 def helpers(count):
     """Return the task queue of at least `count` helper threads; a task
     must not raise (`share`'s do not)."""
-    with _STARTING:
+    with _HELPERS[2]:
         while _HELPERS[0] < count:
             threading.Thread(target=_serve, args=(_HELPERS[1],),
                              name=f'corr2d-helper-{_HELPERS[0]}',
@@ -35,6 +29,7 @@ def helpers(count):
 
 
 def _serve(tasks):
+    """Run the tasks of `tasks`, forever."""
     while True:
         function, args = tasks.get()
         function(*args)
@@ -42,14 +37,13 @@ def _serve(tasks):
 
 def share(work, pieces, threads):
     """Call ``work(shared)`` on up to `threads` threads, this one included,
-    `shared` one iterator over the sequence `pieces`: each thread takes
-    the next piece in turn, so a helper that wakes late takes fewer.
+    `shared` one iterator over `pieces`: each thread takes the next piece
+    in turn, so a helper that wakes late takes fewer.
 
-    This thread works through the pieces, then waits for each helper
-    that holds one. The first exception raised, in any piece or here
-    while waiting (KeyboardInterrupt), is raised once they have stopped,
-    and leaves no piece for a helper that starts late: when `share`
-    returns or raises, no piece of it runs any more.
+    The first exception, in any piece or here while waiting (a
+    KeyboardInterrupt), is raised once every helper has stopped, and
+    leaves no piece for a helper that starts late: once `share` returns
+    or raises, no piece of it runs.
 
     Examples
     --------
@@ -91,11 +85,10 @@ def share(work, pieces, threads):
         raise errors[0]
 
 
-def _after_fork_in_child():
-    global _STARTING
-    _HELPERS[:] = 0, queue.SimpleQueue()
-    _STARTING = threading.Lock()
+def _forget_helpers():
+    """In a child of ``os.fork``: the parent's helpers are not there."""
+    _HELPERS[:] = 0, queue.SimpleQueue(), threading.Lock()
 
 
 if hasattr(os, 'register_at_fork'):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
+    os.register_at_fork(after_in_child=_forget_helpers)

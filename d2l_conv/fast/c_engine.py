@@ -1,7 +1,6 @@
 """The C engine: ``_direct.c``'s direct sum, built at install where a C
-compiler is found (else the other engines serve). On threads
-(`_threads.share`), each makes one C call, without the GIL, and takes
-pieces of rows there, in turn, until none is left."""
+compiler is found. On threads (`_threads.share`), each thread makes one
+C call without the GIL, which takes pieces of rows until none is left."""
 
 import math
 
@@ -13,10 +12,9 @@ from ._output import operands
 
 METHOD = 'direct'
 
-
-try:  # loaded with the package (0.4 ms), not in the first call
+try:
     from . import _direct
-except ImportError:
+except ImportError:  # no compiler at install: the other engines serve
     _direct = None
 
 
@@ -26,7 +24,7 @@ def kernel():
 
 
 def available():
-    """Tell whether the C kernel was built (`choose.Engine`)."""
+    """Tell whether the C kernel was built."""
     return kernel() is not None
 
 
@@ -38,9 +36,8 @@ def accepts(X, K, integer=False):
 def features(X_shape, K_shape, threads):
     """Return ``(1, handovers, work, outputs, crowding)`` on `threads`
     threads (at most one a row): a hand-over per helper, the multiply-adds
-    and the outputs each per thread, and the multiply-adds times
-    ``1 - 1 / threads`` (threads that share a core or the memory bus each
-    go slower).
+    and outputs per thread, and the multiply-adds times ``1 - 1 /
+    threads`` (threads that share a core or the memory bus go slower).
 
     Examples
     --------
@@ -56,8 +53,8 @@ def features(X_shape, K_shape, threads):
 
 
 def correlate_valid(X, K, out=None, threads=None, integer=False):
-    """`numpy_engine.correlate_valid`, by the C kernel: every thread count
-    gives the same bits. Raises `RuntimeError` where it was not built.
+    """`numpy_engine.correlate_valid` by the C kernel, whose every thread
+    count gives the same bits; a `RuntimeError` where it was not built.
 
     Examples
     --------
@@ -71,37 +68,26 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
     (oh, ow), (h, w) = Y.shape, K.shape
     threads = max(1, min(_threads.cores() if threads is None else threads,
                          oh))
-    args = X, X.shape[1], K, h, w, Y, ow
-    float64 = Y.dtype == onp.float64
+    args = X, X.shape[1], K, h, w, Y, ow, 0, oh, Y.dtype == onp.float64
     if threads == 1:
-        kernel().correlate(*args, 0, oh, float64)
+        kernel().correlate(*args)
         return Y
     step = -(-oh // _pieces(Y.shape, K.shape, threads))
-    after = onp.zeros(1, onp.intp)  # the next row: C takes `step` in turn
+    after = onp.zeros(1, onp.intp)  # the next row: each call takes `step`
 
     def work(shared):  # X, K and Y live until share returns
-        for _ in shared:  # a call a thread, sharing `after`
-            kernel().correlate(*args, 0, oh, float64, after, step)
+        for _ in shared:  # one call a thread
+            kernel().correlate(*args, after, step)
 
     _threads.share(work, range(threads), threads)
     return Y
 
 
 def _pieces(Y_shape, K_shape, threads):
-    """Return ``sqrt(T / a)`` pieces of rows, for a call of modelled time
-    ``T`` on one thread and ``a`` a C call's fixed cost (``COSTS['c']``,
-    more than a piece's): the least of ``n a`` plus the wait for the
-    last, ``T / n``, so that a helper that wakes late still finds some;
-    at least one a thread, at most a row each.
-
-    Examples
-    --------
-    >>> 2 <= _pieces((4096, 4096), (3, 3), 2) <= 4096
-    True
-    """
+    """Return ``sqrt(T / a)`` pieces of rows (least ``n a + T / n``, ``T``
+    the time on one thread, ``a`` a C call's), at least one a thread."""
     call, _, work, written, _ = COSTS['c']
     (oh, ow), (h, w) = Y_shape, K_shape
     seconds = oh * ow * (h * w * work + written)
     wanted = math.sqrt(seconds / call) if call > 0 else oh
     return int(max(threads, min(oh, wanted)))
-

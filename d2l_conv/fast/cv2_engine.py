@@ -28,9 +28,9 @@ def available():
 
 
 def features(X_shape, K_shape, threads):
-    """Return ``(1, 0, work, traffic)``: the multiply-adds over the whole
-    ``H x W`` image OpenCV filters and the elements read and written; None
-    from `DIRECT_TAPS` taps. OpenCV shares its rows its own way.
+    """Return ``(1, 0, work, traffic)``, whatever the threads (OpenCV's):
+    the multiply-adds over the whole ``H x W`` image and the elements read
+    and written; None from `DIRECT_TAPS` taps.
 
     Examples
     --------
@@ -46,11 +46,10 @@ def features(X_shape, K_shape, threads):
 
 
 def accepts(X, K, integer=False):
-    """Tell whether OpenCV puts NaN and inf where scipy does: for a kernel
-    of fewer than `DIRECT_TAPS` taps, all finite (OpenCV 4.14's float64
-    filter corrupts the heap on a NaN tap), with no zero tap (OpenCV skips
-    them: ``0 * inf`` is not NaN) or on an all-finite `X` (a pass over it,
-    so asked last).
+    """Tell whether OpenCV puts NaN and inf where scipy does: a kernel of
+    fewer than `DIRECT_TAPS` taps, all finite (OpenCV 4.14's float64
+    filter corrupts the heap on a NaN tap), and no zero tap (OpenCV skips
+    them: ``0 * inf`` is not NaN) unless `X` is all finite (checked last).
 
     Examples
     --------
@@ -68,12 +67,12 @@ def accepts(X, K, integer=False):
 
 
 def correlate_valid(X, K, out=None, threads=None, integer=False):
-    """`numpy_engine.correlate_valid` by ``cv2.filter2D``, where `accepts`:
-    anchored at the kernel's top left and padding with zeros, it filters
-    the top-left view of `X` of the output's shape into the output, then
-    the last ``h - 1`` rows and ``w - 1`` columns, whose windows saw the
-    padding, again from the edges of `X`. `threads` is OpenCV's
-    (``cv2.setNumThreads``).
+    """`numpy_engine.correlate_valid` by ``cv2.filter2D``, where `accepts`,
+    on OpenCV's threads (``cv2.setNumThreads``; `threads` is not used).
+    With the kernel anchored at its top left and zeros past the edges, it
+    filters the view of `X` of the output's shape into the output, then
+    the last ``h - 1`` rows and ``w - 1`` columns again from the edges of
+    `X` (their windows saw the zeros).
 
     Examples
     --------

@@ -1,13 +1,12 @@
-"""The FFT engine: real FFTs by tiles (overlap-save), on threads; the
-one for large kernels (a direct sum costs ``h w`` an output).
+"""The FFT engine: real FFTs by tiles (overlap-save), on threads; the one
+for large kernels (a direct sum costs ``h w`` an output).
 
-Its error (``python benchmarks/fft_accuracy.py``: float32 against scipy's
-float64 direct sum, 1024² image, 31 x 31 kernel): on standard normal
-input at most 3.2e-7 of the largest output (median relative error
-2.6e-7); on brightness from 1e-3 to 1e3 across the image, at most 2.7e-7
-of the largest output, and 1.2e-4 relative in the darkest windows. It
-is relative to the largest value in a tile: where every dim window
-matters to full float32 precision, use a direct method or float64.
+Its error in float32 against a float64 direct sum (``python
+benchmarks/fft_accuracy.py``: 1024², 31 x 31) is 2.9e-7 of the largest
+output on standard normal input, 2.8e-7 on brightness from 1e-3 to 1e3
+(4.9e-6 of each output at most): it is relative to the largest value in
+a tile. Where every dim window matters to full float32 precision, use a
+direct method or float64.
 """
 
 import functools
@@ -21,9 +20,9 @@ from ._output import L2_CACHE, output
 
 METHOD = 'fft'
 
-#: Side of the FFT along each axis, at least: its float32 spectrum
-#: (``4 TILE**2`` bytes) fills half of `L2_CACHE`, the patch the rest.
-#: Whole-image transforms spill the caches and share out badly.
+#: A tile's transform side, unless the axis is shorter or four kernel
+#: sides longer: its float32 spectrum (``4 TILE**2`` bytes) fills half of
+#: `L2_CACHE`, the patch the rest.
 TILE = math.isqrt(L2_CACHE // 8)
 
 #: Integer input is taken while ``max|X| sum|K|`` is below this: a float64
@@ -41,11 +40,11 @@ def available():
 def accepts(X, K, integer=False):
     """Tell whether this engine computes `X` and `K` within its error.
 
-    With ``a = max|X|``, ``b = sum|K|`` and ``n`` points a transform, both
-    finite, and: for integers (`integer`), ``a b`` below `EXACT_BOUND`;
-    for floats, either zero, or ``a b n**2`` below the dtype's largest
-    value (no sum in a transform overflows) and ``a``, ``b`` and ``a b``
-    at least ``n tiny / eps`` (no error sinks into the subnormals).
+    With ``a = max|X|``, ``b = sum|K|`` (both finite) and ``n`` points a
+    transform: for integers, ``a b`` below `EXACT_BOUND`; for floats,
+    ``a`` or ``b`` zero, or ``a b n**2`` below the dtype's largest value
+    (no transform overflows) and ``a``, ``b`` and ``a b`` at least ``n
+    tiny / eps`` (no error sinks into the subnormals).
 
     Examples
     --------
@@ -95,10 +94,9 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
                     tile=TILE):
     """`numpy_engine.correlate_valid` by tiled real FFTs, where `accepts`:
     each output tile's patch of `X` (the tile plus the kernel, less one)
-    transformed at a fast length (`tile`, or four kernel sides), times the
-    kernel's spectrum, and back. A thread does whole tiles (scipy's own
-    ``workers`` measured 1.0 to 1.7 times slower). `integer` input is
-    transformed in float64 and rounded, exact where `accepts`.
+    is transformed (`_side`), times the kernel's spectrum, and back; a
+    thread does whole tiles. `integer` input is transformed in float64
+    and rounded.
 
     Examples
     --------
@@ -137,15 +135,10 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
 
 
 def _side(N, n, tile, fast=True):
-    """Return the transform's length along an axis of `N` with kernel `n`:
-    the whole axis if it fits in `tile`, else at least `tile` and four
-    kernel sides; a fast length, unless not `fast` (the cost model's)."""
-    if fast:
-        from scipy.fft import next_fast_len
-    else:
-        def next_fast_len(n, real):
-            return n
-    whole = next_fast_len(N, real=True)
-    if whole <= max(tile, 4 * n):
-        return whole
-    return next_fast_len(max(tile, 4 * n), real=True)
+    """Return the transform's length along an axis of `N`, kernel `n`: the
+    whole axis, or `tile` or four kernel sides if less; a fast length for
+    scipy, unless not `fast` (the cost model's)."""
+    if not fast:
+        return min(N, max(tile, 4 * n))
+    from scipy.fft import next_fast_len
+    return min(next_fast_len(m, real=True) for m in (N, max(tile, 4 * n)))

@@ -1,31 +1,27 @@
-"""The NumPy engine: multiply-adds of shifted slices, by blocks, on all
-cores; it needs nothing beyond NumPy and takes any input.
+"""The NumPy engine: multiply-adds of shifted slices, by blocks of rows,
+on threads; it needs nothing beyond NumPy and takes any input.
 
 With ``X`` flattened to ``x`` (rows of ``W``), output ``n = i W + j`` is
-``sum_{a, b} K[a, b] x[n + a W + b]``: each tap is one contiguous
-NumPy call over a block, in a scratch buffer that stays in cache, whose
-``w - 1`` columns past each row's valid output (they wrap into the next
-row) are never copied out.
+``sum_{a, b} K[a, b] x[n + a W + b]``: each tap is one NumPy call over a
+block, in a scratch buffer reused by each block, whose ``w - 1`` columns
+past each row's output (they wrap into the next row) are never copied.
 """
 
 import numpy as onp
 
 from . import _threads
-from ._output import L2_CACHE, output
+from ._output import L2_CACHE, operands
 
-#: Output elements per block: twice `L2_CACHE` of float32, so that a
-#: block's scratch and its slices of the input stay in the caches while
-#: NumPy's per-call cost (about 1 us) stays small against its work.
+#: Output elements per block, from `L2_CACHE`: enough that a NumPy call's
+#: fixed cost (about 1 us) is small against its work; a call of fewer
+#: outputs runs on one thread.
 BLOCK = L2_CACHE // 2
-
-#: Below this many (padded) outputs, a block's work, one thread does all.
-MIN_PARALLEL = BLOCK
 
 METHOD = 'direct'
 
 
 def available():
-    """Always (`choose.Engine`)."""
+    """Always."""
     return True
 
 
@@ -37,7 +33,7 @@ def accepts(X, K, integer=False):
 def features(X_shape, K_shape, threads):
     """Return ``(1, calls, work, traffic)``: its NumPy calls (taps times
     blocks), multiply-adds (on rows padded to ``W``) and elements read and
-    written. It shares the blocks among all its threads.
+    written, whatever the threads.
 
     Examples
     --------
@@ -51,26 +47,25 @@ def features(X_shape, K_shape, threads):
 
 
 def correlate_valid(X, K, out=None, threads=None, integer=False,
-                    block=BLOCK):
+                    block=None):
     """Valid 2-D cross-correlation of NumPy arrays: an engine of
     `corr2d_fast`, without its checks. NaN and inf land as in scipy's
     direct sum (every product is computed).
 
     Parameters
     ----------
-    X : numpy.ndarray
-        2-D float32 or float64 input (copied if not C-contiguous).
-    K : numpy.ndarray
-        2-D kernel, no larger than `X`; cast to the dtype of `X`.
+    X, K : numpy.ndarray
+        2-D float32 or float64 input, and a kernel no larger, cast to its
+        dtype (each copied if not C-contiguous).
     out : numpy.ndarray, optional
         Where to write the result: C-contiguous, of its shape and dtype.
     threads : int, optional
         Threads to use; defaults to `get_num_threads`.
     integer : bool
-        Whether `X` and `K` hold integers (a direct sum needs nothing
-        more for them).
-    block : int
-        Output elements per block; rounded to whole rows of `X`.
+        Whether both hold integers (a direct sum needs nothing more).
+    block : int, optional
+        Output elements per block (default `BLOCK`), in whole rows of `X`;
+        fewer outputs than a block, one thread.
 
     Returns
     -------
@@ -90,44 +85,35 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
     array([[19., 25.],
            [37., 43.]], dtype=float32)
     """
-    (H, W), (h, w) = X.shape, K.shape
-    oh, ow = H - h + 1, W - w + 1
-    X, K = onp.ascontiguousarray(X), onp.ascontiguousarray(K, X.dtype)
+    X, K, Y = operands(X, K, out)
+    (oh, ow), W, w = Y.shape, X.shape[1], K.shape[1]
+    block = BLOCK if block is None else block
     threads = _threads.cores() if threads is None else threads
-    threads = 1 if oh * W < MIN_PARALLEL else threads
+    threads = 1 if oh * W < block else threads
     rows = max(1, min(block // W, -(-oh // threads)))  # a block a thread
-    x = X.reshape(-1)
-    Y = output(out, (oh, ow), X.dtype)
+    x, y = X.reshape(-1), Y.reshape(-1)
 
     def work(blocks):
-        padded = onp.empty(rows * W, X.dtype)  # reused: stays in cache
+        padded = onp.empty(rows * W, X.dtype)  # reused by each block
         tmp = onp.empty_like(padded)
         with onp.errstate(invalid='ignore', over='ignore'):  # as scipy
             for i in blocks:
-                stop = min(i + rows, oh)
+                n = (min(i + rows, oh) - i) * W
                 if w == 1:  # no columns to drop: computed in place
-                    _taps(x, K, Y.reshape(-1), i * W, stop * W, tmp, W)
-                    continue
-                n = (stop - i) * W
-                # the last w - 1 would read past `x`, and are dropped
-                _taps(x, K, padded, 0, n - (w - 1), tmp, W, i * W)
-                Y[i:stop] = padded[:n].reshape(-1, W)[:, :ow]
+                    _taps(x[i * W:], K, y[i * W:][:n], tmp, W)
+                else:  # the last w - 1 would read past `x`: dropped
+                    _taps(x[i * W:], K, padded[:n - w + 1], tmp, W)
+                    Y[i:i + rows] = padded[:n].reshape(-1, W)[:, :ow]
 
     _threads.share(work, range(0, oh, rows), min(threads, -(-oh // rows)))
     return Y
 
 
-def _taps(x, K, y, start, stop, tmp, W, offset=0):
-    """Set ``y[n] = sum_{a, b} K[a, b] x[offset + n + a W + b]`` for
-    ``start <= n < stop``, `tmp` scratch of that many elements."""
-    h, w = K.shape
-    y, tmp = y[start:stop], tmp[:stop - start]
-    start += offset
-    stop += offset
-    onp.multiply(x[start:stop], K[0, 0], out=y)
-    for a in range(h):
-        for b in range(w):
-            if a or b:
-                shift = a * W + b
-                onp.multiply(x[start + shift:stop + shift], K[a, b], out=tmp)
-                onp.add(y, tmp, out=y)
+def _taps(x, K, y, tmp, W):
+    """Set ``y[n] = sum_{a, b} K[a, b] x[n + a W + b]``, `tmp` scratch."""
+    tmp = tmp[:len(y)]
+    onp.multiply(x[:len(y)], K[0, 0], out=y)
+    for (a, b), k in onp.ndenumerate(K):
+        if a or b:
+            onp.multiply(x[a * W + b:][:len(y)], k, out=tmp)
+            onp.add(y, tmp, out=y)

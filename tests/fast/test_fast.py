@@ -87,7 +87,6 @@ def test_threads_are_bitwise_equal_to_one_thread():
 def test_small_blocks_through_corr2d_fast(monkeypatch):
     """`corr2d_fast` itself across many blocks on two threads."""
     monkeypatch.setattr(numpy_engine, 'BLOCK', 50)
-    monkeypatch.setattr(numpy_engine, 'MIN_PARALLEL', 0)
     monkeypatch.setattr(numpy_engine._threads, 'cores', lambda: 2)
     check_corr2d(corr2d_fast, *random_pair(((47, 23), (4, 3)), 3))
 

@@ -107,29 +107,24 @@ def test_fft_tile_seams():
 
 
 def with_threads(name, X, K, threads):
-    """Run engine `name` on `threads` threads, cut into many pieces: every
-    size threshold that keeps a small call on one thread set to 0, the
-    NumPy engine's blocks one row, the FFT's tiles 16 x 16. OpenCV cuts
-    its rows itself, among the threads `cv2.setNumThreads` gives it."""
-    from unittest import mock
-
+    """Run engine `name` on `threads` threads, cut into many pieces: the
+    NumPy engine's blocks one row (no call is then too small to share),
+    the FFT's tiles 16 x 16. OpenCV cuts its rows itself, among the
+    threads `cv2.setNumThreads` gives it."""
     from d2l_conv.fast import fft_engine
-    with mock.patch.object(numpy_engine, 'MIN_PARALLEL', 0):
-        if name == 'numpy':
-            return numpy_engine.correlate_valid(X, K, block=1,
-                                                threads=threads)
-        if name == 'fft':
-            return fft_engine.correlate_valid(X, K, tile=16,
-                                              threads=threads)
-        if name == 'c':
-            return engines()['c'](X, K, threads=threads)
-        import cv2
-        before = cv2.getNumThreads()
-        cv2.setNumThreads(threads)
-        try:
-            return engines()[name](X, K)
-        finally:
-            cv2.setNumThreads(before)
+    if name == 'numpy':
+        return numpy_engine.correlate_valid(X, K, block=1, threads=threads)
+    if name == 'fft':
+        return fft_engine.correlate_valid(X, K, tile=16, threads=threads)
+    if name == 'c':
+        return engines()['c'](X, K, threads=threads)
+    import cv2
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(threads)
+    try:
+        return engines()[name](X, K)
+    finally:
+        cv2.setNumThreads(before)
 
 
 @pytest.mark.parametrize('name', ENGINES)
