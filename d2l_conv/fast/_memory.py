@@ -152,11 +152,11 @@ def into(out, shape, dtype, x, k):
         raise ValueError(
             f"corr2d_fast: out must have the output's shape {shape} and "
             f'dtype {dtype}, got shape {tuple(out.shape)} and dtype {kind}')
-    if view is not None and not (view.flags.c_contiguous
-                                 and view.flags.writeable):
+    flags = None if view is None else view.flags
+    if flags is not None and not (flags.c_contiguous and flags.writeable):
         raise ValueError('corr2d_fast: out must be writable and '
                          'C-contiguous, as a new array is')
-    if view is not None and view.flags.aligned and not (
+    if flags is not None and flags.aligned and not (
             onp.may_share_memory(view, x) or onp.may_share_memory(view, k)):
         return out, view, None
     target = onp.empty(shape, dtype)

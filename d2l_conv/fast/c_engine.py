@@ -1,13 +1,10 @@
 """The C engine: ``_direct.c``'s direct sum, built at install where a C
 compiler is found. On threads (`_threads.share`), each thread makes one
-C call without the GIL, which takes pieces of rows until none is left."""
-
-import math
+C call without the GIL, which takes chunks of rows until none is left."""
 
 import numpy as onp
 
 from . import _threads
-from ._costs import COSTS
 from ._output import operands
 
 METHOD = 'direct'
@@ -65,29 +62,25 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
         raise RuntimeError('corr2d_fast: the C engine was not built '
                            '(no C compiler when the package was installed)')
     X, K, Y = operands(X, K, out)
-    (oh, ow), (h, w) = Y.shape, K.shape
-    threads = max(1, min(_threads.cores() if threads is None else threads,
-                         oh))
-    args = X, X.shape[1], K, h, w, Y, ow, 0, oh, Y.dtype == onp.float64
-    if threads == 1:
-        kernel().correlate(*args)
-        return Y
-    step = -(-oh // _pieces(Y.shape, K.shape, threads))
-    after = onp.zeros(1, onp.intp)  # the next row: each call takes `step`
-
-    def work(shared):  # X, K and Y live until share returns
-        for _ in shared:  # one call a thread
-            kernel().correlate(*args, after, step)
-
-    _threads.share(work, range(threads), threads)
+    run(X, K, Y, _threads.cores() if threads is None else threads)
     return Y
 
 
-def _pieces(Y_shape, K_shape, threads):
-    """Return ``sqrt(T / a)`` pieces of rows (least ``n a + T / n``, ``T``
-    the time on one thread, ``a`` a C call's), at least one a thread."""
-    call, _, work, written, _ = COSTS['c']
-    (oh, ow), (h, w) = Y_shape, K_shape
-    seconds = oh * ow * (h * w * work + written)
-    wanted = math.sqrt(seconds / call) if call > 0 else oh
-    return int(max(threads, min(oh, wanted)))
+def run(X, K, Y, threads):
+    """Write the valid correlation of `X` and `K` (NumPy's, C-contiguous,
+    aligned, of one float dtype) into `Y` (such an array of the output's
+    shape, or the address of one) on at most `threads` threads; what is
+    given is not checked (`corr2d_fast` did)."""
+    (H, W), (h, w) = X.shape, K.shape
+    oh = H - h + 1
+    args = X, W, K, h, w, Y, W - w + 1, 0, oh, X.itemsize == 8
+    threads = min(threads, oh)
+    if threads <= 1:
+        return _direct.correlate(*args)
+    after = onp.zeros(1, onp.intp)  # the next row, shared by the calls
+
+    def work(shared):  # X, K and Y live until share returns
+        for _ in shared:  # one call a thread, which rings the bell
+            _direct.correlate(*args, after, threads)
+
+    _threads.share(work, range(threads), threads, rings=True)

@@ -34,22 +34,51 @@ def test_every_thread_count_gives_the_same_bits(dtype, shapes):
 
 
 def test_threads_share_rows_through_one_row_index():
-    """Each C call takes `step` rows from the index in turn: one that
-    starts once none is left (a helper that woke late) writes nothing."""
+    """The calls given one row index take chunks of rows from it in turn:
+    one that starts once none is left (a helper that woke late) writes
+    nothing, and the index stops at the last row."""
     X, K = random_pair(((40, 33), (3, 4)), 2)
+    one = c_engine.correlate_valid(X, K, threads=1)
     Y = onp.full((38, 30), onp.nan, 'float32')
     after = onp.array([38], onp.intp)
     args = X, 33, K, 3, 4, Y, 30, 0, 38, False
-    c_engine.kernel().correlate(*args, after, 5)
-    assert onp.isnan(Y).all() and after[0] == 43
+    direct.correlate(*args, after, 2)
+    assert onp.isnan(Y).all() and after[0] == 38
     after[0] = -5  # out of range: nothing either
-    c_engine.kernel().correlate(*args, after, 5)
-    assert onp.isnan(Y).all()
+    direct.correlate(*args, after, 2)
+    assert onp.isnan(Y).all() and after[0] == -5
+    after[0] = 20  # the rows from 20
+    direct.correlate(*args, after, 2)
+    assert onp.isnan(Y[:20]).all() and after[0] == 38
+    onp.testing.assert_array_equal(Y[20:], one[20:])
     after[0] = 0
-    c_engine.kernel().correlate(*args, after, 5)
-    onp.testing.assert_array_equal(Y, c_engine.correlate_valid(X, K,
-                                                               threads=1))
-    assert after[0] >= 38
+    direct.correlate(*args, after, 3)
+    onp.testing.assert_array_equal(Y, one)
+
+
+def test_a_shared_call_rings_the_helpers_bell():
+    """A call given a row index rings the bell that idle helpers spin on
+    (as it starts, without the GIL); a call alone does not."""
+    X, K = random_pair(((40, 33), (3, 4)), 2)
+    args = X, 33, K, 3, 4, onp.empty((38, 30), 'float32'), 30, 0, 38, False
+    seen = direct.wait(-1, 0)  # never -1: the bell at once
+    direct.correlate(*args)
+    assert direct.wait(-1, 0) == seen
+    direct.correlate(*args, onp.zeros(1, onp.intp), 2)
+    assert direct.wait(-1, 0) == seen + 1
+    direct.ring()
+    assert direct.wait(-1, 0) == seen + 2
+
+
+def test_an_idle_helper_spins_without_the_gil_until_the_bell_rings():
+    """`wait` returns as the bell rings, rung by a thread that needs the
+    GIL to do it; else after its seconds."""
+    seen = direct.wait(-1, 0)
+    ringer = threading.Timer(0.05, direct.ring)
+    ringer.start()
+    assert direct.wait(seen, 60.0) == seen + 1  # not a minute later
+    ringer.join()
+    assert direct.wait(seen + 1, 0.01) == seen + 1  # none: it gives up
 
 
 @pytest.mark.parametrize('change, error', [

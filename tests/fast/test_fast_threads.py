@@ -100,3 +100,17 @@ def test_after_an_error_a_late_helper_takes_no_piece(busy_helpers):
         _threads.helpers(1).put(task)
     meeting.wait()  # every helper is here: none runs share's task
     assert done == []
+
+
+def test_share_rings_the_helpers_bell_unless_its_work_does():
+    """Helpers that spin after a task start on the bell: `share` rings it
+    once it has handed out their tasks, unless `work` rings it itself
+    (the C engine's calls, once they have let go of the GIL)."""
+    direct = pytest.importorskip('d2l_conv.fast._direct')
+    seen = direct.wait(-1, 0)
+    _threads.share(lambda shared: list(shared), range(4), 1)  # no helper
+    assert direct.wait(-1, 0) == seen
+    _threads.share(lambda shared: list(shared), range(4), 2)
+    assert direct.wait(-1, 0) == seen + 1
+    _threads.share(lambda shared: list(shared), range(4), 2, rings=True)
+    assert direct.wait(-1, 0) == seen + 1
