@@ -140,8 +140,8 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
                 X.ctx if mxnet_x else current_context())
         Y, target = _memory.new_array(shape, dtype, where, not direct)
     if direct and threads == 1:  # the fewest steps: one C call, here
-        c_engine.kernel().correlate(x, W, k, h, w, target, shape[1], 0,
-                                    shape[0], x.itemsize == 8)
+        c_engine.correlate(x, W, k, h, w, target, shape[1], 0, shape[0],
+                           x.itemsize == 8)
     elif direct:
         c_engine.run(x, k, target, threads)
     elif wide:

@@ -69,7 +69,9 @@ def host_view(A, writable=False):
     known = _VIEWS.get(id(A))
     if (not writable and known is not None and known[0]() is A
             and known[1] == handle.value):
-        check_call(_LIB.MXNDArrayWaitToRead(handle))
+        failed = _LIB.MXNDArrayWaitToRead(handle)
+        if failed:
+            check_call(failed)
         return known[2]
     code, ndim = ctypes.c_int(), ctypes.c_int()
     sides = ctypes.POINTER(_SIDE)()
