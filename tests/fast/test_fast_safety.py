@@ -135,10 +135,12 @@ def test_set_num_threads_holds_for_shapes_seen_before(monkeypatch):
         real = engine.correlate_valid
         monkeypatch.setattr(engine, 'correlate_valid', lambda *a, f=real,
                             **k: used.append(k['threads']) or f(*a, **k))
-    if c_engine.available():  # its small calls skip correlate_valid
-        kernel = c_engine.kernel()
-        monkeypatch.setattr(kernel, 'correlate', lambda *a, f=(
-            kernel.correlate): workers.add(threading.get_ident()) or f(*a))
+    if c_engine.available():  # corr2d_fast calls it without
+        kernel = c_engine.kernel()  # correlate_valid: every C call seen
+        seen = lambda *a, f=kernel.correlate: (  # noqa: E731
+            workers.add(threading.get_ident()) or f(*a))
+        monkeypatch.setattr(kernel, 'correlate', seen)
+        monkeypatch.setattr(c_engine, 'correlate', seen)
     try:
         set_num_threads(2)
         corr2d_fast(X, K, method='direct')
