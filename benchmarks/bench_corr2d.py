@@ -316,9 +316,8 @@ def cold_calls(build, n, k, seconds):
 
 
 def cold_start():
-    """Return, per `COLD_CASES` case and `COLD_BUILDS` run, the first
-    call of a fresh process and its calls in its first `COLD_SECONDS`:
-    the process of median first call of `COLD_RUNS` (each one's first
+    """Return, per `COLD_CASES` case and `COLD_BUILDS` run, `cold_calls`
+    of the process of median first call of `COLD_RUNS` (each one's first
     and slowest in ``runs`` and ``slowest_runs``)."""
     found = []
     for build in COLD_BUILDS:

@@ -230,9 +230,7 @@ def threads_section(data):
 def cold_section(data):
     """Return the cold start and whether its target holds: the first call
     of a fresh process, as installed and without C, against
-    ``ndimage.correlate``'s time in the grid; and its slowest call in
-    2 s, beside ndimage's own loop (the control: what the machine adds
-    by itself, the operating system taking the core away)."""
+    ``ndimage.correlate``'s time in the grid (the slowest call, shown)."""
     grid = {key(c): c['times'].get('ndimage.correlate') for c in data['grid']}
     rows, worst = [], []
     for case in data['cold_start']:
