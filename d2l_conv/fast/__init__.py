@@ -123,9 +123,8 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     if wide:  # from the integers (this is rare: copied)
         x, k = (onp.asarray(A.asnumpy() if isinstance(A, np.ndarray)
                             else A, onp.float64) for A in (X, K))
-    # the fewest steps: straight to the C engine, if it ranks first
-    engine, threads = choose.order(*shapes, method)[0]
-    direct = not wide and engine == 'c'
+    # the fewest steps: one C call, on this thread
+    direct = not wide and choose.order(*shapes, method)[0] == _C_HERE
     later = None
     if out is not None:
         Y, target, later = _memory.into(out, shape, dtype, x, k)
@@ -139,16 +138,18 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
             where, later = (_memory.HOST, 0), lambda: Y.as_in_context(
                 X.ctx if mxnet_x else current_context())
         Y, target = _memory.new_array(shape, dtype, where, not direct)
-    if direct and threads == 1:  # the fewest steps: one C call, here
+    if direct:
         c_engine.correlate(x, W, k, h, w, target, shape[1], 0, shape[0],
                            x.itemsize == 8)
-    elif direct:
-        c_engine.run(x, k, target, threads)
-    elif wide:
-        target[...] = choose.correlate(x, k, integer=True, method=method)
-    else:
-        choose.correlate(x, k, out=target, integer=integer, method=method)
+    else:  # wide: float64 sums, rounded once into the output
+        sums = onp.empty(shape, onp.float64) if wide else target
+        choose.correlate(x, k, out=sums, integer=integer, method=method)
+        if wide:
+            target[...] = sums
     return Y if later is None else later()
+
+
+_C_HERE = 'c', 1  # the C engine, on this thread
 
 
 def _check_method(method):

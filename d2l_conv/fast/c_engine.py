@@ -63,25 +63,17 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
         raise RuntimeError('corr2d_fast: the C engine was not built '
                            '(no C compiler when the package was installed)')
     X, K, Y = operands(X, K, out)
-    run(X, K, Y, _threads.cores() if threads is None else threads)
-    return Y
-
-
-def run(X, K, Y, threads):
-    """Write the valid correlation of `X` and `K` (NumPy's, C-contiguous,
-    aligned, of one float dtype) into `Y` (such an array of the output's
-    shape, or the address of one) on at most `threads` threads; what is
-    given is not checked (`corr2d_fast` did)."""
-    (H, W), (h, w) = X.shape, K.shape
-    oh = H - h + 1
-    args = X, W, K, h, w, Y, W - w + 1, 0, oh, X.itemsize == 8
-    threads = min(threads, oh)
+    (oh, ow), (h, w) = Y.shape, K.shape
+    threads = min(_threads.cores() if threads is None else threads, oh)
+    args = X, X.shape[1], K, h, w, Y, ow, 0, oh, Y.dtype == onp.float64
     if threads <= 1:
-        return _direct.correlate(*args)
+        correlate(*args)
+        return Y
     after = onp.zeros(1, onp.intp)  # the next row, shared by the calls
 
     def work(shared):  # X, K and Y live until share returns
         for _ in shared:  # one call a thread, which rings the bell
-            _direct.correlate(*args, after, threads)
+            correlate(*args, after, threads)
 
     _threads.share(work, range(threads), threads, rings=True)
+    return Y
