@@ -33,8 +33,8 @@ def accepts(X, K, integer=False):
 def features(X_shape, K_shape, threads):
     """Return ``(1, handovers, work, outputs, crowding)`` on `threads`
     threads (at most one a row): a hand-over per helper, the multiply-adds
-    and outputs per thread, and the multiply-adds times ``1 - 1 /
-    threads`` (threads that share a core or the memory bus go slower).
+    and outputs per thread, and the multiply-adds times ``1 - 1 / threads``
+    (threads that share a core or the memory bus go slower).
 
     Examples
     --------
@@ -50,14 +50,8 @@ def features(X_shape, K_shape, threads):
 
 
 def correlate_valid(X, K, out=None, threads=None, integer=False):
-    """`numpy_engine.correlate_valid` by the C kernel, whose every thread
-    count gives the same bits; a `RuntimeError` where it was not built.
-
-    Examples
-    --------
-    >>> correlate_valid(onp.array([[1., 2., 4.]]), onp.array([[1., -1.]]))
-    array([[-1., -2.]])
-    """
+    """By the C kernel: every thread count gives the same bits; a
+    `RuntimeError` where it was not built."""
     if kernel() is None:
         raise RuntimeError('corr2d_fast: the C engine was not built '
                            '(no C compiler when the package was installed)')
@@ -67,10 +61,9 @@ def correlate_valid(X, K, out=None, threads=None, integer=False):
 
 
 def run(X, K, Y, threads):
-    """Write the valid correlation of `X` and `K` (NumPy's, C-contiguous,
-    aligned, of one float dtype) into `Y` (such an array of the output's
-    shape, or the address of one) on at most `threads` threads; what is
-    given is not checked (`corr2d_fast` did)."""
+    """Write the valid correlation of C-contiguous aligned `X` and `K`, of
+    one float dtype, into `Y` (such an array, or its address) on at most
+    `threads` threads, unchecked (`corr2d_fast` checked)."""
     (H, W), (h, w) = X.shape, K.shape
     oh = H - h + 1
     args = X, W, K, h, w, Y, W - w + 1, 0, oh, X.itemsize == 8
