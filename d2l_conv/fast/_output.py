@@ -1,18 +1,16 @@
 """What the engines of `corr2d_fast` share: where each writes its result
-(`out`, or a new array), and the cache they size their blocks for.
-"""
+(`out`, or a new array), and the cache they size their blocks for."""
 
 import numpy as onp
 
-#: Bytes of a core's L2 cache, as on most x86-64 cores of the last years
-#: (256 KiB to 2 MiB): the engines size their blocks and tiles by it.
+#: Bytes of a core's L2 cache, within the 256 KiB to 2 MiB of recent
+#: x86-64 cores: the engines size their blocks and tiles by it.
 L2_CACHE = 1 << 19
 
 
 def output(out, shape, dtype):
     """Return `out`, checked (a writable C-contiguous ``numpy.ndarray`` of
-    `shape` and `dtype`, else `TypeError` or `ValueError`), or a new
-    array. `corr2d_fast` passes a view of memory MXNet allocated.
+    `shape` and `dtype`, else `TypeError` or `ValueError`), or a new array.
 
     Examples
     --------
