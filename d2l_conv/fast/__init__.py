@@ -64,7 +64,7 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     From integers, every output below ``2**24`` in magnitude is exact
     (where ``max|X| * sum|K|`` reaches ``2**23``, summed in float64).
     NaN and inf land as in ``scipy.signal.correlate2d``. The FFT's error
-    is about 1e-7 of the largest output in float32 (`fft_engine`). Input
+    is about 3e-7 of the largest output in float32 (`fft_engine`). Input
     not C-contiguous or aligned is copied once. No thread touches the
     result or `out` once `corr2d_fast` has returned or raised.
 

@@ -34,14 +34,8 @@ _CODES = {dtype: code for code, dtype in _DTYPES.items()}
 
 
 def device(A):
-    """Return ``(device type, device id)`` of MXNet's `A` (faster than
-    ``A.ctx``).
-
-    Examples
-    --------
-    >>> device(np.ones(2))
-    (1, 0)
-    """
+    """Return ``(device type, device id)`` of MXNet's `A`, faster than
+    ``A.ctx``."""
     known = _VIEWS.get(id(A))
     if known is not None and known[0]() is A and known[1] == A.handle.value:
         return known[3]
@@ -55,13 +49,6 @@ def host_view(A, writable=False):
     """Return a NumPy view of MXNet's `A`, valid while `A` lives, once its
     pending writes (if `writable`, reads too) are done; None off the host
     or for no NumPy dtype. A read-only view is remembered while `A` lives.
-
-    Examples
-    --------
-    >>> A = np.array([[1, 2], [3, 4]], dtype='int32')
-    >>> host_view(A)
-    array([[1, 2],
-           [3, 4]], dtype=int32)
     """
     handle = A.handle
     known = _VIEWS.get(id(A))
@@ -98,16 +85,7 @@ _VIEWS = {}
 def new_array(shape, dtype, where=(HOST, 0), view=True):
     """Return a new ``mxnet.np.ndarray`` on the host `where` (``(device
     type, id)``), made without ``np.ndarray``'s checks, and a writable
-    NumPy view of its memory, or (if not `view`) its address.
-
-    Examples
-    --------
-    >>> A, view = new_array((2, 3), onp.dtype('float32'))
-    >>> view[...] = 1
-    >>> A
-    array([[1., 1., 1.],
-           [1., 1., 1.]])
-    """
+    NumPy view of its memory, or (if not `view`) its address."""
     sides, ndim, code, size = _how(shape, dtype)
     handle, address = NDArrayHandle(), ctypes.c_void_p()
     failed = _CREATE(sides, ndim, where[0], where[1], 0, code,

@@ -51,13 +51,6 @@ def share(work, pieces, threads, rings=False):
     KeyboardInterrupt), is raised once every helper has stopped: once
     `share` returns or raises, no piece of it runs. `rings`: `work` rings
     the bell once it has let go of the GIL (else `share` rings it first).
-
-    Examples
-    --------
-    >>> done = []
-    >>> share(lambda shared: done.extend(shared), range(4), 2)
-    >>> sorted(done)
-    [0, 1, 2, 3]
     """
     shared = iter(pieces)  # next() holds the GIL
     errors = []

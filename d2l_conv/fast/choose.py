@@ -31,11 +31,10 @@ class Engine(Protocol):
     def correlate_valid(self, X, K, out=None, threads=None,
                         integer=False):
         """Return the valid 2-D cross-correlation of NumPy `X` (float32 or
-        float64) and `K` (cast to its dtype; each copied if not
-        C-contiguous) in `out` (checked: a writable C-contiguous NumPy
-        array of the output's shape and dtype) or a new array, on up to
-        `threads` threads (default `get_num_threads`); `integer`: both
-        hold integers."""
+        float64) and `K` (cast to its dtype), of any strides, in `out`
+        (checked: a writable C-contiguous NumPy array of the output's shape
+        and dtype) or a new array, on up to `threads` threads (default
+        `get_num_threads`); `integer`: both hold integers."""
 
 
 #: Every engine, in the order of preference where estimates tie.
@@ -55,13 +54,7 @@ if REGISTRY.keys() - COSTS.keys():
 
 
 def importable():
-    """Return the names of the engines that can run here.
-
-    Examples
-    --------
-    >>> importable()[-1]
-    'numpy'
-    """
+    """Return the names of the engines that can run here."""
     return tuple(key for key, engine in REGISTRY.items()
                  if engine.available())
 
@@ -118,13 +111,7 @@ def choose_engine(X_shape, K_shape, method='auto'):
 
 
 def order(X_shape, K_shape, method='auto'):
-    """Return `ranked` for `ENGINES`, `get_num_threads` and `COSTS` now.
-
-    Examples
-    --------
-    >>> sorted(name for name, threads in order((64, 64), (3, 3)))[-1]
-    'numpy'
-    """
+    """Return `ranked` for `ENGINES`, `get_num_threads` and `COSTS` now."""
     return ranked(X_shape, K_shape, method, ENGINES,
                   _cpus.get_num_threads(), _version())
 

@@ -44,7 +44,8 @@ def features(X_shape, K_shape, threads):
 def correlate_valid(X, K, out=None, threads=None, integer=False,
                     block=None):
     """By blocks of `block` outputs (default `BLOCK`) in whole rows of `X`,
-    through a scratch buffer per thread; fewer outputs, one thread."""
+    through a scratch buffer per thread (none where ``w`` is 1); fewer
+    outputs, one thread."""
     X, K, Y = operands(X, K, out)
     (oh, ow), W, w = Y.shape, X.shape[1], K.shape[1]
     block = BLOCK if block is None else block
