@@ -1,12 +1,7 @@
-"""A fast `corr2d`: engines chosen by a cost model.
-
-`corr2d_fast` checks its input on the host (MXNet's arrays through views
-of their memory, `_memory`) and hands it to the engine `choose` ranks
-first (registered in `choose.REGISTRY`: C, OpenCV, scipy's FFT, NumPy),
-which writes into a new MXNet array or `out`; a small call runs the C
-engine at once, on this thread. Engines' threads (`_threads`, as many
-as `get_num_threads`) never outlive a call, even an interrupted one.
-"""
+"""A fast `corr2d`: `corr2d_fast` checks its input on the host (MXNet's
+arrays as views, `_memory`) and runs the engine `choose` ranks first (C,
+OpenCV, scipy's FFT, NumPy) into a new MXNet array or `out`, on up to
+`get_num_threads` threads (`_threads`) that never outlive the call."""
 
 import numpy as onp
 from mxnet import autograd, np, npx
@@ -22,11 +17,11 @@ __all__ = ['corr2d_fast', 'get_num_threads', 'set_num_threads']
 def corr2d_fast(X, K, *, out=None, method='auto'):
     """Compute 2D cross-correlation, fast.
 
-    The book's `corr2d` (section 6.2.1), its reference, computed on the
-    host by the engine of least modelled time for these shapes and
-    `method` (`choose.choose_engine`). Given ``mxnet.np`` arrays under
-    ``autograd.record()``, it calls ``npx.convolution`` (that of
-    ``nn.Conv2D``), so that gradients reach `X` and `K`.
+    The book's `corr2d` (section 6.2.1), computed on the host by the
+    engine of least modelled time for these shapes and `method`
+    (`choose.choose_engine`). Given ``mxnet.np`` arrays under
+    ``autograd.record()``, it calls ``npx.convolution`` (as ``nn.Conv2D``
+    does), so that gradients reach `X` and `K`.
 
     Parameters
     ----------
@@ -36,15 +31,15 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     K : mxnet.np.ndarray or array_like
         The 2-D kernel, no larger than `X` along either axis.
     out : mxnet.np.ndarray or numpy.ndarray, optional
-        Where to write the output, as NumPy's ufuncs take ``out=``: of
-        its shape and dtype, writable and C-contiguous; it may overlap
-        `X` or `K`. Not under ``autograd.record()``.
+        Where to write the output, as ufuncs' ``out=``: of its shape and
+        dtype, writable, C-contiguous; it may overlap `X` or `K`. Not
+        under ``autograd.record()``.
     method : {'auto', 'direct', 'fft'}
-        As ``scipy.signal.correlate``'s: ``'direct'`` sums every
-        product; ``'fft'`` multiplies transforms (needs scipy), except
-        where it would miss its error (NaN, inf, values whose
-        transforms overflow or underflow, integers too large to be
-        exact): those are summed; ``'auto'`` picks the faster.
+        As ``scipy.signal.correlate``'s: ``'direct'`` sums every product;
+        ``'fft'`` multiplies transforms (needs scipy), except where it
+        would miss its error (NaN, inf, transforms that would overflow or
+        underflow, integers too large to be exact): those are summed;
+        ``'auto'`` picks the faster.
 
     Returns
     -------
@@ -56,20 +51,20 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     Raises
     ------
     TypeError
-        If `X` or `K` is None, a string, masked or not numeric; if
-        `out` is no ``mxnet.np`` or NumPy array, or `method` no str.
+        If `X` or `K` is None, a string, masked or not numeric; if `out` is
+        no ``mxnet.np`` or NumPy array, or `method` no str.
     ValueError
-        If `X` or `K` is not 2-D or is empty, or `K` does not fit in
-        `X`; if `out` is not as above (nothing is written then) or is
-        given under ``autograd.record()``; if `method` is another, or
-        ``'fft'`` without scipy.
+        If `X` or `K` is not 2-D or is empty, or `K` does not fit in `X`;
+        if `out` is not as above (nothing is written then) or is given
+        under ``autograd.record()``; if `method` is another, or ``'fft'``
+        without scipy.
 
     Notes
     -----
     From integers, every output below ``2**24`` in magnitude is exact
     (where ``max|X| * sum|K|`` reaches ``2**23``, summed in float64).
     NaN and inf land as in ``scipy.signal.correlate2d``. The FFT's error
-    is about 1e-7 of the largest output in float32 (`fft_engine`). Input
+    is about 3e-7 of the largest output in float32 (`fft_engine`). Input
     not C-contiguous or aligned is copied once. No thread touches the
     result or `out` once `corr2d_fast` has returned or raised.
 
@@ -169,10 +164,8 @@ def _check_method(method):
 
 
 def _host_args(X, K):
-    """Return ``(x, k, integer)``: `X` and `K` as C-contiguous aligned
-    NumPy arrays of one dtype, float32 or float64 (`check_corr2d_args`'
-    policy, checks and messages; MXNet's on the host as views, others
-    converted or copied once), and whether both held integers."""
+    """Return `X` and `K` as C-contiguous aligned NumPy arrays of one float
+    dtype (`check_corr2d_args`' policy), and whether both held integers."""
     x = X if type(X) is onp.ndarray else (
         _memory.host_view(X) if type(X) is np.ndarray else None)
     k = K if type(K) is onp.ndarray else (
@@ -197,8 +190,7 @@ _C_ALIGNED = 0x1 | 0x100  # NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED
 
 
 def _host_values(A):
-    """Return the values of MXNet's `A` in NumPy: a view of its memory on
-    the host, else a copy."""
+    """Return MXNet's `A` in NumPy: a view on the host, else a copy."""
     view = _memory.host_view(A)
     return A.asnumpy() if view is None else view
 

@@ -45,12 +45,11 @@ def set_num_threads(count):
 
 def get_num_threads():
     """Return how many threads `corr2d_fast` may use: `set_num_threads`'
-    count, else ``D2L_CONV_NUM_THREADS`` (a `ValueError` if it is not a
-    whole number of at least 1), ``OMP_NUM_THREADS`` (as OpenCV and BLAS;
-    ignored if not a whole number, on which MXNet aborts at import, so it
-    was set later, for others), or the CPUs this process may use (its
+    count, else ``D2L_CONV_NUM_THREADS`` (a `ValueError` if not a whole
+    number of at least 1), ``OMP_NUM_THREADS`` (as OpenCV and BLAS read it;
+    ignored if not a whole number), or the CPUs this process may use (its
     affinity mask, at most its cgroup's quota). The environment is read
-    once, as they read it.
+    once.
 
     Examples
     --------
@@ -81,15 +80,8 @@ def _count(text):
 
 @functools.cache
 def usable_cpus(root='/sys/fs/cgroup', membership='/proc/self/cgroup'):
-    """Return the CPUs of the affinity mask, at most `cgroup_quota`
-    rounded up (``docker run --cpus=2``, hosted notebooks: the mask still
-    holds every core of the host), and at least 1.
-
-    Examples
-    --------
-    >>> 1 <= usable_cpus() <= affinity_cpus()
-    True
-    """
+    """Return the CPUs of the affinity mask, at most `cgroup_quota` rounded
+    up (``docker run --cpus=2``: the mask holds every core), at least 1."""
     quota = cgroup_quota(root, membership)
     count = affinity_cpus()
     return count if quota is None else max(1, min(count, math.ceil(quota)))
@@ -104,17 +96,9 @@ def affinity_cpus():
 
 
 def cgroup_quota(root='/sys/fs/cgroup', membership='/proc/self/cgroup'):
-    """Return the CPUs' worth of time the cgroup allows, or None: the
-    least quota of `root` (a container's own group) and of this process's
-    group (`membership` names it) and each above it; cgroup v2's
-    ``cpu.max`` (``"quota period"``, ``"max ..."`` for none), else v1's
-    ``cpu.cfs_quota_us`` over ``cpu.cfs_period_us`` (-1 for none).
-
-    Examples
-    --------
-    >>> cgroup_quota('/nonexistent', '/nonexistent') is None
-    True
-    """
+    """Return the least CPU quota (v2's ``cpu.max``, else v1's
+    ``cpu.cfs_quota_us / cpu.cfs_period_us``) of `root` and of this
+    process's group (named in `membership`) and each above it, or None."""
     places = [(root, '')]
     try:
         with open(membership) as lines:

@@ -1,24 +1,11 @@
-/* corr2d_fast's direct sum (c_engine.py); it only computes, and lets the
- * threads that share a call wait for it without the GIL.
- *
- * correlate(X, W, K, h, w, Y, ow, start, stop, float64[, next, threads]):
- * rows start:stop of the valid cross-correlation of the C-contiguous
- * float32 (or float64) buffers X (rows of W) and K (h x w) into Y (rows of
- * ow = W - w + 1; a buffer, or its address), without the GIL. With `next`,
- * a writable buffer holding a row index, the `threads` calls that share it
- * share the rows, in chunks of half the rows left a thread, each taken by
- * a compare-and-swap (OpenMP's guided schedule); and each rings the bell.
- * The caller checks dtypes and layouts; this, the buffers' sizes.
- *
- * ring(), wait(seen, seconds): the bell of `_threads`' idle helpers. A
- * helper woken by the operating system took 28 to 50 us here; one that
- * spins on the bell, without the GIL, starts as the call's own C starts.
+/* corr2d_fast's direct sum (c_engine.py), and the bell on which
+ * `_threads`' idle helpers spin without the GIL (woken by the operating
+ * system, a helper took 28 to 50 us).
  *
  * Products are summed in the kernel's row-major order, fused where the CPU
  * can (no -ffast-math): NaN and inf land as in scipy's direct sum, and any
  * split of the rows gives the same bits. GCC on x86-64 Linux builds it for
- * AVX2 + FMA and for the baseline; the loader picks.
- */
+ * AVX2 + FMA and for the baseline; the loader picks. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <time.h>
@@ -30,8 +17,7 @@
 #define CLONES
 #endif
 
-/* 32-byte vectors (8 float32 or 4 float64 lanes); U, at any address of a
- * lane, for unaligned loads and stores. */
+/* 32-byte vectors; U, at any lane's address, for unaligned access. */
 typedef float vf32 __attribute__((vector_size(32)));
 typedef double vf64 __attribute__((vector_size(32)));
 typedef float uf32 __attribute__((vector_size(32), aligned(4)));
@@ -39,8 +25,7 @@ typedef double uf64 __attribute__((vector_size(32), aligned(8)));
 #define SPLAT_F32(s) ((vf32){s, s, s, s, s, s, s, s})
 #define SPLAT_F64(s) ((vf64){s, s, s, s})
 
-/* NV vectors of outputs of one row, from column j: accumulators in
- * registers, all h * w taps, each input vector loaded unaligned. */
+/* NV vectors of outputs of one row, from column j, summed in registers. */
 #define BLOCK(T, V, U, SPLAT, NV)                                          \
     do {                                                                   \
         V acc[NV] = {0};                                                   \
@@ -56,8 +41,8 @@ typedef double uf64 __attribute__((vector_size(32), aligned(8)));
             *(U *)(y + j + v * L) = acc[v];                                \
     } while (0)
 
-/* Blocks of NV vectors along a row that holds one; the columns left over
- * by one more block ending at the row's end (recomputing some outputs). */
+/* Blocks of NV vectors along a row; the rest by one more block ending at
+ * the row's end (recomputing some outputs). */
 #define BLOCKS(T, V, U, SPLAT, NV)                                         \
     if (ow >= NV * L) {                                                    \
         for (j = 0; j + NV * L <= ow; j += NV * L)                         \
@@ -69,8 +54,7 @@ typedef double uf64 __attribute__((vector_size(32), aligned(8)));
         continue;                                                          \
     }
 
-/* Rows start:stop of the output: 8, 4 or 1 vectors at a time, by the
- * row's length; one column at a time where it is shorter than a vector. */
+/* Rows start:stop: 8, 4 or 1 vectors at a time, else one column. */
 #define DEFINE_KERNEL(NAME, T, V, U, SPLAT)                                \
     CLONES static void NAME(const T *X, Py_ssize_t W, const T *K,          \
                             Py_ssize_t h, Py_ssize_t w, T *Y,              \
@@ -102,6 +86,12 @@ DEFINE_KERNEL(rows_f64, double, vf64, uf64, SPLAT_F64)
 
 static Py_ssize_t bell; /* rung by ring() and by each shared call */
 
+/* Rows start:stop of the valid correlation of C-contiguous X (rows of W)
+ * and K (h x w) into Y (rows of ow; a buffer, or its address), without the
+ * GIL. With `next`, a buffer holding a row index, the `threads` calls that
+ * share it take chunks of half the rows left a thread by compare-and-swap
+ * (OpenMP's guided schedule), and each rings the bell. The caller checks
+ * dtypes and layouts; this, the buffers' sizes. */
 static PyObject *
 correlate(PyObject *self, PyObject *args)
 {

@@ -1,8 +1,7 @@
-"""MXNet's memory as NumPy sees it, through MXNet's C API (ctypes): how
-`corr2d_fast` reads and writes ``mxnet.np.ndarray``\\ s without copies.
-Look-ups hold the GIL (``ctypes.PyDLL``: a release could wait a 5 ms
-switch interval for another thread); waits release it.
-"""
+"""How `corr2d_fast` reads and writes ``mxnet.np.ndarray``\\ s without
+copies: NumPy views of their memory, through MXNet's C API (ctypes).
+Look-ups hold the GIL (``ctypes.PyDLL``: a release could wait out a 5 ms
+switch interval); waits release it."""
 
 import ctypes
 import functools
@@ -35,14 +34,8 @@ _CODES = {dtype: code for code, dtype in _DTYPES.items()}
 
 
 def device(A):
-    """Return ``(device type, device id)`` of MXNet's array `A` (faster
-    than ``A.ctx``, a `Context`).
-
-    Examples
-    --------
-    >>> device(np.ones(2))
-    (1, 0)
-    """
+    """Return ``(device type, device id)`` of MXNet's `A`, faster than
+    ``A.ctx``."""
     known = _VIEWS.get(id(A))
     if known is not None and known[0]() is A and known[1] == A.handle.value:
         return known[3]
@@ -53,17 +46,9 @@ def device(A):
 
 
 def host_view(A, writable=False):
-    """Return a NumPy view of the memory of MXNet's array `A`, valid while
-    `A` lives, once MXNet's pending writes to it (if `writable`, reads
-    too) are done; None where `A` is off the host or of no NumPy dtype.
-    A read-only view is remembered while `A` lives (4.5 us a call).
-
-    Examples
-    --------
-    >>> A = np.array([[1, 2], [3, 4]], dtype='int32')
-    >>> host_view(A)
-    array([[1, 2],
-           [3, 4]], dtype=int32)
+    """Return a NumPy view of MXNet's `A`, valid while `A` lives, once its
+    pending writes (if `writable`, reads too) are done; None off the host
+    or for no NumPy dtype. A read-only view is remembered while `A` lives.
     """
     handle = A.handle
     known = _VIEWS.get(id(A))
@@ -101,17 +86,8 @@ _VIEWS = {}
 
 def new_array(shape, dtype, where=(HOST, 0), view=True):
     """Return a new ``mxnet.np.ndarray`` on the host `where` (``(device
-    type, id)``) and a writable NumPy view of its memory, or (if not
-    `view`) its address: ``np.ndarray(handle=...)``, without its checks.
-
-    Examples
-    --------
-    >>> A, view = new_array((2, 3), onp.dtype('float32'))
-    >>> view[...] = 1
-    >>> A
-    array([[1., 1., 1.],
-           [1., 1., 1.]])
-    """
+    type, id)``), made without ``np.ndarray``'s checks, and a writable
+    NumPy view of its memory, or (if not `view`) its address."""
     sides, ndim, code, size = _how(shape, dtype)
     handle, address = NDArrayHandle(), ctypes.c_void_p()
     failed = _CREATE(sides, ndim, where[0], where[1], 0, code,
@@ -137,11 +113,10 @@ _GET_DATA = _HELD.MXNDArrayGetData
 
 
 def into(out, shape, dtype, x, k):
-    """Return ``(out, target, later)`` for `corr2d_fast`'s `out`, checked
-    before anything is written: `target` its memory, `later` None; or
-    (off the host, unaligned, or overlapping `x` or `k`) a new NumPy
-    array and ``later()``, which copies it into `out` and returns `out`.
-    """
+    """Return ``(out, target, later)`` for `corr2d_fast`'s `out`, checked:
+    `target` its memory and `later` None; or (off the host, unaligned, or
+    overlapping `x` or `k`) a new array and ``later()``, which copies it
+    into `out` and returns `out`."""
     if type(out) is np.ndarray:
         view = host_view(out, writable=True)
         kind = view.dtype if view is not None else onp.dtype(out.dtype)

@@ -1,26 +1,16 @@
 """What the engines of `corr2d_fast` share: where each writes its result
-(`out`, or a new array), and the cache they size their blocks for.
-"""
+(`out`, or a new array), and the cache they size their blocks for."""
 
 import numpy as onp
 
-#: Bytes of a core's L2 cache, as on most x86-64 cores of the last years
-#: (256 KiB to 2 MiB): the engines size their blocks and tiles by it.
+#: Bytes of a core's L2 cache, within the 256 KiB to 2 MiB of recent
+#: x86-64 cores: the engines size their blocks and tiles by it.
 L2_CACHE = 1 << 19
 
 
 def output(out, shape, dtype):
     """Return `out`, checked (a writable C-contiguous ``numpy.ndarray`` of
-    `shape` and `dtype`, else `TypeError` or `ValueError`), or a new
-    array. `corr2d_fast` passes a view of memory MXNet allocated.
-
-    Examples
-    --------
-    >>> output(onp.empty((3, 2)), (2, 3), 'float64')
-    Traceback (most recent call last):
-    ...
-    ValueError: corr2d_fast: out must be a writable C-contiguous float64 \
-array of shape (2, 3), got a float64 array of shape (3, 2)
+    `shape` and `dtype`, else `TypeError` or `ValueError`), or a new array.
     """
     if out is None:
         return onp.empty(shape, dtype)
@@ -41,12 +31,6 @@ array of shape (2, 3), got a float64 array of shape (3, 2)
 
 def operands(X, K, out=None):
     """Return `X` and `K` C-contiguous, of the dtype of `X`, and `output`.
-
-    Examples
-    --------
-    >>> X, K, Y = operands(onp.ones((3, 4), 'float32'), onp.ones((2, 2)))
-    >>> K.dtype, Y.shape
-    (dtype('float32'), (2, 3))
     """
     X = onp.ascontiguousarray(X)
     K = onp.ascontiguousarray(K, X.dtype)

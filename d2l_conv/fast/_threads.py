@@ -1,7 +1,7 @@
 """The one way the engines of `corr2d_fast` run work on threads: `share`,
-with daemon helpers started on first need (a child of ``os.fork`` has
-none of its parent's threads: it starts its own). Between tasks a helper
-spins a while on the C engine's bell, without the GIL, then sleeps."""
+on daemon helpers started on first need (anew in a child of ``os.fork``).
+Between tasks a helper spins a while on the C engine's bell, without the
+GIL, then sleeps."""
 
 import os
 import queue
@@ -23,8 +23,7 @@ def cores():
 
 
 def helpers(count):
-    """Return the task queue of at least `count` helper threads; a task
-    must not raise (`share`'s do not)."""
+    """Return the queue of at least `count` helpers; no task may raise."""
     with _HELPERS[2]:
         while _HELPERS[0] < count:
             threading.Thread(target=_serve, args=(_HELPERS[1],),
@@ -35,10 +34,9 @@ def helpers(count):
 
 
 def _serve(tasks):
-    """Run the tasks of `tasks`, forever; after each, spin until the bell
-    rings, at most for what the cost model charges a hand-over (a wake):
-    as spinning locks do, never more than twice what the better of
-    spinning and sleeping would cost."""
+    """Run `tasks` forever; after each, spin on the bell at most for what
+    the cost model charges a hand-over (at most twice the better of
+    spinning and sleeping, as spin locks)."""
     while True:
         function, args = tasks.get()
         function(*args)
@@ -48,22 +46,11 @@ def _serve(tasks):
 
 def share(work, pieces, threads, rings=False):
     """Call ``work(shared)`` on up to `threads` threads, this one included,
-    `shared` one iterator over `pieces`: each thread takes the next piece
-    in turn, so a helper that wakes late takes fewer.
-
-    The first exception, in any piece or here while waiting (a
-    KeyboardInterrupt), is raised once every helper has stopped, and
-    leaves no piece for a helper that starts late: once `share` returns
-    or raises, no piece of it runs. `rings`: `work` rings the helpers'
-    bell itself once it has let go of the GIL (else `share` rings it
-    before it starts: a helper woken then waits for the GIL).
-
-    Examples
-    --------
-    >>> done = []
-    >>> share(lambda shared: done.extend(shared), range(4), 2)
-    >>> sorted(done)
-    [0, 1, 2, 3]
+    `shared` one iterator over `pieces` (a helper that wakes late takes
+    fewer). The first exception, in any piece or here while waiting (a
+    KeyboardInterrupt), is raised once every helper has stopped: once
+    `share` returns or raises, no piece of it runs. `rings`: `work` rings
+    the bell once it has let go of the GIL (else `share` rings it first).
     """
     shared = iter(pieces)  # next() holds the GIL
     errors = []
@@ -101,7 +88,7 @@ def share(work, pieces, threads, rings=False):
 
 
 def _forget_helpers():
-    """In a child of ``os.fork``: the parent's helpers are not there."""
+    """In a child of ``os.fork``: forget the parent's helpers."""
     _HELPERS[:] = 0, queue.SimpleQueue(), threading.Lock()
 
 

@@ -11,7 +11,7 @@ METHOD = 'direct'
 
 try:
     from . import _direct
-    from ._direct import correlate  # the C call, for corr2d_fast's own
+    from ._direct import correlate  # corr2d_fast calls it too
 except ImportError:  # no compiler at install: the other engines serve
     _direct = correlate = None
 
@@ -34,8 +34,8 @@ def accepts(X, K, integer=False):
 def features(X_shape, K_shape, threads):
     """Return ``(1, handovers, work, outputs, crowding)`` on `threads`
     threads (at most one a row): a hand-over per helper, the multiply-adds
-    and outputs per thread, and the multiply-adds times ``1 - 1 /
-    threads`` (threads that share a core or the memory bus go slower).
+    and outputs per thread, and the multiply-adds times ``1 - 1 / threads``
+    (threads that share a core or the memory bus go slower).
 
     Examples
     --------
@@ -51,14 +51,8 @@ def features(X_shape, K_shape, threads):
 
 
 def correlate_valid(X, K, out=None, threads=None, integer=False):
-    """`numpy_engine.correlate_valid` by the C kernel, whose every thread
-    count gives the same bits; a `RuntimeError` where it was not built.
-
-    Examples
-    --------
-    >>> correlate_valid(onp.array([[1., 2., 4.]]), onp.array([[1., -1.]]))
-    array([[-1., -2.]])
-    """
+    """By the C kernel: every thread count gives the same bits; a
+    `RuntimeError` where it was not built."""
     if kernel() is None:
         raise RuntimeError('corr2d_fast: the C engine was not built '
                            '(no C compiler when the package was installed)')

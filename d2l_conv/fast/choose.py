@@ -1,9 +1,7 @@
 """Which engine `corr2d_fast` runs, on how many threads: a cost model, as
-scipy's ``choose_conv_method``. An engine is a module that is an
-`Engine`, registered in `REGISTRY`; its modelled seconds, its `features`
-weighted by its `COSTS` (fitted and written by ``python
-benchmarks/fit_cost.py``), rank the engines.
-"""
+scipy's ``choose_conv_method``. Each engine is a module that is an `Engine`,
+registered in `REGISTRY`, ranked by its `features` weighted by its `COSTS`
+(written by ``python benchmarks/fit_cost.py``)."""
 
 import functools
 import math
@@ -14,7 +12,8 @@ from ._costs import COSTS
 
 
 class Engine(Protocol):
-    """What each engine of `REGISTRY` provides."""
+    """What each engine of `REGISTRY` provides (none checks its input:
+    `corr2d_fast` does)."""
 
     METHOD: str  #: ``'direct'`` (it sums every product) or ``'fft'``
 
@@ -27,12 +26,15 @@ class Engine(Protocol):
 
     def features(self, X_shape, K_shape, threads):
         """Return the numbers `COSTS` weighs into its seconds on `threads`
-        threads (``a + b t + c / t``), or None for shapes it does not take.
-        """
+        threads, or None for shapes it does not take."""
 
     def correlate_valid(self, X, K, out=None, threads=None,
                         integer=False):
-        """See `numpy_engine.correlate_valid`."""
+        """Return the valid 2-D cross-correlation of NumPy `X` (float32 or
+        float64) and `K` (cast to its dtype), of any strides, in `out`
+        (checked: a writable C-contiguous NumPy array of the output's shape
+        and dtype) or a new array, on up to `threads` threads (default
+        `get_num_threads`); `integer`: both hold integers."""
 
 
 #: Every engine, in the order of preference where estimates tie.
@@ -52,13 +54,7 @@ if REGISTRY.keys() - COSTS.keys():
 
 
 def importable():
-    """Return the names of the engines that can run here.
-
-    Examples
-    --------
-    >>> importable()[-1]
-    'numpy'
-    """
+    """Return the names of the engines that can run here."""
     return tuple(key for key, engine in REGISTRY.items()
                  if engine.available())
 
@@ -72,9 +68,9 @@ def plan(engine, X_shape, K_shape, most=None):
     """Return ``(threads, seconds)``: the fewest threads, at most `most`
     (default `get_num_threads`), of least modelled time for `engine` on
     these shapes, and that time; None where it does not take them. The
-    time ``a + b t + c / t`` is least near ``sqrt(c / b)``, found from 1,
-    2 and 4 threads. An engine whose features do not change with the
-    threads gets `most`.
+    time, taken as ``a + b t + c / t`` (fitted to 1, 2 and 4 threads), is
+    least near ``sqrt(c / b)``; where the features do not change with the
+    threads, `most`.
 
     Examples
     --------
@@ -104,40 +100,18 @@ def plan(engine, X_shape, K_shape, most=None):
 
 
 def estimate(engine, X_shape, K_shape):
-    """Return `plan`'s seconds (inf where `engine` does not take these
-    shapes).
-
-    Examples
-    --------
-    >>> estimate('numpy', (1024, 1024), (3, 3)) < estimate(
-    ...     'numpy', (2048, 2048), (3, 3))
-    True
-    """
+    """Return `plan`'s seconds, inf where `engine` takes no such shapes."""
     planned = plan(engine, X_shape, K_shape)
     return math.inf if planned is None else planned[1]
 
 
 def choose_engine(X_shape, K_shape, method='auto'):
-    """Return the name of the engine `correlate` tries first.
-
-    Examples
-    --------
-    >>> choose_engine((2048, 2048), (63, 63))
-    'fft'
-    >>> choose_engine((2048, 2048), (63, 63), 'direct') != 'fft'
-    True
-    """
+    """Return the name of the engine `correlate` tries first."""
     return order(X_shape, K_shape, method)[0][0]
 
 
 def order(X_shape, K_shape, method='auto'):
-    """Return `ranked` for `ENGINES`, `get_num_threads` and `COSTS` now.
-
-    Examples
-    --------
-    >>> sorted(name for name, threads in order((64, 64), (3, 3)))[-1]
-    'numpy'
-    """
+    """Return `ranked` for `ENGINES`, `get_num_threads` and `COSTS` now."""
     return ranked(X_shape, K_shape, method, ENGINES,
                   _cpus.get_num_threads(), _version())
 
@@ -155,9 +129,9 @@ def _version():
 @functools.lru_cache(maxsize=1024)
 def ranked(X_shape, K_shape, method, engines, most, version):
     """Return ``((name, threads), ...)``: the engines of `engines` that
-    take these shapes, on `plan`'s threads (at most `most`), the least
-    modelled time first; for `method` ``'direct'`` the direct ones only,
-    for ``'fft'`` the FFT first. `version` tells `COSTS` apart."""
+    take these shapes, on `plan`'s threads (at most `most`), least modelled
+    time first; for `method` ``'direct'`` the direct ones only, for
+    ``'fft'`` the FFT first. `version` tells `COSTS` apart."""
     rows = []
     for position, key in enumerate(engines):
         fft = REGISTRY[key].METHOD == 'fft'
@@ -170,9 +144,8 @@ def ranked(X_shape, K_shape, method, engines, most, version):
 
 
 def correlate(X, K, out=None, integer=False, method='auto'):
-    """Return the valid 2-D cross-correlation of NumPy `X` and `K` (of
-    one dtype, float32 or float64; `integer`: both hold integers) into
-    `out` if given, by the first engine of `order` that `accepts` them.
+    """Return `Engine.correlate_valid` of `X` and `K` (of one dtype) by
+    the first engine of `order` that `accepts` them.
 
     Examples
     --------

@@ -11,9 +11,8 @@ from ._output import operands
 METHOD = 'direct'
 
 #: Kernels of this many taps and more go to OpenCV's DFT filter, which
-#: spreads NaN over the image: not sent (``dftFilter2D`` in
-#: ``modules/imgproc/src/filter.dispatch.cpp``: 130 taps for float32
-#: where SSE3 is there, 50 for float64 and elsewhere).
+#: spreads NaN over the image: not sent (``dftFilter2D`` in OpenCV's
+#: ``filter.dispatch.cpp``: 50 taps, 130 for float32 with SSE3).
 DIRECT_TAPS = 50
 
 
@@ -29,8 +28,8 @@ def available():
 
 def features(X_shape, K_shape, threads):
     """Return ``(1, 0, work, traffic)``, whatever the threads (OpenCV's):
-    the multiply-adds over the whole ``H x W`` image and the elements read
-    and written; None from `DIRECT_TAPS` taps.
+    multiply-adds over the whole ``H x W`` image, elements read and
+    written; None from `DIRECT_TAPS` taps.
 
     Examples
     --------
@@ -46,19 +45,9 @@ def features(X_shape, K_shape, threads):
 
 
 def accepts(X, K, integer=False):
-    """Tell whether OpenCV puts NaN and inf where scipy does: a kernel of
-    fewer than `DIRECT_TAPS` taps, all finite (OpenCV 4.14's float64
-    filter corrupts the heap on a NaN tap), and no zero tap (OpenCV skips
-    them: ``0 * inf`` is not NaN) unless `X` is all finite (checked last).
-
-    Examples
-    --------
-    >>> X = onp.array([[onp.inf, 1., 2.]])
-    >>> accepts(X, onp.array([[1., 1.]])), accepts(X, onp.array([[0., 1.]]))
-    (True, False)
-    >>> accepts(X, onp.array([[onp.nan, 1.]]))
-    False
-    """
+    """True for fewer than `DIRECT_TAPS` taps, all finite (OpenCV 4.14's
+    float64 filter corrupts the heap on a NaN tap), and none zero unless
+    `X` is all finite (OpenCV skips zero taps: ``0 * inf`` is not NaN)."""
     if K.size >= DIRECT_TAPS:
         return False
     taps = K.ravel().tolist()  # under 50: Python's checks are the quickest
@@ -67,20 +56,11 @@ def accepts(X, K, integer=False):
 
 
 def correlate_valid(X, K, out=None, threads=None, integer=False):
-    """`numpy_engine.correlate_valid` by ``cv2.filter2D``, where `accepts`,
-    on OpenCV's threads (``cv2.setNumThreads``; `threads` is not used).
-    With the kernel anchored at its top left and zeros past the edges, it
-    filters the view of `X` of the output's shape into the output, then
-    the last ``h - 1`` rows and ``w - 1`` columns again from the edges of
-    `X` (their windows saw the zeros).
-
-    Examples
-    --------
-    >>> X = onp.arange(9, dtype='float32').reshape(3, 3)
-    >>> correlate_valid(X, onp.array([[0, 1], [2, 3]], dtype='float32'))
-    array([[19., 25.],
-           [37., 43.]], dtype=float32)
-    """
+    """By ``cv2.filter2D`` on OpenCV's threads (`threads` unused), kernel
+    anchored at its top left, zeros past the edges: it filters the view of
+    `X` of the output's shape into the output, then the last ``h - 1`` rows
+    and ``w - 1`` columns again from the edges of `X` (their windows saw
+    the zeros)."""
     import cv2
     X, K, Y = operands(X, K, out)
     (h, w), (oh, ow) = K.shape, Y.shape

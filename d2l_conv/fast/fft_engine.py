@@ -1,13 +1,7 @@
-"""The FFT engine: real FFTs by tiles (overlap-save), on threads; the one
-for large kernels (a direct sum costs ``h w`` an output).
-
-Its error in float32 against a float64 direct sum (``python
-benchmarks/fft_accuracy.py``: 1024², 31 x 31) is 2.9e-7 of the largest
-output on standard normal input, 2.8e-7 on brightness from 1e-3 to 1e3
-(4.9e-6 of each output at most): it is relative to the largest value in
-a tile. Where every dim window matters to full float32 precision, use a
-direct method or float64.
-"""
+"""The FFT engine: real FFTs by tiles (overlap-save), on threads, for large
+kernels. Its float32 error scales with a tile's largest value: 2.9e-7 of
+the largest output (``python benchmarks/fft_accuracy.py``: 1024², 31 x 31),
+at most 4.9e-6 of an output on brightness from 1e-3 to 1e3."""
 
 import functools
 import importlib.util
@@ -21,13 +15,13 @@ from ._output import L2_CACHE, output
 METHOD = 'fft'
 
 #: A tile's transform side, unless the axis is shorter or four kernel
-#: sides longer: its float32 spectrum (``4 TILE**2`` bytes) fills half of
+#: sides longer: a float32 spectrum (``4 TILE**2`` bytes) fills half of
 #: `L2_CACHE`, the patch the rest.
 TILE = math.isqrt(L2_CACHE // 8)
 
 #: Integer input is taken while ``max|X| sum|K|`` is below this: a float64
-#: transform's error, below ``2**40 2**-52 log2(n)`` times a small
-#: constant, stays far from the 0.5 that rounding to integers allows.
+#: transform's error, ``2**40 2**-52 log2(n)`` times a small constant,
+#: stays far below the 0.5 that rounding to integers allows.
 EXACT_BOUND = 2.0 ** 40
 
 
@@ -38,22 +32,18 @@ def available():
 
 
 def accepts(X, K, integer=False):
-    """Tell whether this engine computes `X` and `K` within its error.
-
-    With ``a = max|X|``, ``b = sum|K|`` (both finite) and ``n`` points a
-    transform: for integers, ``a b`` below `EXACT_BOUND`; for floats,
-    ``a`` or ``b`` zero, or ``a b n**2`` below the dtype's largest value
-    (no transform overflows) and ``a``, ``b`` and ``a b`` at least ``n
-    tiny / eps`` (no error sinks into the subnormals).
+    """True where it is within its error: ``a = max|X|`` and ``b =
+    sum|K|`` finite; for integers, ``a b`` below `EXACT_BOUND`; for floats,
+    ``a`` or ``b`` zero, or ``a b n**2`` (``n`` points a transform) below
+    the dtype's largest value and ``a``, ``b``, ``a b`` at least ``n tiny /
+    eps`` (no error sinks into the subnormals).
 
     Examples
     --------
-    >>> accepts(onp.full((4, 4), 2.**40), onp.ones((3, 3)), integer=True)
-    False
     >>> ones = onp.ones((3, 3), 'float32')
-    >>> accepts(ones, ones), accepts(ones * 1e30, ones * 1e30)
-    (True, False)
-    >>> accepts(ones * onp.nan, ones * 0), accepts(ones * 1e-40, ones)
+    >>> accepts(ones * 2.**40, ones, integer=True), accepts(ones, ones)
+    (False, True)
+    >>> accepts(ones * 1e30, ones * 1e30), accepts(ones * 1e-40, ones)
     (False, False)
     """
     (H, W), (h, w) = X.shape, K.shape
@@ -73,8 +63,8 @@ def accepts(X, K, integer=False):
 
 def features(X_shape, K_shape, threads):
     """Return ``(1, tiles, work, traffic)``: its tiles (each a few scipy
-    calls), ``n log2(n)`` for transforms of ``n`` points times the tiles
-    of the busiest thread, and the elements read and written.
+    calls), ``n log2(n)`` for transforms of ``n`` points times the tiles of
+    the busiest thread, and the elements read and written.
 
     Examples
     --------
@@ -92,20 +82,9 @@ def features(X_shape, K_shape, threads):
 
 def correlate_valid(X, K, out=None, threads=None, integer=False,
                     tile=TILE):
-    """`numpy_engine.correlate_valid` by tiled real FFTs, where `accepts`:
-    each output tile's patch of `X` (the tile plus the kernel, less one)
-    is transformed (`_side`), times the kernel's spectrum, and back; a
-    thread does whole tiles. `integer` input is transformed in float64
-    and rounded.
-
-    Examples
-    --------
-    >>> Y = correlate_valid(onp.ones((4, 5), 'float32'), onp.ones((2, 2)))
-    >>> Y.round(4), Y.dtype
-    (array([[4., 4., 4., 4.],
-           [4., 4., 4., 4.],
-           [4., 4., 4., 4.]], dtype=float32), dtype('float32'))
-    """
+    """By tiles: each output tile's patch of `X` (the tile plus the kernel,
+    less one) is transformed (`_side`), times the kernel's spectrum, and
+    back; a thread does whole tiles. `integer`: in float64, rounded."""
     import scipy.fft  # here: importing the package imports no scipy
     K = onp.asarray(K, onp.float64 if integer else X.dtype)
     threads = _threads.cores() if threads is None else threads
@@ -135,9 +114,9 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
 
 
 def _side(N, n, tile, fast=True):
-    """Return the transform's length along an axis of `N`, kernel `n`: the
-    whole axis, or `tile` or four kernel sides if less; a fast length for
-    scipy, unless not `fast` (the cost model's)."""
+    """Return the transform length on an axis of `N`, kernel `n`: the axis,
+    or the larger of `tile` and ``4 n`` if less; scipy's fast one if `fast`.
+    """
     if not fast:
         return min(N, max(tile, 4 * n))
     from scipy.fft import next_fast_len

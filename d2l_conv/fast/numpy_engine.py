@@ -1,11 +1,7 @@
-"""The NumPy engine: multiply-adds of shifted slices, by blocks of rows,
-on threads; it needs nothing beyond NumPy and takes any input.
-
-With ``X`` flattened to ``x`` (rows of ``W``), output ``n = i W + j`` is
-``sum_{a, b} K[a, b] x[n + a W + b]``: each tap is one NumPy call over a
-block, in a scratch buffer reused by each block, whose ``w - 1`` columns
-past each row's output (they wrap into the next row) are never copied.
-"""
+"""The NumPy engine, which takes any input: with ``X`` flattened to ``x``,
+output ``n = i W + j`` is ``sum_{a, b} K[a, b] x[n + a W + b]``, one NumPy
+call a tap over a block of rows, on threads; the ``w - 1`` columns past
+each row's output (they wrap into the next row) are computed, not kept."""
 
 import numpy as onp
 
@@ -13,8 +9,7 @@ from . import _threads
 from ._output import L2_CACHE, operands
 
 #: Output elements per block, from `L2_CACHE`: enough that a NumPy call's
-#: fixed cost (about 1 us) is small against its work; a call of fewer
-#: outputs runs on one thread.
+#: fixed cost is small against its work; fewer outputs run on one thread.
 BLOCK = L2_CACHE // 2
 
 METHOD = 'direct'
@@ -31,9 +26,9 @@ def accepts(X, K, integer=False):
 
 
 def features(X_shape, K_shape, threads):
-    """Return ``(1, calls, work, traffic)``: its NumPy calls (taps times
-    blocks), multiply-adds (on rows padded to ``W``) and elements read and
-    written, whatever the threads.
+    """Return ``(1, calls, work, traffic)``, whatever the threads: NumPy
+    calls (taps times blocks), multiply-adds (on rows padded to ``W``),
+    elements read and written.
 
     Examples
     --------
@@ -48,43 +43,9 @@ def features(X_shape, K_shape, threads):
 
 def correlate_valid(X, K, out=None, threads=None, integer=False,
                     block=None):
-    """Valid 2-D cross-correlation of NumPy arrays: an engine of
-    `corr2d_fast`, without its checks. NaN and inf land as in scipy's
-    direct sum (every product is computed).
-
-    Parameters
-    ----------
-    X, K : numpy.ndarray
-        2-D float32 or float64 input, and a kernel no larger, cast to its
-        dtype (each copied if not C-contiguous).
-    out : numpy.ndarray, optional
-        Where to write the result: C-contiguous, of its shape and dtype.
-    threads : int, optional
-        Threads to use; defaults to `get_num_threads`.
-    integer : bool
-        Whether both hold integers (a direct sum needs nothing more).
-    block : int, optional
-        Output elements per block (default `BLOCK`), in whole rows of `X`;
-        fewer outputs than a block, one thread.
-
-    Returns
-    -------
-    Y : numpy.ndarray
-        The ``(H - h + 1, W - w + 1)`` output in the dtype of `X`: `out`,
-        if given.
-
-    Raises
-    ------
-    TypeError, ValueError
-        If `out` is not a NumPy array of that shape and dtype.
-
-    Examples
-    --------
-    >>> X = onp.arange(9, dtype='float32').reshape(3, 3)
-    >>> correlate_valid(X, onp.array([[0, 1], [2, 3]], dtype='float32'))
-    array([[19., 25.],
-           [37., 43.]], dtype=float32)
-    """
+    """By blocks of `block` outputs (default `BLOCK`) in whole rows of `X`,
+    through a scratch buffer per thread (none where ``w`` is 1); fewer
+    outputs, one thread."""
     X, K, Y = operands(X, K, out)
     (oh, ow), W, w = Y.shape, X.shape[1], K.shape[1]
     block = BLOCK if block is None else block
