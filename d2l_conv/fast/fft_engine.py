@@ -94,9 +94,8 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
     th, tw = sh - h + 1, sw - w + 1  # an output tile
     Y = output(out, (oh, ow), X.dtype)
     tiles = [(i, j) for i in range(0, oh, th) for j in range(0, ow, tw)]
-    # correlation is convolution by the flipped kernel: its rows first
-    spectrum = scipy.fft.fft(scipy.fft.rfft(K[::-1, ::-1], sw, axis=1), sh,
-                             axis=0)
+    spectrum = (_spectrum if sh * sw <= TILE * TILE else  # kept if small
+                _spectrum.__wrapped__)(K.tobytes(), K.dtype, K.shape, sh, sw)
 
     def work(shared):  # scipy.fft releases the GIL
         for i, j in shared:
@@ -111,6 +110,20 @@ def correlate_valid(X, K, out=None, threads=None, integer=False,
 
     _threads.share(work, tiles, min(threads, len(tiles)))
     return Y
+
+
+@functools.lru_cache(maxsize=8)
+def _spectrum(kernel, dtype, shape, sh, sw):
+    """Return the spectrum on ``sh x sw`` points of the kernel of bytes
+    `kernel`, read-only; remembered (no larger than a tile's: 8 take at
+    most 8 `L2_CACHE`\\ s), as a kernel is often used again."""
+    import scipy.fft
+    K = onp.frombuffer(kernel, dtype).reshape(shape)
+    # correlation is convolution by the flipped kernel: its rows first
+    spectrum = scipy.fft.fft(scipy.fft.rfft(K[::-1, ::-1], sw, axis=1), sh,
+                             axis=0)
+    spectrum.flags.writeable = False
+    return spectrum
 
 
 def _side(N, n, tile, fast=True):
