@@ -6,8 +6,9 @@ GIL, then sleeps."""
 import os
 import queue
 import threading
+import time
 
-from . import _costs, _cpus
+from . import _cpus
 
 try:  # woken by the operating system, a helper took 28 to 50 us
     from ._direct import ring, wait
@@ -34,14 +35,14 @@ def helpers(count):
 
 
 def _serve(tasks):
-    """Run `tasks` forever; after each, spin on the bell at most for what
-    the cost model charges a hand-over (at most twice the better of
-    spinning and sleeping, as spin locks)."""
+    """Run `tasks` forever; after each, spin on the bell at most as long
+    as the task took (a helper's CPU time at most doubles)."""
     while True:
         function, args = tasks.get()
+        start = time.perf_counter()
         function(*args)
         if wait is not None:
-            wait(wait(-1, 0), _costs.COSTS['c'][1])
+            wait(wait(-1, 0), time.perf_counter() - start)
 
 
 def share(work, pieces, threads, rings=False):
