@@ -117,7 +117,7 @@ correlate(PyObject *self, PyObject *args)
             i = __atomic_load_n(next, __ATOMIC_RELAXED);
         }
         while (start <= i && i < stop) {
-            Py_ssize_t left = (stop - i) / (2 * threads);
+            Py_ssize_t left = (stop - i) / 2 / threads;
             Py_ssize_t end = !next ? stop : left > 1 ? i + left : i + 1;
             if (next && !__atomic_compare_exchange_n(
                     next, &i, end, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
@@ -156,6 +156,9 @@ wait(PyObject *self, PyObject *args)
     struct timespec t0, t;
     if (!PyArg_ParseTuple(args, "nd", &seen, &seconds))
         return NULL;
+    if (!(seconds >= 0)) /* NaN too: it would never end */
+        return PyErr_Format(PyExc_ValueError, "wait: seconds must be at "
+                            "least 0, got %R", PyTuple_GET_ITEM(args, 1));
     Py_BEGIN_ALLOW_THREADS
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (unsigned n = 1;; n++) {

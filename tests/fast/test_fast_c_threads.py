@@ -79,6 +79,22 @@ def test_an_idle_helper_spins_without_the_gil_until_the_bell_rings():
     assert direct.wait(seen, 60.0) == seen + 1  # not a minute later
     ringer.join()
     assert direct.wait(seen + 1, 0.01) == seen + 1  # none: it gives up
+    for never in (float('nan'), -1.0):  # no spin without end
+        with pytest.raises(ValueError, match='wait: seconds'):
+            direct.wait(seen + 1, never)
+
+
+def test_any_thread_count_takes_every_row_once():
+    X, K = random_pair(((40, 33), (3, 4)), 2)
+    one = c_engine.correlate_valid(X, K, threads=1)
+    Y = onp.full((38, 30), onp.nan, 'float32')
+    args = X, 33, K, 3, 4, Y, 30, 0, 38, False
+    for threads in (1, 7, 38, 2 ** 62, sys.maxsize):
+        Y[...] = onp.nan
+        direct.correlate(*args, onp.zeros(1, onp.intp), threads)
+        onp.testing.assert_array_equal(Y, one)
+    with pytest.raises(ValueError):
+        direct.correlate(*args, onp.zeros(1, onp.intp), 0)
 
 
 @pytest.mark.parametrize('change, error', [
