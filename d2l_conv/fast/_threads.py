@@ -1,7 +1,7 @@
 """The one way the engines of `corr2d_fast` run work on threads: `share`,
 on daemon helpers started on first need (anew in a child of ``os.fork``).
-Between tasks a helper spins a while on the C engine's bell, without the
-GIL, then sleeps."""
+After a task a helper spins on the C engine's bell, without the GIL, at
+most as long as the task took, then sleeps."""
 
 import os
 import queue
