@@ -136,7 +136,7 @@ def corr2d_fast(X, K, *, out=None, method='auto'):
     if direct:
         c_engine.correlate(x, W, k, h, w, target, shape[1], 0, shape[0],
                            x.itemsize == 8)
-    else:  # wide: float64 sums, rounded once into the output
+    else:  # the engine ranked first; wide: in float64, rounded once
         sums = onp.empty(shape, onp.float64) if wide else target
         choose.correlate(x, k, out=sums, integer=integer, method=method)
         if wide:

@@ -129,13 +129,14 @@ def into(out, shape, dtype, x, k):
         raise ValueError(
             f"corr2d_fast: out must have the output's shape {shape} and "
             f'dtype {dtype}, got shape {tuple(out.shape)} and dtype {kind}')
-    flags = None if view is None else view.flags
-    if flags is not None and not (flags.c_contiguous and flags.writeable):
-        raise ValueError('corr2d_fast: out must be writable and '
-                         'C-contiguous, as a new array is')
-    if flags is not None and flags.aligned and not (
-            onp.may_share_memory(view, x) or onp.may_share_memory(view, k)):
-        return out, view, None
+    if view is not None:
+        flags = view.flags
+        if not (flags.c_contiguous and flags.writeable):
+            raise ValueError('corr2d_fast: out must be writable and '
+                             'C-contiguous, as a new array is')
+        if flags.aligned and not (onp.may_share_memory(view, x)
+                                  or onp.may_share_memory(view, k)):
+            return out, view, None
     target = onp.empty(shape, dtype)
 
     def later():
